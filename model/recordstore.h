@@ -1,0 +1,191 @@
+#pragma once
+
+#include "model/fieldpath.h"
+#include "model/result.h"
+#include "model/tablemodel.h"
+#include "model/validator.h"
+#include "model/value.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+/// What a store can do; the GUI asks these, never which store it talks to.
+struct StoreCapabilities
+{
+    bool exactCount = true;   ///< count() is exact and cheap enough to show
+    bool transactions = false; ///< runTransaction() is atomic
+    bool readOnly = false;     ///< every write is refused
+};
+
+/// A table of a store, with its model and size.
+struct TableInfo
+{
+    QString name;
+    TableModelPtr model;
+    bool hasModel = true; ///< false when only the key is known (free-form records)
+    qint64 count = -1;    ///< -1 when unknown
+    bool countExact = false;
+};
+
+/// One write of update_multiple_fields: a path (with {{variables}}) and the value to set.
+struct FieldSetter
+{
+    QString path;
+    Value value;
+    QHash<QString, QString> variables = {};
+};
+
+enum class FilterOp { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual, Contains,
+                      BeginsWith, Exists, NotExists };
+
+/// One condition of a scan filter on a literal path (`metadata.lastConnectionTimestamp`).
+struct FilterCondition
+{
+    QStringList path;
+    FilterOp op = FilterOp::Equal;
+    Value operand;
+};
+
+/// A page request of a scan: filter, free-text search, sort, and where to continue.
+struct ScanRequest
+{
+    std::vector<FilterCondition> conditions;
+    QString text;           ///< free-text search over whole records; empty for none
+    QStringList sortPath;   ///< empty: the store's natural order
+    bool descending = false;
+    int limit = 256;
+    QByteArray cursor;      ///< from the previous page's nextCursor; empty for the first page
+    std::function<bool()> cancelled = {}; ///< polled by long scans; true stops them
+};
+
+/// A page of records and the cursor of the next one (empty at the end).
+struct ScanPage
+{
+    std::vector<Value> records;
+    QByteArray nextCursor;
+};
+
+/// The record operations of DESIGN.md on one store (embedded SQLite, DynamoDB, ...).
+///
+/// A store is used from one thread at a time, never the GUI thread: the GUI reaches it through
+/// StoreRunner. The public operations check what every store must check in the same way
+/// (validation, keys, paths, required fields) and leave the I/O to the store's primitives, so
+/// each store has the documented semantics:
+/// - putRecord validates first and refuses an existing key (Exists), writing nothing;
+/// - replaceRecord writes only if the stored record still equals `expected` (else Conflict);
+/// - deleteRecord returns false and removeRecord returns nullopt when the record is absent;
+/// - the update operations create the record and missing parent containers (upsert);
+/// - deleteField/removeField refuse required fields and the key.
+class RecordStore
+{
+public:
+    virtual ~RecordStore() = default;
+
+    /// The location string the store was opened with.
+    virtual QString location() const = 0;
+    virtual StoreCapabilities capabilities() const = 0;
+
+    virtual Result<QStringList> listTables() = 0;
+    virtual Result<TableInfo> describeTable(const QString &table) = 0;
+    /// Creates a table with the model's key; refused (Exists) when it exists.
+    virtual Status createTable(const QString &table, const TableModel &model) = 0;
+    virtual Status dropTable(const QString &table) = 0;
+    /// Attaches a model to an existing table; its key must match the table's.
+    virtual Status setModel(const QString &table, const TableModel &model) = 0;
+    /// The model in force for a table (key-only when none is attached).
+    Result<TableModelPtr> model(const QString &table);
+
+    /// Validates and writes a new record; Exists when the key is taken, Invalid when the
+    /// record fails its model (every problem in the message).
+    Status putRecord(const QString &table, const Value &record);
+    /// Writes `record` over the stored one only if the stored one equals `expected`.
+    Status replaceRecord(const QString &table, const Value &expected, const Value &record);
+    Result<std::optional<Value>> getRecord(const QString &table, const Value &key);
+    /// True when a record was deleted, false when there was none.
+    Result<bool> deleteRecord(const QString &table, const Value &key);
+    /// The removed record, or nullopt when there was none.
+    Result<std::optional<Value>> removeRecord(const QString &table, const Value &key);
+
+    Status updateField(const QString &table, const Value &key, const FieldSetter &setter);
+    /// The previous value at the path (nullopt when it was absent).
+    Result<std::optional<Value>> updateFieldReturnOld(const QString &table, const Value &key,
+                                                      const FieldSetter &setter);
+    /// All setters are validated first; if any fails, nothing is written (the documented
+    /// intent of update_multiple_fields).
+    Status updateMultipleFields(const QString &table, const Value &key,
+                                const std::vector<FieldSetter> &setters);
+    /// The previous value of each setter's path, in order.
+    Result<std::vector<std::optional<Value>>>
+    updateMultipleFieldsReturnOld(const QString &table, const Value &key,
+                                  const std::vector<FieldSetter> &setters);
+    /// True when the field existed and was deleted, false when it was absent.
+    Result<bool> deleteField(const QString &table, const Value &key, const QString &path,
+                             const QHash<QString, QString> &variables = {});
+    /// The removed value, or nullopt when the field was absent.
+    Result<std::optional<Value>> removeField(const QString &table, const Value &key,
+                                             const QString &path,
+                                             const QHash<QString, QString> &variables = {});
+
+    virtual Result<ScanPage> scan(const QString &table, const ScanRequest &request) = 0;
+    /// Number of records matching the conditions (all when empty).
+    virtual Result<qint64> count(const QString &table, const ScanRequest &filter = {}) = 0;
+
+    /// Writes a record with no checks beyond the key, raw: the rekey engine and undo use it to
+    /// put back exactly what was read. `mustNotExist` refuses an existing key (Exists).
+    virtual Status writeRaw(const QString &table, const Value &record, bool mustNotExist) = 0;
+
+    /// Checks a key value against the table's key type; returns the typed key.
+    static Result<Value> checkKey(const TableModel &model, const Value &key);
+    /// Parses a key typed on a command line ("u1", "42") by the table's key type.
+    static Result<Value> parseKey(const TableModel &model, const QString &text);
+    /// The record's hash key value, or an error naming the key attribute.
+    static Result<Value> recordKey(const TableModel &model, const Value &record);
+
+protected:
+    /// The model attached to a table (key-only when none), or NotFound for a missing table.
+    virtual Result<TableModelPtr> loadModel(const QString &table) = 0;
+
+    virtual Status doPut(const QString &table, const Value &key, const Value &record) = 0;
+    virtual Status doReplace(const QString &table, const Value &key, const Value &expected,
+                             const Value &record) = 0;
+    virtual Result<std::optional<Value>> doGet(const QString &table, const Value &key) = 0;
+    /// Deletes and returns the old record (nullopt when absent).
+    virtual Result<std::optional<Value>> doRemove(const QString &table, const Value &key) = 0;
+    /// Applies resolved setters as one write, creating the record and missing containers;
+    /// returns the old value at each path.
+    struct ResolvedSetter
+    {
+        ResolvedPath path;
+        Value value;
+    };
+    virtual Result<std::vector<std::optional<Value>>>
+    doUpdate(const QString &table, const Value &key, const std::vector<ResolvedSetter> &setters) = 0;
+    /// Removes the value at the path; returns it (nullopt when absent).
+    virtual Result<std::optional<Value>> doRemoveField(const QString &table, const Value &key,
+                                                       const ResolvedPath &path) = 0;
+
+    /// Forgets cached models (after setModel or dropTable).
+    void invalidateModel(const QString &table) { m_models.remove(table); }
+
+private:
+    Result<std::vector<ResolvedSetter>> resolveSetters(const TableModel &model,
+                                                       const std::vector<FieldSetter> &setters);
+    Result<ResolvedPath> resolveRemovable(const TableModel &model, const QString &path,
+                                          const QHash<QString, QString> &variables);
+    QHash<QString, TableModelPtr> m_models;
+};
+
+/// Applies a resolved path write to a record in memory, creating missing containers with
+/// their defaults; returns the old value (nullopt when absent) or an error when a parent is
+/// not a container. Shared by stores that rewrite whole records.
+Result<std::optional<Value>> setAtPath(Value &record, const ResolvedPath &path, const Value &value);
+/// Removes the value at a path in memory; returns it (nullopt when absent).
+std::optional<Value> removeAtPath(Value &record, const ResolvedPath &path);
+/// The value at a literal path, or nullptr.
+const Value *valueAtPath(const Value &record, const std::vector<PathElement> &elements);
