@@ -1,0 +1,580 @@
+#include "app/clitool.h"
+
+#include "model/jsoncodec.h"
+#include "model/recordstore.h"
+#include "model/storefactory.h"
+#include "model/validator.h"
+
+#include <QFile>
+#include <QHash>
+
+#include <memory>
+#include <optional>
+
+namespace {
+
+/// A failure that ends the command with an exit status and a message on stderr.
+struct CliError
+{
+    int exit;
+    QString message;
+};
+
+template<typename T>
+using CliResult = std::variant<T, CliError>;
+
+int exitFor(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::Invalid:
+    case ErrorKind::Exists:
+    case ErrorKind::NotFound:
+    case ErrorKind::Conflict: return CliTool::Failed;
+    default: return CliTool::Unavailable;
+    }
+}
+
+CliError fromError(const Error &e)
+{
+    return CliError{exitFor(e.kind), e.toString()};
+}
+
+CliError usage(const QString &message)
+{
+    return CliError{CliTool::Usage, message + QStringLiteral("\n\n") + CliTool::usageText()};
+}
+
+/// The parsed command line: positionals, repeated options and flags.
+struct Arguments
+{
+    QString store;
+    QStringList positional;
+    QHash<QString, QString> variables;
+    QStringList wheres;
+    QString modelFile;
+    std::optional<int> limit;
+    bool returnOld = false;
+    bool help = false;
+};
+
+CliResult<Arguments> parseArguments(const QStringList &args)
+{
+    Arguments a;
+    for (qsizetype i = 0; i < args.size(); ++i) {
+        const QString &arg = args[i];
+        auto next = [&](const QString &option) -> std::optional<QString> {
+            if (i + 1 >= args.size())
+                return std::nullopt;
+            Q_UNUSED(option);
+            return args[++i];
+        };
+        auto valueOf = [&](const QString &option, QString &target) -> std::optional<CliError> {
+            if (arg.startsWith(option + u'=')) {
+                target = arg.mid(option.size() + 1);
+                return std::nullopt;
+            }
+            auto v = next(option);
+            if (!v)
+                return usage(QStringLiteral("%1 needs a value").arg(option));
+            target = *v;
+            return std::nullopt;
+        };
+        auto isOption = [&](const QString &option) {
+            return arg == option || arg.startsWith(option + u'=');
+        };
+        if (isOption(QStringLiteral("--store"))) {
+            if (auto e = valueOf(QStringLiteral("--store"), a.store))
+                return *e;
+        } else if (isOption(QStringLiteral("--model"))) {
+            if (auto e = valueOf(QStringLiteral("--model"), a.modelFile))
+                return *e;
+        } else if (isOption(QStringLiteral("--var"))) {
+            QString v;
+            if (auto e = valueOf(QStringLiteral("--var"), v))
+                return *e;
+            const qsizetype eq = v.indexOf(u'=');
+            if (eq <= 0)
+                return usage(QStringLiteral("--var takes NAME=VALUE, not \"%1\"").arg(v));
+            a.variables.insert(v.left(eq), v.mid(eq + 1));
+        } else if (isOption(QStringLiteral("--where"))) {
+            QString v;
+            if (auto e = valueOf(QStringLiteral("--where"), v))
+                return *e;
+            a.wheres << v;
+        } else if (isOption(QStringLiteral("--limit"))) {
+            QString v;
+            if (auto e = valueOf(QStringLiteral("--limit"), v))
+                return *e;
+            bool ok = false;
+            const int n = v.toInt(&ok);
+            if (!ok || n < 0)
+                return usage(QStringLiteral("--limit takes a whole number, not \"%1\"").arg(v));
+            a.limit = n;
+        } else if (arg == u"--return-old") {
+            a.returnOld = true;
+        } else if (arg == u"--help" || arg == u"-h") {
+            a.help = true;
+        } else if (arg == u"-" || !arg.startsWith(u'-') || (arg.size() > 1 && arg[1].isDigit())) {
+            a.positional << arg;
+        } else if (arg == u"--") {
+            a.positional << args.mid(i + 1);
+            break;
+        } else {
+            return usage(QStringLiteral("unknown option %1").arg(arg));
+        }
+    }
+    return a;
+}
+
+class Session
+{
+public:
+    Session(FILE *out, FILE *err, FILE *in) : m_out(out), m_err(err), m_in(in) {}
+
+    int run(const QStringList &args)
+    {
+        auto parsed = parseArguments(args);
+        if (auto *e = std::get_if<CliError>(&parsed))
+            return report(*e);
+        m_args = std::get<Arguments>(std::move(parsed));
+        if (m_args.help) {
+            writeOut(CliTool::usageText().toUtf8());
+            return CliTool::Success;
+        }
+        if (m_args.positional.isEmpty())
+            return report(usage(QStringLiteral("no command given")));
+        m_command = m_args.positional.takeFirst();
+        std::optional<CliError> error = dispatch();
+        return error ? report(*error) : CliTool::Success;
+    }
+
+private:
+    using Outcome = std::optional<CliError>;
+
+    int report(const CliError &e)
+    {
+        writeErr((QStringLiteral("structdesk-cli: ") + e.message + u'\n').toUtf8());
+        return e.exit;
+    }
+    void writeOut(const QByteArray &bytes) { fwrite(bytes.constData(), 1, size_t(bytes.size()), m_out); }
+    void writeErr(const QByteArray &bytes) { fwrite(bytes.constData(), 1, size_t(bytes.size()), m_err); }
+    void printLine(const QByteArray &bytes)
+    {
+        writeOut(bytes);
+        writeOut("\n");
+    }
+
+    Outcome expectArgs(int min, int max, const char *shape)
+    {
+        const int n = int(m_args.positional.size());
+        if (n < min || n > max)
+            return usage(QStringLiteral("usage: structdesk-cli [--store LOCATION] %1 %2")
+                             .arg(m_command, QLatin1String(shape)));
+        return std::nullopt;
+    }
+
+    Outcome openStore(StoreFactory::Create create = StoreFactory::Create::No)
+    {
+        const QString location = m_args.store.isEmpty() ? StoreFactory::defaultLocation() : m_args.store;
+        auto store = StoreFactory::open(location, create);
+        if (!store)
+            return CliError{CliTool::Unavailable, store.error().message};
+        m_store = std::move(*store);
+        return std::nullopt;
+    }
+
+    /// Reads a JSON argument: literal text, `-` for standard input, @FILE for a file.
+    CliResult<QByteArray> jsonArgument(const QString &arg)
+    {
+        if (arg == u"-") {
+            QFile input;
+            if (!input.open(m_in, QIODevice::ReadOnly))
+                return CliError{CliTool::Usage, QStringLiteral("cannot read standard input")};
+            return input.readAll();
+        }
+        if (arg.startsWith(u'@')) {
+            QFile file(arg.mid(1));
+            if (!file.open(QIODevice::ReadOnly))
+                return CliError{CliTool::Failed, QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString())};
+            return file.readAll();
+        }
+        return arg.toUtf8();
+    }
+
+    CliResult<Value> parseJsonArgument(const QString &arg, const QString &what)
+    {
+        auto bytes = jsonArgument(arg);
+        if (auto *e = std::get_if<CliError>(&bytes))
+            return *e;
+        const QString source = arg.startsWith(u'@') ? arg.mid(1) : what;
+        auto value = JsonCodec::parsePlain(std::get<QByteArray>(bytes));
+        if (!value)
+            return CliError{CliTool::Failed,
+                            QStringLiteral("%1: %2").arg(source, value.error().toString())};
+        return std::move(*value);
+    }
+
+    CliResult<TableModelPtr> tableModel(const QString &table)
+    {
+        auto m = m_store->model(table);
+        if (!m)
+            return fromError(m.error());
+        return *m;
+    }
+
+    CliResult<Value> key(const TableModel &model, const QString &text)
+    {
+        auto k = RecordStore::parseKey(model, text);
+        if (!k)
+            return fromError(k.error());
+        return *k;
+    }
+
+    Outcome dispatch()
+    {
+        static const QHash<QString, Outcome (Session::*)()> commands = {
+            {QStringLiteral("tables"), &Session::tables},
+            {QStringLiteral("create-table"), &Session::createTable},
+            {QStringLiteral("model"), &Session::showModel},
+            {QStringLiteral("drop-table"), &Session::dropTable},
+            {QStringLiteral("put"), &Session::put},
+            {QStringLiteral("get"), &Session::get},
+            {QStringLiteral("delete"), &Session::deleteRecord},
+            {QStringLiteral("remove"), &Session::removeRecord},
+            {QStringLiteral("update"), &Session::update},
+            {QStringLiteral("update-many"), &Session::updateMany},
+            {QStringLiteral("delete-field"), &Session::deleteField},
+            {QStringLiteral("remove-field"), &Session::removeField},
+            {QStringLiteral("scan"), &Session::scan},
+            {QStringLiteral("count"), &Session::count},
+        };
+        auto it = commands.constFind(m_command);
+        if (it == commands.cend())
+            return usage(QStringLiteral("unknown command %1").arg(m_command));
+        return (this->*it.value())();
+    }
+
+    Outcome tables()
+    {
+        if (auto e = expectArgs(0, 0, ""))
+            return e;
+        if (auto e = openStore())
+            return e;
+        auto names = m_store->listTables();
+        if (!names)
+            return fromError(names.error());
+        for (const QString &name : *names)
+            printLine(name.toUtf8());
+        return std::nullopt;
+    }
+
+    Outcome createTable()
+    {
+        if (auto e = expectArgs(1, 1, "TABLE --model FILE"))
+            return e;
+        if (m_args.modelFile.isEmpty())
+            return usage(QStringLiteral("create-table needs --model FILE"));
+        auto model = TableModel::fromFile(m_args.modelFile);
+        if (!model)
+            return CliError{CliTool::Failed, model.error().toString()};
+        if (auto e = openStore(StoreFactory::Create::IfMissing))
+            return e;
+        const QString &table = m_args.positional[0];
+        if (auto s = m_store->createTable(table, **model); !s)
+            return fromError(s.error());
+        printLine(QStringLiteral("created table %1").arg(table).toUtf8());
+        return std::nullopt;
+    }
+
+    Outcome showModel()
+    {
+        if (auto e = expectArgs(1, 1, "TABLE"))
+            return e;
+        if (auto e = openStore())
+            return e;
+        auto m = tableModel(m_args.positional[0]);
+        if (auto *e = std::get_if<CliError>(&m))
+            return *e;
+        writeOut(std::get<TableModelPtr>(m)->toJson());
+        if (!std::get<TableModelPtr>(m)->toJson().endsWith('\n'))
+            writeOut("\n");
+        return std::nullopt;
+    }
+
+    Outcome dropTable()
+    {
+        if (auto e = expectArgs(1, 1, "TABLE"))
+            return e;
+        if (auto e = openStore())
+            return e;
+        if (auto s = m_store->dropTable(m_args.positional[0]); !s)
+            return fromError(s.error());
+        printLine(QStringLiteral("dropped table %1").arg(m_args.positional[0]).toUtf8());
+        return std::nullopt;
+    }
+
+    Outcome put()
+    {
+        if (auto e = expectArgs(2, 2, "TABLE JSON"))
+            return e;
+        if (auto e = openStore())
+            return e;
+        auto m = tableModel(m_args.positional[0]);
+        if (auto *e = std::get_if<CliError>(&m))
+            return *e;
+        auto record = parseJsonArgument(m_args.positional[1], QStringLiteral("the record"));
+        if (auto *e = std::get_if<CliError>(&record))
+            return *e;
+        const Value typed = applyModelTypes(*std::get<TableModelPtr>(m), std::get<Value>(record));
+        if (auto s = m_store->putRecord(m_args.positional[0], typed); !s)
+            return fromError(s.error());
+        return std::nullopt;
+    }
+
+    /// Shared by get, delete and remove: the table's model and the typed key.
+    CliResult<Value> tableAndKey(const char *shape, int extraMin = 0, int extraMax = 0)
+    {
+        if (auto e = expectArgs(2 + extraMin, 2 + extraMax, shape))
+            return *e;
+        if (auto e = openStore())
+            return *e;
+        auto m = tableModel(m_args.positional[0]);
+        if (auto *e = std::get_if<CliError>(&m))
+            return *e;
+        m_model = std::get<TableModelPtr>(m);
+        return key(*m_model, m_args.positional[1]);
+    }
+
+    CliError absent(const Value &k) const
+    {
+        return CliError{CliTool::Failed, QStringLiteral("there is no record with the key %1 in %2")
+                                             .arg(k.text(), m_args.positional[0])};
+    }
+
+    Outcome get()
+    {
+        auto k = tableAndKey("TABLE KEY");
+        if (auto *e = std::get_if<CliError>(&k))
+            return *e;
+        auto record = m_store->getRecord(m_args.positional[0], std::get<Value>(k));
+        if (!record)
+            return fromError(record.error());
+        if (!record->has_value())
+            return absent(std::get<Value>(k));
+        printLine(JsonCodec::toPlain(**record));
+        return std::nullopt;
+    }
+
+    Outcome deleteRecord()
+    {
+        auto k = tableAndKey("TABLE KEY");
+        if (auto *e = std::get_if<CliError>(&k))
+            return *e;
+        auto deleted = m_store->deleteRecord(m_args.positional[0], std::get<Value>(k));
+        if (!deleted)
+            return fromError(deleted.error());
+        if (!*deleted)
+            return absent(std::get<Value>(k));
+        return std::nullopt;
+    }
+
+    Outcome removeRecord()
+    {
+        auto k = tableAndKey("TABLE KEY");
+        if (auto *e = std::get_if<CliError>(&k))
+            return *e;
+        auto removed = m_store->removeRecord(m_args.positional[0], std::get<Value>(k));
+        if (!removed)
+            return fromError(removed.error());
+        if (!removed->has_value())
+            return absent(std::get<Value>(k));
+        printLine(JsonCodec::toPlain(**removed));
+        return std::nullopt;
+    }
+
+    /// A setter from a path and plain JSON, typed by the model at that path.
+    CliResult<FieldSetter> setter(const QString &path, const Value &plain)
+    {
+        FieldSetter s{path, plain, m_args.variables};
+        auto resolved = resolvePath(*m_model, path, m_args.variables);
+        if (!resolved)
+            return fromError(resolved.error());
+        s.value = applyModelTypesAt(*m_model, *resolved, plain);
+        return s;
+    }
+
+    Outcome update()
+    {
+        auto k = tableAndKey("TABLE KEY PATH VALUE_JSON [--var NAME=VALUE]... [--return-old]", 2, 2);
+        if (auto *e = std::get_if<CliError>(&k))
+            return *e;
+        auto plain = parseJsonArgument(m_args.positional[3], QStringLiteral("the value"));
+        if (auto *e = std::get_if<CliError>(&plain))
+            return *e;
+        auto s = setter(m_args.positional[2], std::get<Value>(plain));
+        if (auto *e = std::get_if<CliError>(&s))
+            return *e;
+        auto old = m_store->updateFieldReturnOld(m_args.positional[0], std::get<Value>(k),
+                                                 std::get<FieldSetter>(s));
+        if (!old)
+            return fromError(old.error());
+        if (m_args.returnOld && old->has_value())
+            printLine(JsonCodec::toPlain(**old));
+        return std::nullopt;
+    }
+
+    Outcome updateMany()
+    {
+        auto k = tableAndKey("TABLE KEY JSON_OBJECT_OF_PATH_TO_VALUE [--var NAME=VALUE]... [--return-old]", 1, 1);
+        if (auto *e = std::get_if<CliError>(&k))
+            return *e;
+        auto plain = parseJsonArgument(m_args.positional[2], QStringLiteral("the updates"));
+        if (auto *e = std::get_if<CliError>(&plain))
+            return *e;
+        const Value &object = std::get<Value>(plain);
+        if (!object.isMap() || object.size() == 0)
+            return CliError{CliTool::Failed,
+                            QStringLiteral("update-many takes a non-empty JSON object of path -> value")};
+        std::vector<FieldSetter> setters;
+        const Value::Map &m = object.toMap();
+        for (auto it = m.cbegin(); it != m.cend(); ++it) {
+            auto s = setter(it.key(), it.value());
+            if (auto *e = std::get_if<CliError>(&s))
+                return *e;
+            setters.push_back(std::get<FieldSetter>(std::move(s)));
+        }
+        auto old = m_store->updateMultipleFieldsReturnOld(m_args.positional[0], std::get<Value>(k), setters);
+        if (!old)
+            return fromError(old.error());
+        if (m_args.returnOld) {
+            Value::Map previous;
+            for (std::size_t i = 0; i < setters.size(); ++i) {
+                if ((*old)[i].has_value())
+                    previous.insert(setters[i].path, *(*old)[i]);
+            }
+            printLine(JsonCodec::toPlain(Value::map(previous)));
+        }
+        return std::nullopt;
+    }
+
+    Outcome removeFieldCommon(bool print)
+    {
+        auto k = tableAndKey("TABLE KEY PATH [--var NAME=VALUE]...", 1, 1);
+        if (auto *e = std::get_if<CliError>(&k))
+            return *e;
+        auto removed = m_store->removeField(m_args.positional[0], std::get<Value>(k),
+                                            m_args.positional[2], m_args.variables);
+        if (!removed)
+            return fromError(removed.error());
+        if (!removed->has_value())
+            return CliError{CliTool::Failed,
+                            QStringLiteral("the record %1 has no field %2; nothing was removed")
+                                .arg(std::get<Value>(k).text(), m_args.positional[2])};
+        if (print)
+            printLine(JsonCodec::toPlain(**removed));
+        return std::nullopt;
+    }
+
+    Outcome deleteField() { return removeFieldCommon(false); }
+    Outcome removeField() { return removeFieldCommon(true); }
+
+    CliResult<ScanRequest> filterRequest()
+    {
+        ScanRequest request;
+        for (const QString &where : m_args.wheres) {
+            const qsizetype eq = where.indexOf(u'=');
+            if (eq <= 0)
+                return usage(QStringLiteral("--where takes PATH=VALUE, not \"%1\"").arg(where));
+            FilterCondition c;
+            c.path = where.left(eq).split(u'.');
+            const QString text = where.mid(eq + 1);
+            // VALUE is JSON when it parses as JSON (42, true, "x"), else plain text.
+            auto parsed = JsonCodec::parsePlain(text.toUtf8());
+            c.operand = parsed ? *parsed : Value::string(text);
+            request.conditions.push_back(std::move(c));
+        }
+        return request;
+    }
+
+    Outcome scan()
+    {
+        if (auto e = expectArgs(1, 1, "TABLE [--limit N] [--where PATH=VALUE]..."))
+            return e;
+        if (auto e = openStore())
+            return e;
+        auto request = filterRequest();
+        if (auto *e = std::get_if<CliError>(&request))
+            return *e;
+        ScanRequest r = std::get<ScanRequest>(std::move(request));
+        qint64 remaining = m_args.limit ? *m_args.limit : -1;
+        if (remaining == 0)
+            return std::nullopt;
+        QByteArray line;
+        do {
+            r.limit = remaining > 0 ? int(std::min<qint64>(remaining, 1000)) : 1000;
+            auto page = m_store->scan(m_args.positional[0], r);
+            if (!page)
+                return fromError(page.error());
+            for (const Value &record : page->records) {
+                line.clear();
+                JsonCodec::appendPlain(line, record);
+                line += '\n';
+                writeOut(line);
+            }
+            if (remaining > 0)
+                remaining -= qint64(page->records.size());
+            r.cursor = page->nextCursor;
+        } while (!r.cursor.isEmpty() && remaining != 0);
+        return std::nullopt;
+    }
+
+    Outcome count()
+    {
+        if (auto e = expectArgs(1, 1, "TABLE [--where PATH=VALUE]..."))
+            return e;
+        if (auto e = openStore())
+            return e;
+        auto request = filterRequest();
+        if (auto *e = std::get_if<CliError>(&request))
+            return *e;
+        auto n = m_store->count(m_args.positional[0], std::get<ScanRequest>(request));
+        if (!n)
+            return fromError(n.error());
+        printLine(QByteArray::number(*n));
+        return std::nullopt;
+    }
+
+    FILE *m_out;
+    FILE *m_err;
+    FILE *m_in;
+    Arguments m_args;
+    QString m_command;
+    std::unique_ptr<RecordStore> m_store;
+    TableModelPtr m_model;
+};
+
+} // namespace
+
+QString CliTool::usageText()
+{
+    return QStringLiteral(
+        "usage: structdesk-cli [--store LOCATION] COMMAND ...\n"
+        "  LOCATION: a store file (default $STRUCTDESK_STORE, else the user's default store)\n"
+        "\n"
+        "  tables | create-table TABLE --model FILE | model TABLE | drop-table TABLE\n"
+        "  put TABLE JSON | get TABLE KEY | delete TABLE KEY | remove TABLE KEY\n"
+        "  update TABLE KEY PATH VALUE_JSON [--var NAME=VALUE]... [--return-old]\n"
+        "  update-many TABLE KEY JSON_OBJECT_OF_PATH_TO_VALUE [--var NAME=VALUE]... [--return-old]\n"
+        "  delete-field TABLE KEY PATH [--var ...] | remove-field TABLE KEY PATH [--var ...]\n"
+        "  scan TABLE [--limit N] [--where PATH=VALUE]... (JSON lines) | count TABLE\n"
+        "\n"
+        "  JSON arguments may be - (standard input) or @FILE. KEY is typed by the table's key type.\n"
+        "  Exit status: 0 success; 1 the operation's documented failure (refused, invalid, exists,\n"
+        "  absent); 2 usage error; 3 store unavailable or backend error.\n");
+}
+
+int CliTool::run(const QStringList &arguments)
+{
+    Session session(m_out, m_err, m_in);
+    return session.run(arguments);
+}

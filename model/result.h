@@ -18,7 +18,7 @@ struct Error
     QString message;
     QString location = {}; ///< field path, "file:line", JSON pointer or key; empty if none
     /// "location: message" or just the message.
-    QString toString() const { return location.isEmpty() ? message : location + u": " + message; }
+    QString toString() const { return location.isEmpty() ? message : location + QStringLiteral(": ") + message; }
 };
 
 /// A value or an Error.

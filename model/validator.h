@@ -17,7 +17,7 @@ struct Problem
     /// False for notes that do not block a write (attributes the model does not declare).
     bool blocking = true;
     /// "path: message", or the message alone.
-    QString toString() const { return path.isEmpty() ? message : path + u": " + message; }
+    QString toString() const { return path.isEmpty() ? message : path + QStringLiteral(": ") + message; }
 };
 using Problems = std::vector<Problem>;
 

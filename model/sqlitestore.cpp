@@ -1,0 +1,886 @@
+#include "model/sqlitestore.h"
+
+#include "model/jsoncodec.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSqlError>
+#include <QUuid>
+#include <QVariant>
+
+namespace {
+
+constexpr int kSqliteBusy = 5;
+constexpr int kSqliteLocked = 6;
+constexpr int kSqliteReadOnly = 8;
+constexpr int kSqliteCorrupt = 11;
+constexpr int kSqliteFull = 13;
+constexpr int kSqliteCantOpen = 14;
+constexpr int kSqliteNotADb = 26;
+
+int primaryCode(const QSqlError &error)
+{
+    bool ok = false;
+    const int code = error.nativeErrorCode().toInt(&ok);
+    return ok ? (code & 0xff) : -1;
+}
+
+/// The SQLite JSON path of a literal field path in stored JSON: $."a"."b".
+Result<QString> jsonPath(const QStringList &path)
+{
+    QString out = QStringLiteral("$");
+    for (const QString &key : path) {
+        if (key.contains(u'"'))
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("field names with a double quote cannot be filtered on"),
+                             path.join(u'.'));
+        out += QStringLiteral(".\"") + (key.startsWith(u'$') ? u'$' + key : key) + u'"';
+    }
+    return out;
+}
+
+QVariant bindableNumber(const QString &text)
+{
+    if (isIntegerText(text)) {
+        bool ok = false;
+        const qlonglong n = text.toLongLong(&ok);
+        if (ok)
+            return n;
+    }
+    return text.toDouble();
+}
+
+/// Builds the WHERE clause of a scan or count, with its bound values in order.
+struct WhereClause
+{
+    QString sql;
+    QVariantList binds;
+};
+
+Result<WhereClause> buildWhere(const ScanRequest &request)
+{
+    WhereClause where;
+    QStringList parts;
+    for (const FilterCondition &c : request.conditions) {
+        if (c.path.isEmpty())
+            return makeError(ErrorKind::Invalid, QStringLiteral("a filter needs a field path"));
+        auto path = jsonPath(c.path);
+        if (!path)
+            return path.error();
+        const QString p = *path;
+        QString expr;
+        QVariantList binds;
+        const Value &v = c.operand;
+        auto equalExpr = [&]() -> QString {
+            switch (v.type()) {
+            case Value::Type::Null: binds << p; return QStringLiteral("json_type(item, ?) = 'null'");
+            case Value::Type::Bool:
+                binds << p;
+                return v.toBool() ? QStringLiteral("json_type(item, ?) = 'true'")
+                                  : QStringLiteral("json_type(item, ?) = 'false'");
+            case Value::Type::Number:
+                binds << p << p << bindableNumber(v.text());
+                return QStringLiteral("(json_type(item, ?) IN ('integer', 'real') AND "
+                                      "json_extract(item, ?) = ?)");
+            default:
+                binds << p << p << v.text();
+                return QStringLiteral("(json_type(item, ?) = 'text' AND json_extract(item, ?) = ?)");
+            }
+        };
+        auto compareExpr = [&](const char *op) -> Result<QString> {
+            if (v.isNumber()) {
+                binds << p << p << bindableNumber(v.text());
+                return QStringLiteral("(json_type(item, ?) IN ('integer', 'real') AND "
+                                      "json_extract(item, ?) %1 ?)")
+                    .arg(QLatin1String(op));
+            }
+            if (v.isString()) {
+                binds << p << p << v.text();
+                return QStringLiteral("(json_type(item, ?) = 'text' AND json_extract(item, ?) %1 ?)")
+                    .arg(QLatin1String(op));
+            }
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("only numbers and strings can be compared with %1")
+                                 .arg(QLatin1String(op)),
+                             c.path.join(u'.'));
+        };
+        switch (c.op) {
+        case FilterOp::Equal: expr = equalExpr(); break;
+        case FilterOp::NotEqual: expr = QStringLiteral("NOT coalesce(%1, 0)").arg(equalExpr()); break;
+        case FilterOp::Less:
+        case FilterOp::LessEqual:
+        case FilterOp::Greater:
+        case FilterOp::GreaterEqual: {
+            const char *op = c.op == FilterOp::Less        ? "<"
+                             : c.op == FilterOp::LessEqual ? "<="
+                             : c.op == FilterOp::Greater   ? ">"
+                                                           : ">=";
+            auto e = compareExpr(op);
+            if (!e)
+                return e.error();
+            expr = *e;
+            break;
+        }
+        case FilterOp::Contains: {
+            const QVariant needle = v.isNumber() ? bindableNumber(v.text()) : QVariant(v.text());
+            binds << p << p << v.text() << p << p << needle << (p + QStringLiteral(".\"$SS\""))
+                  << needle << (p + QStringLiteral(".\"$NS\"")) << needle;
+            expr = QStringLiteral(
+                "((json_type(item, ?) = 'text' AND instr(json_extract(item, ?), ?) > 0) OR "
+                "(json_type(item, ?) = 'array' AND EXISTS (SELECT 1 FROM json_each(item, ?) AS e "
+                "WHERE e.value = ?)) OR "
+                "EXISTS (SELECT 1 FROM json_each(item, ?) AS e WHERE e.value = ?) OR "
+                "EXISTS (SELECT 1 FROM json_each(item, ?) AS e WHERE e.value = ?))");
+            break;
+        }
+        case FilterOp::BeginsWith:
+            if (!v.isString())
+                return makeError(ErrorKind::Invalid, QStringLiteral("begins with needs a text"),
+                                 c.path.join(u'.'));
+            binds << p << p << int(v.text().size()) << v.text();
+            expr = QStringLiteral("(json_type(item, ?) = 'text' AND "
+                                  "substr(json_extract(item, ?), 1, ?) = ?)");
+            break;
+        case FilterOp::Exists:
+            binds << p;
+            expr = QStringLiteral("json_type(item, ?) IS NOT NULL");
+            break;
+        case FilterOp::NotExists:
+            binds << p;
+            expr = QStringLiteral("json_type(item, ?) IS NULL");
+            break;
+        }
+        parts << expr;
+        where.binds << binds;
+    }
+    if (!request.text.isEmpty()) {
+        parts << QStringLiteral("instr(lower(item), ?) > 0");
+        where.binds << request.text.toLower();
+    }
+    where.sql = parts.join(QStringLiteral(" AND "));
+    return where;
+}
+
+} // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, OpenMode mode)
+{
+    const QFileInfo info(path);
+    const bool exists = info.exists();
+    if (!exists && mode != OpenMode::CreateIfMissing)
+        return makeError(ErrorKind::Unavailable, QStringLiteral("there is no store at %1").arg(path),
+                         path);
+    if (exists && info.isDir())
+        return makeError(ErrorKind::Unavailable,
+                         QStringLiteral("%1 is a folder, not a StructDesk store").arg(path), path);
+    if (exists) {
+        QFile file(path);
+        if (!file.open(QIODevice::ReadOnly))
+            return makeError(ErrorKind::Unavailable,
+                             QStringLiteral("cannot read %1: %2").arg(path, file.errorString()), path);
+        const QByteArray header = file.read(16);
+        if (header != QByteArray("SQLite format 3\0", 16))
+            return makeError(ErrorKind::Unavailable,
+                             QStringLiteral("%1 is not a StructDesk store (it is not an SQLite "
+                                            "database); it was left untouched")
+                                 .arg(path),
+                             path);
+    } else if (!QFileInfo(info.absolutePath()).isDir()) {
+        return makeError(ErrorKind::Unavailable,
+                         QStringLiteral("cannot create a store at %1: the folder %2 does not exist")
+                             .arg(path, info.absolutePath()),
+                         path);
+    }
+
+    std::unique_ptr<SqliteStore> store(new SqliteStore);
+    store->m_path = path;
+    store->m_connection = QStringLiteral("structdesk-") + QUuid::createUuid().toString(QUuid::Id128);
+    store->m_readOnly = exists && (mode == OpenMode::ReadOnly || !info.isWritable() ||
+                                   !QFileInfo(info.absolutePath()).isWritable());
+    store->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), store->m_connection);
+    store->m_db.setDatabaseName(path);
+    QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000");
+    if (store->m_readOnly)
+        options += QStringLiteral(";QSQLITE_OPEN_READONLY");
+    store->m_db.setConnectOptions(options);
+    if (!store->m_db.open())
+        return makeError(ErrorKind::Unavailable,
+                         QStringLiteral("cannot open %1: %2").arg(path, store->m_db.lastError().text()),
+                         path);
+
+    if (!exists) {
+        QSqlQuery q(store->m_db);
+        const QStringList schema = {
+            QStringLiteral("PRAGMA journal_mode=WAL"),
+            QStringLiteral("BEGIN IMMEDIATE"),
+            QStringLiteral("CREATE TABLE structdesk_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)"),
+            QStringLiteral("CREATE TABLE structdesk_tables(name TEXT PRIMARY KEY, model TEXT NOT NULL, "
+                           "has_model INTEGER NOT NULL, created TEXT NOT NULL)"),
+        };
+        for (const QString &sql : schema) {
+            if (!q.exec(sql))
+                return store->sqlError(q, QStringLiteral("creating the store"));
+        }
+        q.prepare(QStringLiteral("INSERT INTO structdesk_meta(key, value) VALUES (?, ?), (?, ?)"));
+        q.addBindValue(QStringLiteral("format"));
+        q.addBindValue(QString::fromLatin1(kFormat));
+        q.addBindValue(QStringLiteral("version"));
+        q.addBindValue(QString::number(kVersion));
+        if (!q.exec() || !q.exec(QStringLiteral("COMMIT")))
+            return store->sqlError(q, QStringLiteral("creating the store"));
+    } else {
+        QSqlQuery q(store->m_db);
+        if (!q.exec(QStringLiteral("SELECT value FROM structdesk_meta WHERE key = 'format' OR key = "
+                                   "'version' ORDER BY key"))) {
+            const QSqlError e = q.lastError();
+            const int code = primaryCode(e);
+            if (code == kSqliteBusy || code == kSqliteLocked)
+                return makeError(ErrorKind::Unavailable,
+                                 QStringLiteral("the store %1 is locked by another program; try "
+                                                "again when it is done")
+                                     .arg(path),
+                                 path);
+            if (code == kSqliteNotADb || code == kSqliteCorrupt)
+                return makeError(ErrorKind::Unavailable,
+                                 QStringLiteral("%1 is corrupt (%2); it was left untouched")
+                                     .arg(path, e.databaseText()),
+                                 path);
+            return makeError(ErrorKind::Unavailable,
+                             QStringLiteral("%1 is not a StructDesk store (an SQLite database "
+                                            "without StructDesk's tables); it was left untouched")
+                                 .arg(path),
+                             path);
+        }
+        QStringList values;
+        while (q.next())
+            values << q.value(0).toString();
+        if (values.size() != 2 || values[0] != QLatin1String(kFormat))
+            return makeError(ErrorKind::Unavailable,
+                             QStringLiteral("%1 is not a StructDesk store; it was left untouched").arg(path),
+                             path);
+        if (values[1].toInt() > kVersion)
+            return makeError(ErrorKind::Unavailable,
+                             QStringLiteral("%1 was written by a newer StructDesk (store format %2; "
+                                            "this one reads %3)")
+                                 .arg(path, values[1])
+                                 .arg(kVersion),
+                             path);
+        q.finish();
+        if (!store->m_readOnly)
+            q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
+    }
+    QSqlQuery pragmas(store->m_db);
+    pragmas.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+    return store;
+}
+
+SqliteStore::~SqliteStore()
+{
+    m_queries.clear();
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+StoreCapabilities SqliteStore::capabilities() const
+{
+    StoreCapabilities caps;
+    caps.exactCount = true;
+    caps.transactions = true;
+    caps.readOnly = m_readOnly;
+    return caps;
+}
+
+QSqlQuery &SqliteStore::prepared(const QString &sql)
+{
+    auto it = m_queries.find(sql);
+    if (it == m_queries.end()) {
+        QSqlQuery q(m_db);
+        q.prepare(sql);
+        it = m_queries.insert(sql, q);
+    }
+    return it.value();
+}
+
+Error SqliteStore::sqlError(const QSqlQuery &query, const QString &what) const
+{
+    const QSqlError e = query.lastError();
+    const int code = primaryCode(e);
+    const QString detail = e.databaseText().isEmpty() ? e.text() : e.databaseText();
+    switch (code) {
+    case kSqliteBusy:
+    case kSqliteLocked:
+        return makeError(ErrorKind::Unavailable,
+                         QStringLiteral("%1 failed: the store %2 is locked by another program; "
+                                        "nothing was written")
+                             .arg(what, m_path),
+                         m_path);
+    case kSqliteReadOnly:
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("%1 failed: the store %2 is read-only; nothing was written")
+                             .arg(what, m_path),
+                         m_path);
+    case kSqliteCorrupt:
+    case kSqliteNotADb:
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("%1 failed: the store %2 is corrupt (%3)").arg(what, m_path, detail),
+                         m_path);
+    case kSqliteFull:
+        return makeError(ErrorKind::Unavailable,
+                         QStringLiteral("%1 failed: the disk is full; nothing was written").arg(what),
+                         m_path);
+    case kSqliteCantOpen:
+        return makeError(ErrorKind::Unavailable,
+                         QStringLiteral("%1 failed: cannot open %2 (%3)").arg(what, m_path, detail),
+                         m_path);
+    default:
+        return makeError(ErrorKind::Backend, QStringLiteral("%1 failed: %2").arg(what, detail), m_path);
+    }
+}
+
+Status SqliteStore::refuseIfReadOnly() const
+{
+    if (m_readOnly)
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("the store %1 is read-only; nothing was written").arg(m_path),
+                         m_path);
+    return okStatus();
+}
+
+Status SqliteStore::begin()
+{
+    if (m_transactionDepth++ > 0)
+        return okStatus();
+    QSqlQuery &q = prepared(QStringLiteral("BEGIN IMMEDIATE"));
+    if (!q.exec()) {
+        m_transactionDepth = 0;
+        return sqlError(q, QStringLiteral("starting a transaction"));
+    }
+    return okStatus();
+}
+
+Status SqliteStore::commit()
+{
+    if (--m_transactionDepth > 0)
+        return okStatus();
+    m_transactionDepth = 0;
+    QSqlQuery &q = prepared(QStringLiteral("COMMIT"));
+    if (!q.exec()) {
+        Error e = sqlError(q, QStringLiteral("committing"));
+        rollback();
+        return e;
+    }
+    return okStatus();
+}
+
+void SqliteStore::rollback()
+{
+    if (m_transactionDepth > 1) {
+        --m_transactionDepth;
+        return;
+    }
+    m_transactionDepth = 0;
+    for (auto &q : m_queries)
+        q.finish();
+    QSqlQuery q(m_db);
+    q.exec(QStringLiteral("ROLLBACK"));
+}
+
+Status SqliteStore::runTransaction(const std::function<Status()> &work)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro;
+    if (auto b = begin(); !b)
+        return b;
+    // Nested operations must not commit on their own: pin the depth while work runs.
+    Status result = work();
+    if (!result) {
+        m_transactionDepth = 1;
+        rollback();
+        return result;
+    }
+    return commit();
+}
+
+QString SqliteStore::sqlTable(const QString &table)
+{
+    // Table names are checked by TableModel::checkTableName: no quotes can occur.
+    return QStringLiteral("\"rec_%1\"").arg(table);
+}
+
+QString SqliteStore::keyColumnText(const Value &key)
+{
+    return key.isNumber() ? canonicalNumber(key.text()) : key.text();
+}
+
+Result<QStringList> SqliteStore::listTables()
+{
+    QSqlQuery &q = prepared(QStringLiteral("SELECT name FROM structdesk_tables ORDER BY name"));
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("listing tables"));
+    QStringList names;
+    while (q.next())
+        names << q.value(0).toString();
+    q.finish();
+    return names;
+}
+
+Result<TableModelPtr> SqliteStore::loadModel(const QString &table)
+{
+    QSqlQuery &q = prepared(QStringLiteral("SELECT model FROM structdesk_tables WHERE name = ?"));
+    q.addBindValue(table);
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("reading the model of %1").arg(table));
+    if (!q.next()) {
+        q.finish();
+        return makeError(ErrorKind::NotFound,
+                         QStringLiteral("there is no table %1 in %2").arg(table, m_path), table);
+    }
+    const QByteArray json = q.value(0).toString().toUtf8();
+    q.finish();
+    auto model = TableModel::fromJson(json, QStringLiteral("model of table %1").arg(table));
+    if (!model)
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("the stored model of table %1 cannot be read: %2")
+                             .arg(table, model.error().toString()),
+                         table);
+    return *model;
+}
+
+Result<TableInfo> SqliteStore::describeTable(const QString &table)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    TableInfo info;
+    info.name = table;
+    info.model = *m;
+    info.hasModel = (*m)->declaresFields();
+    auto n = count(table);
+    if (!n)
+        return n.error();
+    info.count = *n;
+    info.countExact = true;
+    return info;
+}
+
+Status SqliteStore::createTable(const QString &table, const TableModel &model)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro;
+    const QString problem = TableModel::checkTableName(table);
+    if (!problem.isEmpty())
+        return makeError(ErrorKind::Invalid, problem, table);
+    if (!model.primaryIndex().sortKey.isEmpty())
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("tables with a sort key are not supported: StructNoSQL "
+                                        "addresses records by their hash key alone"),
+                         table);
+    if (auto b = begin(); !b)
+        return b;
+    QSqlQuery &insert = prepared(QStringLiteral(
+        "INSERT INTO structdesk_tables(name, model, has_model, created) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(name) DO NOTHING"));
+    insert.addBindValue(table);
+    insert.addBindValue(QString::fromUtf8(model.toJson()));
+    insert.addBindValue(model.declaresFields() ? 1 : 0);
+    insert.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    if (!insert.exec()) {
+        Error e = sqlError(insert, QStringLiteral("creating table %1").arg(table));
+        rollback();
+        return e;
+    }
+    if (insert.numRowsAffected() == 0) {
+        rollback();
+        return makeError(ErrorKind::Exists, QStringLiteral("table %1 already exists").arg(table), table);
+    }
+    QSqlQuery create(m_db);
+    if (!create.exec(QStringLiteral("CREATE TABLE %1(pk TEXT NOT NULL UNIQUE, item TEXT NOT NULL)")
+                         .arg(sqlTable(table)))) {
+        Error e = sqlError(create, QStringLiteral("creating table %1").arg(table));
+        rollback();
+        return e;
+    }
+    invalidateModel(table);
+    return commit();
+}
+
+Status SqliteStore::dropTable(const QString &table)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro;
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    if (auto b = begin(); !b)
+        return b;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("DELETE FROM structdesk_tables WHERE name = ?"));
+    q.addBindValue(table);
+    if (!q.exec() || !q.exec(QStringLiteral("DROP TABLE IF EXISTS %1").arg(sqlTable(table)))) {
+        Error e = sqlError(q, QStringLiteral("dropping table %1").arg(table));
+        rollback();
+        return e;
+    }
+    // Prepared statements on the dropped table are stale now.
+    m_queries.clear();
+    invalidateModel(table);
+    return commit();
+}
+
+Status SqliteStore::setModel(const QString &table, const TableModel &newModel)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro;
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    if ((*m)->hashKey() != newModel.hashKey() || (*m)->hashKeyType() != newModel.hashKeyType())
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("the model's key %1 (%2) does not match the table's key %3 (%4)")
+                             .arg(newModel.hashKey(), fieldKindName(newModel.hashKeyType()),
+                                  (*m)->hashKey(), fieldKindName((*m)->hashKeyType())),
+                         table);
+    QSqlQuery &q = prepared(QStringLiteral("UPDATE structdesk_tables SET model = ?, has_model = ? WHERE name = ?"));
+    q.addBindValue(QString::fromUtf8(newModel.toJson()));
+    q.addBindValue(newModel.declaresFields() ? 1 : 0);
+    q.addBindValue(table);
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("attaching a model to %1").arg(table));
+    invalidateModel(table);
+    return okStatus();
+}
+
+Result<std::optional<Value>> SqliteStore::readRecord(const QString &table, const QString &pk)
+{
+    QSqlQuery &q = prepared(QStringLiteral("SELECT item FROM %1 WHERE pk = ?").arg(sqlTable(table)));
+    q.addBindValue(pk);
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("reading a record of %1").arg(table));
+    if (!q.next()) {
+        q.finish();
+        return std::optional<Value>();
+    }
+    const QByteArray json = q.value(0).toString().toUtf8();
+    q.finish();
+    auto record = JsonCodec::parseStored(json);
+    if (!record)
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("the stored record cannot be read: %1").arg(record.error().toString()),
+                         pk);
+    return std::optional<Value>(std::move(*record));
+}
+
+Status SqliteStore::writeRecord(const QString &table, const QString &pk, const Value &record)
+{
+    QSqlQuery &q = prepared(QStringLiteral("INSERT INTO %1(pk, item) VALUES (?, ?) ON CONFLICT(pk) "
+                                           "DO UPDATE SET item = excluded.item")
+                                .arg(sqlTable(table)));
+    q.addBindValue(pk);
+    q.addBindValue(QString::fromUtf8(JsonCodec::toStored(record)));
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("writing a record of %1").arg(table));
+    return okStatus();
+}
+
+Status SqliteStore::doPut(const QString &table, const Value &key, const Value &record)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro;
+    QSqlQuery &q = prepared(
+        QStringLiteral("INSERT INTO %1(pk, item) VALUES (?, ?) ON CONFLICT(pk) DO NOTHING").arg(sqlTable(table)));
+    q.addBindValue(keyColumnText(key));
+    q.addBindValue(QString::fromUtf8(JsonCodec::toStored(record)));
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("putting a record into %1").arg(table));
+    if (q.numRowsAffected() == 0)
+        return makeError(ErrorKind::Exists,
+                         QStringLiteral("a record with the key %1 already exists; nothing was written")
+                             .arg(key.text()),
+                         key.text());
+    return okStatus();
+}
+
+Status SqliteStore::writeRaw(const QString &table, const Value &record, bool mustNotExist)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro;
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto key = recordKey(**m, record);
+    if (!key)
+        return key.error();
+    if (mustNotExist)
+        return doPut(table, *key, record);
+    return writeRecord(table, keyColumnText(*key), record);
+}
+
+Status SqliteStore::doReplace(const QString &table, const Value &key, const Value &expected,
+                              const Value &record)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro;
+    if (auto b = begin(); !b)
+        return b;
+    const QString pk = keyColumnText(key);
+    auto current = readRecord(table, pk);
+    if (!current) {
+        rollback();
+        return current.error();
+    }
+    if (!current->has_value()) {
+        rollback();
+        return makeError(ErrorKind::NotFound,
+                         QStringLiteral("the record %1 no longer exists; nothing was written").arg(key.text()),
+                         key.text());
+    }
+    if (**current != expected) {
+        rollback();
+        return makeError(ErrorKind::Conflict,
+                         QStringLiteral("the record %1 changed in the store since it was loaded; "
+                                        "nothing was written")
+                             .arg(key.text()),
+                         key.text());
+    }
+    if (auto w = writeRecord(table, pk, record); !w) {
+        rollback();
+        return w;
+    }
+    return commit();
+}
+
+Result<std::optional<Value>> SqliteStore::doGet(const QString &table, const Value &key)
+{
+    return readRecord(table, keyColumnText(key));
+}
+
+Result<std::optional<Value>> SqliteStore::doRemove(const QString &table, const Value &key)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro.error();
+    QSqlQuery &q = prepared(QStringLiteral("DELETE FROM %1 WHERE pk = ? RETURNING item").arg(sqlTable(table)));
+    q.addBindValue(keyColumnText(key));
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("removing a record of %1").arg(table));
+    if (!q.next()) {
+        q.finish();
+        return std::optional<Value>();
+    }
+    const QByteArray json = q.value(0).toString().toUtf8();
+    q.finish();
+    auto record = JsonCodec::parseStored(json);
+    if (!record)
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("the removed record cannot be read: %1").arg(record.error().toString()),
+                         key.text());
+    return std::optional<Value>(std::move(*record));
+}
+
+Result<std::vector<std::optional<Value>>>
+SqliteStore::doUpdate(const QString &table, const Value &key, const std::vector<ResolvedSetter> &setters)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro.error();
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    if (auto b = begin(); !b)
+        return b.error();
+    const QString pk = keyColumnText(key);
+    auto current = readRecord(table, pk);
+    if (!current) {
+        rollback();
+        return current.error();
+    }
+    // As documented: updating a missing record creates it with its key and the fields.
+    Value record = current->has_value() ? std::move(**current)
+                                        : Value::map({{(*m)->hashKey(), key}});
+    std::vector<std::optional<Value>> old;
+    old.reserve(setters.size());
+    for (const ResolvedSetter &setter : setters) {
+        auto previous = setAtPath(record, setter.path, setter.value);
+        if (!previous) {
+            rollback();
+            Error e = previous.error();
+            e.message += QStringLiteral("; nothing was written");
+            return e;
+        }
+        old.push_back(std::move(*previous));
+    }
+    if (record.depth() > TableModel::kMaxDepth) {
+        rollback();
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("the update would nest the record deeper than %1 levels; "
+                                        "nothing was written")
+                             .arg(TableModel::kMaxDepth));
+    }
+    if (auto w = writeRecord(table, pk, record); !w) {
+        rollback();
+        return w.error();
+    }
+    if (auto c = commit(); !c)
+        return c.error();
+    return old;
+}
+
+Result<std::optional<Value>> SqliteStore::doRemoveField(const QString &table, const Value &key,
+                                                        const ResolvedPath &path)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro.error();
+    if (auto b = begin(); !b)
+        return b.error();
+    const QString pk = keyColumnText(key);
+    auto current = readRecord(table, pk);
+    if (!current) {
+        rollback();
+        return current.error();
+    }
+    if (!current->has_value()) {
+        rollback();
+        return std::optional<Value>();
+    }
+    Value record = std::move(**current);
+    std::optional<Value> removed = removeAtPath(record, path);
+    if (!removed) {
+        rollback();
+        return removed;
+    }
+    if (auto w = writeRecord(table, pk, record); !w) {
+        rollback();
+        return w.error();
+    }
+    if (auto c = commit(); !c)
+        return c.error();
+    return removed;
+}
+
+Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &request)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto where = buildWhere(request);
+    if (!where)
+        return where.error();
+    QStringList conditions;
+    if (!where->sql.isEmpty())
+        conditions << where->sql;
+    QVariantList binds = where->binds;
+    const bool sorted = !request.sortPath.isEmpty();
+    QString sortExpr = QStringLiteral("NULL");
+    QVariantList sortBinds;
+    if (sorted) {
+        auto p = jsonPath(request.sortPath);
+        if (!p)
+            return p.error();
+        sortExpr = QStringLiteral("coalesce(json_extract(item, ?), -9e999)");
+        sortBinds << *p;
+    }
+    const QString cmp = request.descending ? QStringLiteral("<") : QStringLiteral(">");
+    const QString dir = request.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    QVariantList cursorBinds;
+    if (!request.cursor.isEmpty()) {
+        const QJsonObject c = QJsonDocument::fromJson(request.cursor).object();
+        if (!c.contains(QStringLiteral("r")))
+            return makeError(ErrorKind::Invalid, QStringLiteral("the scan cursor is not valid"));
+        const qlonglong rowid = c.value(QStringLiteral("r")).toString().toLongLong();
+        if (sorted) {
+            const QString t = c.value(QStringLiteral("t")).toString();
+            const QString v = c.value(QStringLiteral("v")).toString();
+            QVariant last;
+            if (t == u"i")
+                last = v.toLongLong();
+            else if (t == u"d")
+                last = v.toDouble();
+            else if (t == u"s")
+                last = v;
+            conditions << (t == u"m" ? QStringLiteral("(%1, rowid) %2 (-9e999, ?)").arg(sortExpr, cmp)
+                                     : QStringLiteral("(%1, rowid) %2 (?, ?)").arg(sortExpr, cmp));
+            cursorBinds << sortBinds;
+            if (t != u"m")
+                cursorBinds << last;
+            cursorBinds << rowid;
+        } else {
+            conditions << QStringLiteral("rowid %1 ?").arg(cmp);
+            cursorBinds << rowid;
+        }
+    }
+    const int limit = std::clamp(request.limit, 1, 100000);
+    QString sql = QStringLiteral("SELECT rowid, item, %1 FROM %2").arg(sortExpr, sqlTable(table));
+    if (!conditions.isEmpty())
+        sql += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
+    sql += sorted ? QStringLiteral(" ORDER BY 3 %1, rowid %1").arg(dir)
+                  : QStringLiteral(" ORDER BY rowid %1").arg(dir);
+    sql += QStringLiteral(" LIMIT %1").arg(limit);
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    if (!q.prepare(sql))
+        return sqlError(q, QStringLiteral("scanning %1").arg(table));
+    for (const QVariant &v : sortBinds)
+        q.addBindValue(v);
+    for (const QVariant &v : binds)
+        q.addBindValue(v);
+    for (const QVariant &v : cursorBinds)
+        q.addBindValue(v);
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("scanning %1").arg(table));
+    ScanPage page;
+    page.records.reserve(std::size_t(std::min(limit, 4096)));
+    qlonglong lastRowid = 0;
+    QVariant lastSort;
+    while (q.next()) {
+        if (request.cancelled && request.cancelled())
+            return makeError(ErrorKind::Unavailable, QStringLiteral("the scan was cancelled"));
+        lastRowid = q.value(0).toLongLong();
+        lastSort = q.value(2);
+        auto record = JsonCodec::parseStored(q.value(1).toString().toUtf8());
+        if (!record)
+            return makeError(ErrorKind::Backend,
+                             QStringLiteral("a stored record of %1 cannot be read: %2")
+                                 .arg(table, record.error().toString()));
+        page.records.push_back(std::move(*record));
+    }
+    if (int(page.records.size()) == limit) {
+        QJsonObject c;
+        c.insert(QStringLiteral("r"), QString::number(lastRowid));
+        if (sorted) {
+            QString t = QStringLiteral("s");
+            if (lastSort.typeId() == QMetaType::LongLong || lastSort.typeId() == QMetaType::Int)
+                t = QStringLiteral("i");
+            else if (lastSort.typeId() == QMetaType::Double)
+                t = qIsInf(lastSort.toDouble()) ? QStringLiteral("m") : QStringLiteral("d");
+            c.insert(QStringLiteral("t"), t);
+            c.insert(QStringLiteral("v"), t == u"d" ? QString::number(lastSort.toDouble(), 'g', 17)
+                                                    : lastSort.toString());
+        }
+        page.nextCursor = QJsonDocument(c).toJson(QJsonDocument::Compact);
+    }
+    return page;
+}
+
+Result<qint64> SqliteStore::count(const QString &table, const ScanRequest &filter)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto where = buildWhere(filter);
+    if (!where)
+        return where.error();
+    QString sql = QStringLiteral("SELECT count(*) FROM %1").arg(sqlTable(table));
+    if (!where->sql.isEmpty())
+        sql += QStringLiteral(" WHERE ") + where->sql;
+    QSqlQuery q(m_db);
+    if (!q.prepare(sql))
+        return sqlError(q, QStringLiteral("counting %1").arg(table));
+    for (const QVariant &v : where->binds)
+        q.addBindValue(v);
+    if (!q.exec() || !q.next())
+        return sqlError(q, QStringLiteral("counting %1").arg(table));
+    return q.value(0).toLongLong();
+}

@@ -1,0 +1,84 @@
+#pragma once
+
+#include "model/recordstore.h"
+
+#include <QHash>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+#include <functional>
+#include <memory>
+
+/// The embedded store: one SQLite file holding many tables and their models.
+///
+/// Each table is an SQLite table of (pk, item): pk the canonical key text, item the record as
+/// stored JSON (JsonCodec), so records round-trip exactly and SQLite's JSON functions can filter
+/// and sort on any field. Rows keep their insertion order (rowid), which is the natural order of
+/// scans. WAL journal, one transaction per operation, bound parameters only.
+///
+/// Opening never modifies a file that is not a StructDesk store: a foreign, corrupt, locked or
+/// read-only file gets a clear error (read-only files open read-only).
+class SqliteStore final : public RecordStore
+{
+public:
+    /// ReadOnly opens an existing store for reading only (every write is refused).
+    enum class OpenMode { OpenExisting, CreateIfMissing, ReadOnly };
+
+    /// Opens (or creates) the store file at `path`, on the calling thread; use it only there.
+    static Result<std::unique_ptr<SqliteStore>> open(const QString &path,
+                                                     OpenMode mode = OpenMode::OpenExisting);
+    ~SqliteStore() override;
+
+    QString location() const override { return m_path; }
+    StoreCapabilities capabilities() const override;
+
+    Result<QStringList> listTables() override;
+    Result<TableInfo> describeTable(const QString &table) override;
+    Status createTable(const QString &table, const TableModel &model) override;
+    Status dropTable(const QString &table) override;
+    Status setModel(const QString &table, const TableModel &model) override;
+    Result<ScanPage> scan(const QString &table, const ScanRequest &request) override;
+    Result<qint64> count(const QString &table, const ScanRequest &filter = {}) override;
+    Status writeRaw(const QString &table, const Value &record, bool mustNotExist) override;
+
+    /// Runs `work` inside one SQLite transaction: everything it wrote is kept only when it
+    /// returns success. Store operations called inside join the transaction.
+    Status runTransaction(const std::function<Status()> &work);
+
+    /// The file format marker and version in the structdesk_meta table.
+    static constexpr const char *kFormat = "structdesk-store";
+    static constexpr int kVersion = 1;
+
+protected:
+    Result<TableModelPtr> loadModel(const QString &table) override;
+    Status doPut(const QString &table, const Value &key, const Value &record) override;
+    Status doReplace(const QString &table, const Value &key, const Value &expected,
+                     const Value &record) override;
+    Result<std::optional<Value>> doGet(const QString &table, const Value &key) override;
+    Result<std::optional<Value>> doRemove(const QString &table, const Value &key) override;
+    Result<std::vector<std::optional<Value>>>
+    doUpdate(const QString &table, const Value &key,
+             const std::vector<ResolvedSetter> &setters) override;
+    Result<std::optional<Value>> doRemoveField(const QString &table, const Value &key,
+                                               const ResolvedPath &path) override;
+
+private:
+    SqliteStore() = default;
+    QSqlQuery &prepared(const QString &sql);
+    Error sqlError(const QSqlQuery &query, const QString &what) const;
+    Status refuseIfReadOnly() const;
+    Status begin();
+    Status commit();
+    void rollback();
+    Result<std::optional<Value>> readRecord(const QString &table, const QString &pk);
+    Status writeRecord(const QString &table, const QString &pk, const Value &record);
+    static QString sqlTable(const QString &table);
+    static QString keyColumnText(const Value &key);
+
+    QString m_path;
+    QString m_connection;
+    QSqlDatabase m_db;
+    bool m_readOnly = false;
+    int m_transactionDepth = 0;
+    QHash<QString, QSqlQuery> m_queries;
+};

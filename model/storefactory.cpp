@@ -1,0 +1,46 @@
+#include "model/storefactory.h"
+
+#include "model/sqlitestore.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QStandardPaths>
+
+namespace StoreFactory {
+
+QString defaultLocation()
+{
+    const QString fromEnv = qEnvironmentVariable("STRUCTDESK_STORE");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath() + QStringLiteral("/.local/share");
+    return dir + QStringLiteral("/StructDesk/default.structdesk");
+}
+
+bool isRemote(const QString &location)
+{
+    return location.startsWith(QStringLiteral("dynamodb://")) ||
+           location.startsWith(QStringLiteral("dynamodbs://"));
+}
+
+Result<std::unique_ptr<RecordStore>> open(const QString &location, Create create)
+{
+    if (location.isEmpty())
+        return makeError(ErrorKind::Unavailable, QStringLiteral("no store location was given"));
+    if (isRemote(location))
+        return makeError(ErrorKind::Unavailable,
+                         QStringLiteral("DynamoDB stores are not supported by this build yet"),
+                         location);
+    if (create == Create::IfMissing && location == defaultLocation())
+        QDir().mkpath(QFileInfo(location).absolutePath());
+    auto store = SqliteStore::open(location, create == Create::IfMissing
+                                                 ? SqliteStore::OpenMode::CreateIfMissing
+                                                 : SqliteStore::OpenMode::OpenExisting);
+    if (!store)
+        return store.error();
+    return std::unique_ptr<RecordStore>(std::move(*store));
+}
+
+} // namespace StoreFactory

@@ -1,0 +1,57 @@
+#include "model/storerunner.h"
+
+#include <QMutex>
+
+namespace {
+QMutex locationMutex;
+}
+
+StoreRunner::StoreRunner() : m_context(new QObject), m_location(std::make_shared<QString>())
+{
+    m_thread.setObjectName(QStringLiteral("StructDesk store"));
+    m_context->moveToThread(&m_thread);
+    m_thread.start();
+}
+
+StoreRunner::~StoreRunner()
+{
+    // The store (and its SQLite connection) must die on the thread that made it.
+    QMetaObject::invokeMethod(
+        m_context,
+        [this] {
+            m_store.reset();
+            delete m_context;
+        },
+        Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+QFuture<Status> StoreRunner::open(const QString &location, StoreFactory::Create create)
+{
+    auto promise = std::make_shared<QPromise<Status>>();
+    QFuture<Status> future = promise->future();
+    promise->start();
+    QMetaObject::invokeMethod(
+        m_context,
+        [this, promise, location, create] {
+            auto store = StoreFactory::open(location, create);
+            if (!store) {
+                promise->addResult(Status(store.error()));
+            } else {
+                m_store = std::move(*store);
+                QMutexLocker lock(&locationMutex);
+                *m_location = location;
+                promise->addResult(okStatus());
+            }
+            promise->finish();
+        },
+        Qt::QueuedConnection);
+    return future;
+}
+
+QString StoreRunner::location() const
+{
+    QMutexLocker lock(&locationMutex);
+    return *m_location;
+}

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "model/recordstore.h"
+#include "model/storefactory.h"
+
+#include <QFuture>
+#include <QMetaObject>
+#include <QObject>
+#include <QPromise>
+#include <QThread>
+
+#include <memory>
+#include <type_traits>
+
+/// Runs store operations off the calling (GUI) thread, one at a time, on one worker thread
+/// that owns the store (SQLite connections belong to the thread that opened them).
+///
+/// Every call returns a QFuture at once; the GUI attaches a continuation or a QFutureWatcher
+/// and never waits. (Not QtConcurrent: waiting on its futures may run the work on the waiting
+/// thread, which would move the store's connection to another thread.)
+class StoreRunner
+{
+public:
+    StoreRunner();
+    ~StoreRunner();
+    StoreRunner(const StoreRunner &) = delete;
+    StoreRunner &operator=(const StoreRunner &) = delete;
+
+    /// Opens the store at `location` on the worker thread; replaces any store it had.
+    QFuture<Status> open(const QString &location,
+                         StoreFactory::Create create = StoreFactory::Create::No);
+
+    /// Runs `work(RecordStore &)` on the worker thread. If no store is open the work gets an
+    /// Unavailable error instead (the result type must be constructible from Error).
+    template<typename F>
+    auto run(F work) -> QFuture<std::invoke_result_t<F, RecordStore &>>
+    {
+        using R = std::invoke_result_t<F, RecordStore &>;
+        auto promise = std::make_shared<QPromise<R>>();
+        auto job = std::make_shared<F>(std::move(work));
+        QFuture<R> future = promise->future();
+        promise->start();
+        QMetaObject::invokeMethod(
+            m_context,
+            [this, promise, job]() {
+                if (m_store)
+                    promise->addResult((*job)(*m_store));
+                else
+                    promise->addResult(R(makeError(ErrorKind::Unavailable, QStringLiteral("no store is open"))));
+                promise->finish();
+            },
+            Qt::QueuedConnection);
+        return future;
+    }
+
+    /// The location of the store last opened successfully.
+    QString location() const;
+
+private:
+    QThread m_thread;
+    QObject *m_context; ///< lives on m_thread; jobs are queued to it
+    std::unique_ptr<RecordStore> m_store; ///< touched only on the worker thread
+    std::shared_ptr<QString> m_location;
+};
