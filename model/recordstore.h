@@ -140,6 +140,10 @@ public:
     /// put back exactly what was read. `mustNotExist` refuses an existing key (Exists).
     virtual Status writeRaw(const QString &table, const Value &record, bool mustNotExist) = 0;
 
+    /// Runs `work` as one transaction where the store has them (capabilities().transactions):
+    /// what it wrote is kept only when it returns success. Elsewhere it just runs `work`.
+    virtual Status runTransaction(const std::function<Status()> &work) { return work(); }
+
     /// Checks a key value against the table's key type; returns the typed key.
     static Result<Value> checkKey(const TableModel &model, const Value &key);
     /// Parses a key typed on a command line ("u1", "42") by the table's key type.

@@ -43,7 +43,7 @@ public:
 
     /// Runs `work` inside one SQLite transaction: everything it wrote is kept only when it
     /// returns success. Store operations called inside join the transaction.
-    Status runTransaction(const std::function<Status()> &work);
+    Status runTransaction(const std::function<Status()> &work) override;
 
     /// The file format marker and version in the structdesk_meta table.
     static constexpr const char *kFormat = "structdesk-store";
