@@ -34,6 +34,9 @@ struct ResolvedPath
     /// For each element but the last: the value to create when that container is missing
     /// (the field's default, or an empty map or list).
     std::vector<Value> containerDefaults;
+    /// For each element: the field or item spec it stands for; nullptr where the model does
+    /// not say. Lets the validator count recursion levels above the target.
+    std::vector<const FieldSpec *> specs;
 
     /// The path with variables filled in, for messages: `tokens.t1.expirationTimestamp`.
     QString display() const;

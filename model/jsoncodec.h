@@ -11,7 +11,7 @@
 ///
 /// Three forms:
 /// - plain JSON, the exchange format: sets become arrays and binary becomes base64 text (the
-///   table model restores them, see TableModel::typeValue);
+///   table model restores them: applyModelTypes in model/validator.h);
 /// - DynamoDB JSON, {"S": "..."} per attribute, which says every type itself;
 /// - stored JSON, what the embedded store writes: plain JSON in which binary and sets are tagged
 ///   ({"$B": "base64"}, {"$SS": [...]}, {"$NS": [...]}, {"$BS": [...]}) and map keys that begin
