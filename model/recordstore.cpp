@@ -291,6 +291,33 @@ Result<std::optional<Value>> RecordStore::removeField(const QString &table, cons
     return doRemoveField(table, *k, *resolved);
 }
 
+Result<PageIndex> RecordStore::buildPageIndex(const QString &table, const ScanRequest &view,
+                                              int pageSize, const std::function<bool(double)> &progress)
+{
+    PageIndex index;
+    index.pageSize = pageSize;
+    ScanRequest request = view;
+    request.cursor.clear();
+    request.limit = pageSize;
+    index.cursors.push_back({});
+    for (;;) {
+        if (progress && !progress(0.0))
+            return makeError(ErrorKind::Unavailable, QStringLiteral("cancelled"));
+        auto page = scan(table, request);
+        if (!page)
+            return page.error();
+        index.rowCount += qint64(page->records.size());
+        if (page->nextCursor.isEmpty())
+            break;
+        index.cursors.push_back(page->nextCursor);
+        request.cursor = page->nextCursor;
+    }
+    if (index.rowCount > 0 && index.rowCount % pageSize == 0 && index.cursors.size() > 1 &&
+        qint64(index.cursors.size()) * pageSize > index.rowCount)
+        index.cursors.pop_back();
+    return index;
+}
+
 namespace {
 
 QString describeElement(const PathElement &e)

@@ -15,6 +15,15 @@
 #include <optional>
 #include <vector>
 
+/// Where each page of a (filtered, sorted) view starts, so that any page can be read directly
+/// with scan() without walking the pages before it.
+struct PageIndex
+{
+    qint64 rowCount = 0;
+    int pageSize = 256;
+    std::vector<QByteArray> cursors; ///< cursors[k] starts page k (page 0's is empty)
+};
+
 /// What a store can do; the GUI asks these, never which store it talks to.
 struct StoreCapabilities
 {
@@ -133,6 +142,12 @@ public:
                                              const QHash<QString, QString> &variables = {});
 
     virtual Result<ScanPage> scan(const QString &table, const ScanRequest &request) = 0;
+    /// Builds the page index of the view `view` (conditions, text, sort; its cursor and limit
+    /// are ignored). `progress(fraction)` is called now and then; returning false cancels (the
+    /// result is then an Unavailable error saying so). The default walks the pages in order.
+    virtual Result<PageIndex> buildPageIndex(const QString &table, const ScanRequest &view,
+                                             int pageSize,
+                                             const std::function<bool(double)> &progress = {});
     /// Number of records matching the conditions (all when empty).
     virtual Result<qint64> count(const QString &table, const ScanRequest &filter = {}) = 0;
 

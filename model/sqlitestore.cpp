@@ -8,9 +8,14 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QUuid>
 #include <QVariant>
+
+#include <sqlite3.h>
+
+#include <algorithm>
 
 namespace {
 
@@ -784,6 +789,8 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
     }
     const QString cmp = request.descending ? QStringLiteral("<") : QStringLiteral(">");
     const QString dir = request.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    if (request.cursor.startsWith('I'))
+        return scanRowids(table, request.cursor.mid(1));
     QVariantList cursorBinds;
     if (!request.cursor.isEmpty()) {
         const QJsonObject c = QJsonDocument::fromJson(request.cursor).object();
@@ -883,4 +890,258 @@ Result<qint64> SqliteStore::count(const QString &table, const ScanRequest &filte
     if (!q.exec() || !q.next())
         return sqlError(q, QStringLiteral("counting %1").arg(table));
     return q.value(0).toLongLong();
+}
+
+namespace {
+
+sqlite3 *rawHandle(const QSqlDatabase &db)
+{
+    const QVariant v = db.driver()->handle();
+    if (!v.isValid() || qstrcmp(v.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(v.constData());
+}
+
+/// A prepared raw statement, finalized on destruction.
+class RawStatement
+{
+public:
+    RawStatement(sqlite3 *db, const QString &sql)
+    {
+        const QByteArray utf8 = sql.toUtf8();
+        m_rc = sqlite3_prepare_v2(db, utf8.constData(), int(utf8.size()), &m_stmt, nullptr);
+    }
+    ~RawStatement() { sqlite3_finalize(m_stmt); }
+    RawStatement(const RawStatement &) = delete;
+    RawStatement &operator=(const RawStatement &) = delete;
+    bool ok() const { return m_rc == SQLITE_OK && m_stmt; }
+    sqlite3_stmt *get() const { return m_stmt; }
+    void bind(int position, const QVariant &v)
+    {
+        switch (v.typeId()) {
+        case QMetaType::LongLong:
+        case QMetaType::Int: sqlite3_bind_int64(m_stmt, position, v.toLongLong()); break;
+        case QMetaType::Double: sqlite3_bind_double(m_stmt, position, v.toDouble()); break;
+        default: {
+            const QByteArray text = v.toString().toUtf8();
+            sqlite3_bind_text(m_stmt, position, text.constData(), int(text.size()), SQLITE_TRANSIENT);
+        }
+        }
+    }
+
+private:
+    sqlite3_stmt *m_stmt = nullptr;
+    int m_rc = SQLITE_ERROR;
+};
+
+/// A sort key as SQLite orders values: missing/NULL < numbers < text.
+struct SortEntry
+{
+    qint64 rowid = 0;
+    int kind = 0; ///< 0 missing, 1 number, 2 text
+    double number = 0;
+    qint64 integer = 0;
+    bool isInteger = false;
+    QByteArray text;
+};
+
+int compareEntries(const SortEntry &a, const SortEntry &b)
+{
+    if (a.kind != b.kind)
+        return a.kind < b.kind ? -1 : 1;
+    if (a.kind == 1) {
+        if (a.isInteger && b.isInteger) {
+            if (a.integer != b.integer)
+                return a.integer < b.integer ? -1 : 1;
+        } else {
+            const double x = a.isInteger ? double(a.integer) : a.number;
+            const double y = b.isInteger ? double(b.integer) : b.number;
+            if (x != y)
+                return x < y ? -1 : 1;
+        }
+    } else if (a.kind == 2) {
+        const int c = std::memcmp(a.text.constData(), b.text.constData(),
+                                  size_t(std::min(a.text.size(), b.text.size())));
+        if (c != 0)
+            return c < 0 ? -1 : 1;
+        if (a.text.size() != b.text.size())
+            return a.text.size() < b.text.size() ? -1 : 1;
+    }
+    return 0;
+}
+
+QByteArray rowidCursor(const std::vector<qint64> &ids, std::size_t from, std::size_t to)
+{
+    QByteArray out = "I[";
+    for (std::size_t i = from; i < to; ++i) {
+        if (i > from)
+            out += ',';
+        out += QByteArray::number(ids[i]);
+    }
+    out += ']';
+    return out;
+}
+
+} // namespace
+
+Result<ScanPage> SqliteStore::scanRowids(const QString &table, const QByteArray &ids)
+{
+    QSqlQuery &q = prepared(QStringLiteral("SELECT rowid, item FROM %1 WHERE rowid IN "
+                                           "(SELECT value FROM json_each(?))")
+                                .arg(sqlTable(table)));
+    q.addBindValue(QString::fromLatin1(ids));
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("reading a page of %1").arg(table));
+    QHash<qint64, Value> byId;
+    while (q.next()) {
+        auto record = JsonCodec::parseStored(q.value(1).toString().toUtf8());
+        if (!record) {
+            q.finish();
+            return makeError(ErrorKind::Backend, QStringLiteral("a stored record of %1 cannot be read: %2")
+                                                     .arg(table, record.error().toString()));
+        }
+        byId.insert(q.value(0).toLongLong(), std::move(*record));
+    }
+    q.finish();
+    ScanPage page;
+    const QList<QByteArray> order = ids.mid(1, ids.size() - 2).split(',');
+    page.records.reserve(std::size_t(order.size()));
+    for (const QByteArray &id : order) {
+        auto it = byId.find(id.toLongLong());
+        if (it != byId.end())
+            page.records.push_back(std::move(it.value()));
+    }
+    return page;
+}
+
+Result<PageIndex> SqliteStore::buildPageIndex(const QString &table, const ScanRequest &view,
+                                              int pageSize, const std::function<bool(double)> &progress)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto where = buildWhere(view);
+    if (!where)
+        return where.error();
+    sqlite3 *db = rawHandle(m_db);
+    if (!db)
+        return RecordStore::buildPageIndex(table, view, pageSize, progress);
+    pageSize = std::max(1, pageSize);
+    PageIndex index;
+    index.pageSize = pageSize;
+    const auto cancelled = [] {
+        return makeError(ErrorKind::Unavailable, QStringLiteral("cancelled"));
+    };
+    const bool sorted = !view.sortPath.isEmpty();
+    if (!sorted && where->sql.isEmpty()) {
+        RawStatement stmt(db, QStringLiteral("SELECT rowid FROM %1 ORDER BY rowid").arg(sqlTable(table)));
+        if (!stmt.ok())
+            return makeError(ErrorKind::Backend, QString::fromUtf8(sqlite3_errmsg(db)));
+        qint64 n = 0;
+        int rc;
+        while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+            if (n % pageSize == 0)
+                index.cursors.push_back(
+                    n == 0 ? QByteArray()
+                           : QByteArray("{\"r\":\"") + QByteArray::number(sqlite3_column_int64(stmt.get(), 0) - 1) + "\"}");
+            ++n;
+        }
+        if (rc != SQLITE_DONE)
+            return makeError(ErrorKind::Backend, QString::fromUtf8(sqlite3_errmsg(db)));
+        index.rowCount = n;
+        if (index.cursors.empty())
+            index.cursors.push_back({});
+        return index;
+    }
+
+    QString sortExpr = QStringLiteral("NULL");
+    QString sortPath;
+    if (sorted) {
+        auto p = jsonPath(view.sortPath);
+        if (!p)
+            return p.error();
+        sortPath = *p;
+        sortExpr = QStringLiteral("json_extract(item, ?)");
+    }
+    qint64 maxRowid = 0;
+    {
+        RawStatement stmt(db, QStringLiteral("SELECT coalesce(max(rowid), 0) FROM %1").arg(sqlTable(table)));
+        if (!stmt.ok() || sqlite3_step(stmt.get()) != SQLITE_ROW)
+            return makeError(ErrorKind::Backend, QString::fromUtf8(sqlite3_errmsg(db)));
+        maxRowid = sqlite3_column_int64(stmt.get(), 0);
+    }
+    QString sql = QStringLiteral("SELECT rowid, %1 FROM %2 WHERE rowid > ? AND rowid <= ?")
+                      .arg(sortExpr, sqlTable(table));
+    if (!where->sql.isEmpty())
+        sql += QStringLiteral(" AND ") + where->sql;
+    RawStatement stmt(db, sql);
+    if (!stmt.ok())
+        return makeError(ErrorKind::Backend, QString::fromUtf8(sqlite3_errmsg(db)));
+    std::vector<SortEntry> entries;
+    constexpr qint64 kChunk = 32768;
+    for (qint64 from = 0; from < maxRowid; from += kChunk) {
+        if (progress && !progress(double(from) / double(maxRowid)))
+            return cancelled();
+        sqlite3_reset(stmt.get());
+        int position = 1;
+        if (sorted)
+            stmt.bind(position++, sortPath);
+        stmt.bind(position++, from);
+        stmt.bind(position++, from + kChunk);
+        for (const QVariant &v : where->binds)
+            stmt.bind(position++, v);
+        int rc;
+        while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+            SortEntry e;
+            e.rowid = sqlite3_column_int64(stmt.get(), 0);
+            if (sorted) {
+                switch (sqlite3_column_type(stmt.get(), 1)) {
+                case SQLITE_INTEGER:
+                    e.kind = 1;
+                    e.isInteger = true;
+                    e.integer = sqlite3_column_int64(stmt.get(), 1);
+                    break;
+                case SQLITE_FLOAT:
+                    e.kind = 1;
+                    e.number = sqlite3_column_double(stmt.get(), 1);
+                    break;
+                case SQLITE_TEXT:
+                case SQLITE_BLOB:
+                    e.kind = 2;
+                    e.text = QByteArray(static_cast<const char *>(sqlite3_column_blob(stmt.get(), 1)),
+                                        sqlite3_column_bytes(stmt.get(), 1));
+                    break;
+                default: break;
+                }
+            }
+            entries.push_back(std::move(e));
+        }
+        if (rc != SQLITE_DONE)
+            return makeError(ErrorKind::Backend, QString::fromUtf8(sqlite3_errmsg(db)));
+    }
+    if (progress && !progress(1.0))
+        return cancelled();
+    if (sorted) {
+        const bool descending = view.descending;
+        std::sort(entries.begin(), entries.end(), [descending](const SortEntry &a, const SortEntry &b) {
+            const int c = compareEntries(a, b);
+            if (c != 0)
+                return descending ? c > 0 : c < 0;
+            return descending ? a.rowid > b.rowid : a.rowid < b.rowid;
+        });
+    } else if (view.descending) {
+        std::reverse(entries.begin(), entries.end());
+    }
+    std::vector<qint64> ids;
+    ids.reserve(entries.size());
+    for (const SortEntry &e : entries)
+        ids.push_back(e.rowid);
+    entries.clear();
+    entries.shrink_to_fit();
+    index.rowCount = qint64(ids.size());
+    for (std::size_t from = 0; from < ids.size(); from += std::size_t(pageSize))
+        index.cursors.push_back(rowidCursor(ids, from, std::min(ids.size(), from + std::size_t(pageSize))));
+    if (index.cursors.empty())
+        index.cursors.push_back("I[]");
+    return index;
 }

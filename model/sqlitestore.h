@@ -39,6 +39,11 @@ public:
     Status setModel(const QString &table, const TableModel &model) override;
     Result<ScanPage> scan(const QString &table, const ScanRequest &request) override;
     Result<qint64> count(const QString &table, const ScanRequest &filter = {}) override;
+    /// Natural order: page starts sampled from the rowids (one pass over the key index).
+    /// Filtered or sorted: one pass over the table in rowid chunks (progress, cancel between
+    /// chunks) collecting the matching rows, sorted in memory; pages are then read by rowid.
+    Result<PageIndex> buildPageIndex(const QString &table, const ScanRequest &view, int pageSize,
+                                     const std::function<bool(double)> &progress = {}) override;
     Status writeRaw(const QString &table, const Value &record, bool mustNotExist) override;
 
     /// Runs `work` inside one SQLite transaction: everything it wrote is kept only when it
@@ -70,6 +75,7 @@ private:
     Status begin();
     Status commit();
     void rollback();
+    Result<ScanPage> scanRowids(const QString &table, const QByteArray &ids);
     Result<std::optional<Value>> readRecord(const QString &table, const QString &pk);
     Status writeRecord(const QString &table, const QString &pk, const Value &record);
     static QString sqlTable(const QString &table);

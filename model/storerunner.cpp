@@ -6,7 +6,8 @@ namespace {
 QMutex locationMutex;
 }
 
-StoreRunner::StoreRunner() : m_context(new QObject), m_location(std::make_shared<QString>())
+StoreRunner::StoreRunner()
+    : m_context(new QObject), m_callbackHost(new QObject), m_location(std::make_shared<QString>())
 {
     m_thread.setObjectName(QStringLiteral("StructDesk store"));
     m_context->moveToThread(&m_thread);
@@ -25,6 +26,8 @@ StoreRunner::~StoreRunner()
         Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
+    // Results still queued to the host are dropped with it.
+    delete m_callbackHost;
 }
 
 QFuture<Status> StoreRunner::open(const QString &location, StoreFactory::Create create)

@@ -6,9 +6,11 @@
 #include <QFuture>
 #include <QMetaObject>
 #include <QObject>
+#include <QPointer>
 #include <QPromise>
 #include <QThread>
 
+#include <functional>
 #include <memory>
 #include <type_traits>
 
@@ -53,12 +55,48 @@ public:
         return future;
     }
 
+    /// Runs `work(RecordStore &)` on the worker thread, then `done(result)` on the thread that
+    /// made this runner, but only if `context` still exists then. Prefer this to
+    /// run().then(context, ...) for objects that may die first (Qt 6.4 asserts there).
+    template<typename F, typename Done>
+    void call(F work, QObject *context, Done done)
+    {
+        using R = std::invoke_result_t<F, RecordStore &>;
+        QPointer<QObject> guard(context);
+        auto job = std::make_shared<F>(std::move(work));
+        auto finished = std::make_shared<Done>(std::move(done));
+        QObject *host = m_callbackHost;
+        QMetaObject::invokeMethod(
+            m_context,
+            [this, job, finished, guard, host]() {
+                auto result = std::make_shared<R>(
+                    m_store ? (*job)(*m_store)
+                            : R(makeError(ErrorKind::Unavailable, QStringLiteral("no store is open"))));
+                QMetaObject::invokeMethod(
+                    host,
+                    [finished, guard, result]() {
+                        if (guard)
+                            (*finished)(std::move(*result));
+                    },
+                    Qt::QueuedConnection);
+            },
+            Qt::QueuedConnection);
+    }
+
+    /// Queues `fn` to the thread that made this runner (callable from the worker thread, e.g. to
+    /// report progress); `fn` should hold a QPointer made on that thread and check it.
+    void post(std::function<void()> fn)
+    {
+        QMetaObject::invokeMethod(m_callbackHost, std::move(fn), Qt::QueuedConnection);
+    }
+
     /// The location of the store last opened successfully.
     QString location() const;
 
 private:
     QThread m_thread;
     QObject *m_context; ///< lives on m_thread; jobs are queued to it
+    QObject *m_callbackHost; ///< lives on the creating thread; call() results are queued to it
     std::unique_ptr<RecordStore> m_store; ///< touched only on the worker thread
     std::shared_ptr<QString> m_location;
 };

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QMap>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 
@@ -111,3 +112,5 @@ int compareNumbers(QStringView a, QStringView b);
 
 /// True when the number text has no fraction and no exponent ("12", "-3").
 bool isIntegerText(QStringView text);
+
+Q_DECLARE_METATYPE(Value)

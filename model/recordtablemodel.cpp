@@ -1,0 +1,548 @@
+#include "model/recordtablemodel.h"
+
+#include "model/jsoncodec.h"
+#include "model/storerunner.h"
+#include "model/validator.h"
+
+#include <QFuture>
+#include <QPointer>
+
+struct RecordTableModel::PageIndexData
+{
+    PageIndex index;
+};
+
+namespace {
+
+/// Validates records where the page was read (off the GUI thread).
+template<typename Row, typename State>
+std::vector<Row> toRows(std::vector<Value> records, const TableModelPtr &model)
+{
+    std::vector<Row> rows;
+    rows.reserve(records.size());
+    const Validator validator(*model);
+    for (Value &record : records) {
+        Row row;
+        const Problems problems = validator.validateRecord(record);
+        bool blocking = false;
+        for (const Problem &p : problems) {
+            row.problems << p.toString();
+            blocking = blocking || p.blocking;
+        }
+        row.state = blocking ? State::Invalid : (problems.empty() ? State::Valid : State::Noted);
+        row.record = std::move(record);
+        rows.push_back(std::move(row));
+    }
+    return rows;
+}
+
+} // namespace
+
+RecordTableModel::RecordTableModel(StoreRunner *pages, StoreRunner *work, QObject *parent)
+    : QAbstractTableModel(parent), m_pagesRunner(pages), m_workRunner(work),
+      m_cancel(std::make_shared<std::atomic_bool>(false))
+{
+}
+
+RecordTableModel::~RecordTableModel()
+{
+    m_cancel->store(true);
+}
+
+QString RecordTableModel::summary(const Value &value)
+{
+    switch (value.type()) {
+    case Value::Type::Null: return QStringLiteral("null");
+    case Value::Type::Bool: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case Value::Type::Number: return value.text();
+    case Value::Type::String: {
+        QString text = value.text().left(300);
+        text.replace(u'\n', u' ');
+        return text;
+    }
+    case Value::Type::Binary: return tr("<%n bytes>", nullptr, int(value.bytes().size()));
+    case Value::Type::Map: return tr("{%n fields}", nullptr, int(value.size()));
+    case Value::Type::List: return tr("[%n items]", nullptr, int(value.size()));
+    case Value::Type::StringSet:
+    case Value::Type::NumberSet:
+    case Value::Type::BinarySet: return tr("set of %n", nullptr, int(value.size()));
+    }
+    return {};
+}
+
+void RecordTableModel::setTable(const QString &table, TableModelPtr model)
+{
+    m_table = table;
+    m_model = std::move(model);
+    m_conditions.clear();
+    m_text.clear();
+    m_sortColumn = -1;
+    m_sortOrder = Qt::AscendingOrder;
+    m_total = -1;
+    restart(false);
+}
+
+void RecordTableModel::clear()
+{
+    m_table.clear();
+    m_model.reset();
+    m_conditions.clear();
+    m_text.clear();
+    m_sortColumn = -1;
+    m_total = -1;
+    restart(false);
+}
+
+void RecordTableModel::setFilter(std::vector<FilterCondition> conditions, const QString &text)
+{
+    m_conditions = std::move(conditions);
+    m_text = text;
+    restart(true);
+}
+
+void RecordTableModel::clearSort()
+{
+    m_sortColumn = -1;
+    m_sortOrder = Qt::AscendingOrder;
+    restart(true);
+}
+
+void RecordTableModel::sort(int column, Qt::SortOrder order)
+{
+    if (column >= columnCount())
+        return;
+    m_sortColumn = column;
+    m_sortOrder = order;
+    restart(true);
+}
+
+void RecordTableModel::reload()
+{
+    restart(true);
+}
+
+void RecordTableModel::cancel()
+{
+    m_cancel->store(true);
+}
+
+void RecordTableModel::setPageSize(int rows)
+{
+    m_pageSize = std::max(1, rows);
+    restart(true);
+}
+
+void RecordTableModel::setMaxCachedPages(int pages)
+{
+    m_maxPages = std::max(2, pages);
+    evict();
+}
+
+bool RecordTableModel::isNaturalView() const
+{
+    return m_conditions.empty() && m_text.isEmpty() && m_sortColumn < 0;
+}
+
+ScanRequest RecordTableModel::viewRequest() const
+{
+    ScanRequest r;
+    r.conditions = m_conditions;
+    r.text = m_text;
+    if (m_sortColumn >= 0 && m_sortColumn < m_columns.size()) {
+        r.sortPath = m_columns[m_sortColumn];
+        r.descending = m_sortOrder == Qt::DescendingOrder;
+    }
+    r.limit = m_pageSize;
+    return r;
+}
+
+void RecordTableModel::restart(bool keepColumns)
+{
+    ++m_generation;
+    m_cancel->store(true);
+    m_cancel = std::make_shared<std::atomic_bool>(false);
+    beginResetModel();
+    m_pages.clear();
+    m_lru.clear();
+    m_requested.clear();
+    m_waitingForIndex.clear();
+    m_index.reset();
+    m_rows = 0;
+    m_pendingJobs = 0;
+    if (!keepColumns || m_columns.isEmpty()) {
+        m_columns.clear();
+        m_rootColumns.clear();
+        if (m_model) {
+            m_columns << QStringList{m_model->hashKey()};
+            m_rootColumns.insert(m_model->hashKey(), 0);
+            for (const auto &field : m_model->root().fields) {
+                if (field->name == m_model->hashKey())
+                    continue;
+                m_rootColumns.insert(field->name, int(m_columns.size()));
+                m_columns << QStringList{field->name};
+            }
+        }
+    }
+    endResetModel();
+    setLoading(false);
+    if (m_table.isEmpty() || !m_model)
+        return;
+
+    m_loadTimer.start();
+    const quint64 generation = m_generation;
+    const QString table = m_table;
+    const TableModelPtr model = m_model;
+    const ScanRequest view = viewRequest();
+    const int pageSize = m_pageSize;
+    auto cancel = m_cancel;
+    QPointer<RecordTableModel> self(this);
+
+    if (isNaturalView()) {
+        // The count and the first page come first; the page index follows on the other runner.
+        struct First
+        {
+            qint64 count = 0;
+            std::vector<Row> rows;
+        };
+        ++m_pendingJobs;
+        setLoading(true);
+        m_requested.insert(0);
+        m_pagesRunner->call(
+            [table, view, model](RecordStore &store) -> Result<First> {
+                auto n = store.count(table);
+                if (!n)
+                    return n.error();
+                auto page = store.scan(table, view);
+                if (!page)
+                    return page.error();
+                return First{*n, toRows<Row, ValidationState>(std::move(page->records), model)};
+            },
+            this, [this, generation](Result<First> first) {
+                if (generation != m_generation)
+                    return;
+                m_requested.remove(0);
+                if (!first) {
+                    emit loadFailed(first.error().toString());
+                    finishJob();
+                    return;
+                }
+                m_total = first->count;
+                const qint64 rows = std::min<qint64>(first->count, INT_MAX);
+                if (!m_index && rows > m_rows) {
+                    beginInsertRows({}, int(m_rows), int(rows - 1));
+                    m_rows = rows;
+                    endInsertRows();
+                }
+                emit countsChanged(m_rows, m_total);
+                acceptPage(generation, 0, std::move(first->rows));
+                finishJob();
+                // Pages asked for before the count was known.
+                const QSet<int> waiting = m_waitingForIndex;
+                for (int page : waiting) {
+                    m_waitingForIndex.remove(page);
+                    requestPage(page);
+                }
+            });
+    } else {
+        if (m_total < 0) {
+            m_pagesRunner->call([table](RecordStore &store) { return store.count(table); },
+                                this, [this, generation](Result<qint64> n) {
+                    if (generation == m_generation && n) {
+                        m_total = *n;
+                        emit countsChanged(m_rows, m_total);
+                    }
+                });
+        }
+    }
+
+    ++m_pendingJobs;
+    setLoading(true);
+    m_workRunner->call(
+        [table, view, pageSize, cancel, self, generation, runner = m_workRunner](RecordStore &store) {
+            double reported = -1;
+            return store.buildPageIndex(table, view, pageSize, [&](double fraction) {
+                if (cancel->load())
+                    return false;
+                if (fraction - reported >= 0.01) {
+                    reported = fraction;
+                    runner->post([self, generation, fraction] {
+                        if (self && self->m_generation == generation)
+                            emit self->progressChanged(fraction);
+                    });
+                }
+                return true;
+            });
+        },
+        this, [this, generation](Result<PageIndex> index) {
+            if (generation != m_generation)
+                return;
+            if (!index) {
+                if (index.error().message != QLatin1String("cancelled"))
+                    emit loadFailed(index.error().toString());
+                finishJob();
+                return;
+            }
+            auto data = std::make_shared<PageIndexData>();
+            data->index = std::move(*index);
+            m_index = data;
+            const qint64 rows = std::min<qint64>(m_index->index.rowCount, INT_MAX);
+            if (rows != m_rows) {
+                if (rows > m_rows) {
+                    beginInsertRows({}, int(m_rows), int(rows - 1));
+                    m_rows = rows;
+                    endInsertRows();
+                } else {
+                    beginRemoveRows({}, int(rows), int(m_rows - 1));
+                    m_rows = rows;
+                    endRemoveRows();
+                }
+            }
+            if (isNaturalView())
+                m_total = m_index->index.rowCount;
+            emit countsChanged(m_rows, m_total);
+            emit progressChanged(1.0);
+            finishJob();
+            const QSet<int> waiting = m_waitingForIndex;
+            m_waitingForIndex.clear();
+            for (int page : waiting)
+                requestPage(page);
+            if (m_pages.empty() && m_rows > 0)
+                requestPage(0);
+        });
+}
+
+void RecordTableModel::finishJob()
+{
+    if (m_pendingJobs > 0)
+        --m_pendingJobs;
+    if (m_pendingJobs == 0 && m_loading) {
+        setLoading(false);
+        emit loadFinished(m_loadTimer.elapsed());
+    }
+}
+
+void RecordTableModel::setLoading(bool loading)
+{
+    if (m_loading == loading)
+        return;
+    m_loading = loading;
+    emit loadingChanged(loading);
+}
+
+void RecordTableModel::requestPage(int page) const
+{
+    if (m_requested.contains(page) || m_pages.count(page))
+        return;
+    auto *self = const_cast<RecordTableModel *>(this);
+    ScanRequest request = viewRequest();
+    const qint64 firstRow = qint64(page) * m_pageSize;
+    const bool lastPage = firstRow + m_pageSize >= m_rows;
+    if (m_index) {
+        if (std::size_t(page) >= m_index->index.cursors.size())
+            return;
+        request.cursor = m_index->index.cursors[std::size_t(page)];
+    } else if (page == 0 && !isNaturalView()) {
+        self->m_waitingForIndex.insert(page);
+        return;
+    } else if (page != 0 && lastPage && isNaturalView() && m_rows > 0) {
+        // The last rows before the page index exists: read the table backwards.
+        request.descending = true;
+        request.limit = int(m_rows - firstRow);
+    } else if (page != 0) {
+        self->m_waitingForIndex.insert(page);
+        return;
+    }
+    const bool reverse = !m_index && request.descending && isNaturalView();
+    m_requested.insert(page);
+    const quint64 generation = m_generation;
+    const QString table = m_table;
+    const TableModelPtr model = m_model;
+    m_pagesRunner->call(
+        [table, request, model, reverse](RecordStore &store) -> Result<std::vector<Row>> {
+            auto scanned = store.scan(table, request);
+            if (!scanned)
+                return scanned.error();
+            if (reverse)
+                std::reverse(scanned->records.begin(), scanned->records.end());
+            return toRows<Row, ValidationState>(std::move(scanned->records), model);
+        },
+        self, [self, generation, page](Result<std::vector<Row>> rows) {
+            self->acceptPage(generation, page, std::move(rows));
+        });
+}
+
+void RecordTableModel::acceptPage(quint64 generation, int page, Result<std::vector<Row>> rows)
+{
+    if (generation != m_generation)
+        return;
+    m_requested.remove(page);
+    if (!rows) {
+        emit loadFailed(rows.error().toString());
+        return;
+    }
+    discoverColumns(*rows);
+    m_pages[page] = Page{std::move(*rows)};
+    touch(page);
+    evict();
+    const int first = page * m_pageSize;
+    const int last = int(std::min<qint64>(m_rows, qint64(first) + m_pageSize)) - 1;
+    if (last >= first && columnCount() > 0)
+        emit dataChanged(index(first, 0), index(last, columnCount() - 1));
+    emit pageLoaded(page);
+}
+
+void RecordTableModel::touch(int page) const
+{
+    if (!m_lru.empty() && m_lru.front() == page)
+        return;
+    m_lru.remove(page);
+    m_lru.push_front(page);
+}
+
+void RecordTableModel::evict()
+{
+    while (int(m_pages.size()) > m_maxPages && !m_lru.empty()) {
+        m_pages.erase(m_lru.back());
+        m_lru.pop_back();
+    }
+}
+
+void RecordTableModel::discoverColumns(const std::vector<Row> &rows)
+{
+    QStringList added;
+    for (const Row &row : rows) {
+        const Value::Map &m = row.record.toMap();
+        for (auto it = m.cbegin(); it != m.cend(); ++it) {
+            if (!m_rootColumns.contains(it.key()) && !added.contains(it.key()))
+                added << it.key();
+        }
+    }
+    if (added.isEmpty())
+        return;
+    const int first = int(m_columns.size());
+    beginInsertColumns({}, first, first + int(added.size()) - 1);
+    for (const QString &name : added) {
+        m_rootColumns.insert(name, int(m_columns.size()));
+        m_columns << QStringList{name};
+    }
+    endInsertColumns();
+}
+
+const RecordTableModel::Row *RecordTableModel::rowAt(int row) const
+{
+    if (row < 0 || row >= m_rows)
+        return nullptr;
+    const int page = row / m_pageSize;
+    auto it = m_pages.find(page);
+    if (it == m_pages.end()) {
+        requestPage(page);
+        return nullptr;
+    }
+    touch(page);
+    const std::size_t offset = std::size_t(row % m_pageSize);
+    if (offset >= it->second.rows.size())
+        return nullptr;
+    return &it->second.rows[offset];
+}
+
+std::optional<Value> RecordTableModel::recordAt(int row) const
+{
+    const Row *r = rowAt(row);
+    if (!r)
+        return std::nullopt;
+    return r->record;
+}
+
+QStringList RecordTableModel::fieldPath(int column) const
+{
+    return column >= 0 && column < m_columns.size() ? m_columns[column] : QStringList();
+}
+
+int RecordTableModel::columnOf(const QString &field) const
+{
+    return m_rootColumns.value(field, -1);
+}
+
+int RecordTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows);
+}
+
+int RecordTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_columns.size());
+}
+
+QVariant RecordTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!index.isValid() || index.model() != this || index.row() >= m_rows ||
+        index.column() >= m_columns.size())
+        return {};
+    const Row *row = rowAt(index.row());
+    if (!row) {
+        switch (role) {
+        case Qt::DisplayRole: return QStringLiteral("…");
+        case LoadedRole: return false;
+        case ValidationStateRole: return QVariant::fromValue(ValidationState::Loading);
+        default: return {};
+        }
+    }
+    const QStringList &path = m_columns[index.column()];
+    const Value *cell = row->record.find(path.front());
+    for (qsizetype i = 1; cell && i < path.size(); ++i)
+        cell = cell->find(path[i]);
+    switch (role) {
+    case Qt::DisplayRole: return cell ? summary(*cell) : QString();
+    case Qt::ToolTipRole:
+        if (!row->problems.isEmpty())
+            return row->problems.join(u'\n');
+        if (cell && (cell->isMap() || cell->isList() || cell->isSet()))
+            return QString::fromUtf8(JsonCodec::toPlain(*cell).left(2000));
+        return {};
+    case Qt::TextAlignmentRole:
+        if (cell && cell->isNumber())
+            return int(Qt::AlignRight | Qt::AlignVCenter);
+        return int(Qt::AlignLeft | Qt::AlignVCenter);
+    case RecordRole: return QVariant::fromValue(row->record);
+    case RecordKeyRole: {
+        const Value *key = row->record.find(m_model->hashKey());
+        return key ? QVariant::fromValue(*key) : QVariant();
+    }
+    case ValidationStateRole: return QVariant::fromValue(row->state);
+    case ProblemsRole: return row->problems;
+    case LoadedRole: return true;
+    case CellValueRole: return cell ? QVariant::fromValue(*cell) : QVariant();
+    default: return {};
+    }
+}
+
+QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Vertical) {
+        if (role == Qt::DisplayRole)
+            return section + 1;
+        return {};
+    }
+    if (section < 0 || section >= m_columns.size())
+        return {};
+    const QStringList &path = m_columns[section];
+    switch (role) {
+    case Qt::DisplayRole: return path.join(u'.');
+    case FieldPathRole: return path;
+    case Qt::ToolTipRole: {
+        const FieldSpec *spec = m_model ? m_model->root().field(path.front()) : nullptr;
+        if (!spec)
+            return tr("%1: not declared in the table model").arg(path.join(u'.'));
+        return tr("%1: %2%3").arg(path.join(u'.'), spec->typeDescription(),
+                                  spec->required ? tr(", required") : QString());
+    }
+    default: return {};
+    }
+}
+
+Qt::ItemFlags RecordTableModel::flags(const QModelIndex &index) const
+{
+    if (!index.isValid())
+        return Qt::NoItemFlags;
+    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+}
