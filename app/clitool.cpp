@@ -2,11 +2,15 @@
 
 #include "model/jsoncodec.h"
 #include "model/recordstore.h"
+#include "model/recoveryjournal.h"
+#include "model/rekeyengine.h"
 #include "model/storefactory.h"
 #include "model/validator.h"
 
 #include <QFile>
 #include <QHash>
+#include <QSaveFile>
+#include <QThread>
 
 #include <memory>
 #include <optional>
@@ -52,6 +56,8 @@ struct Arguments
     QHash<QString, QString> variables;
     QStringList wheres;
     QString modelFile;
+    QString strategy;
+    QString to;
     std::optional<int> limit;
     bool returnOld = false;
     bool help = false;
@@ -87,6 +93,12 @@ CliResult<Arguments> parseArguments(const QStringList &args)
                 return *e;
         } else if (isOption(QStringLiteral("--model"))) {
             if (auto e = valueOf(QStringLiteral("--model"), a.modelFile))
+                return *e;
+        } else if (isOption(QStringLiteral("--strategy"))) {
+            if (auto e = valueOf(QStringLiteral("--strategy"), a.strategy))
+                return *e;
+        } else if (isOption(QStringLiteral("--to"))) {
+            if (auto e = valueOf(QStringLiteral("--to"), a.to))
                 return *e;
         } else if (isOption(QStringLiteral("--var"))) {
             QString v;
@@ -247,6 +259,8 @@ private:
             {QStringLiteral("remove-field"), &Session::removeField},
             {QStringLiteral("scan"), &Session::scan},
             {QStringLiteral("count"), &Session::count},
+            {QStringLiteral("rekey"), &Session::rekey},
+            {QStringLiteral("journal"), &Session::journal},
         };
         auto it = commands.constFind(m_command);
         if (it == commands.cend())
@@ -544,6 +558,118 @@ private:
         return std::nullopt;
     }
 
+    Outcome rekey()
+    {
+        auto k = tableAndKey("TABLE OLD_KEY NEW_KEY [--strategy remove-put-restore|get-put-delete|atomic]", 1, 1);
+        if (auto *e = std::get_if<CliError>(&k))
+            return *e;
+        RekeyStrategy strategy = RekeyStrategy::RemovePutRestore;
+        if (!m_args.strategy.isEmpty()) {
+            auto s = rekeyStrategyFromName(m_args.strategy);
+            if (!s)
+                return usage(QStringLiteral("unknown strategy %1; use remove-put-restore, get-put-delete or atomic")
+                                 .arg(m_args.strategy));
+            strategy = *s;
+        }
+        auto newKey = key(*m_model, m_args.positional[2]);
+        if (auto *e = std::get_if<CliError>(&newKey))
+            return *e;
+        RecoveryJournal journal(RecoveryJournal::defaultDirectory());
+        RekeyEngine engine(*m_store, journal);
+        // Crash tests stop the process at a chosen point and kill it (SIGKILL) from outside.
+        const QString pauseAfter = qEnvironmentVariable("STRUCTDESK_REKEY_PAUSE_AFTER");
+        if (!pauseAfter.isEmpty()) {
+            engine.afterStep = [this, pauseAfter](const QString &step) {
+                if (step != pauseAfter)
+                    return;
+                writeOut(QStringLiteral("paused after %1\n").arg(step).toUtf8());
+                fflush(m_out);
+                QThread::sleep(120);
+            };
+        }
+        const RekeyOutcome outcome = engine.run(m_args.positional[0], std::get<Value>(k), std::get<Value>(newKey),
+                                                strategy, [this](const RekeyStep &step) {
+                                                    writeOut(QStringLiteral("%1 %2 %3 ms: %4%5\n")
+                                                                 .arg(step.name, -11)
+                                                                 .arg(step.ok ? QStringLiteral("ok    ") : QStringLiteral("FAILED"))
+                                                                 .arg(double(step.microseconds) / 1000.0, 8, 'f', 2)
+                                                                 .arg(step.detail,
+                                                                      step.ok ? QString() : QStringLiteral(": ") + step.message)
+                                                                 .toUtf8());
+                                                    fflush(m_out);
+                                                });
+        switch (outcome.state) {
+        case RekeyOutcome::State::Done:
+            printLine(outcome.message.toUtf8());
+            return std::nullopt;
+        case RekeyOutcome::State::InJournal:
+            return CliError{CliTool::Unavailable, outcome.message};
+        default: return CliError{CliTool::Failed, outcome.message};
+        }
+    }
+
+    Outcome journal()
+    {
+        RecoveryJournal journal(RecoveryJournal::defaultDirectory());
+        const QString sub = m_args.positional.isEmpty() ? QStringLiteral("list") : m_args.positional[0];
+        if (sub == u"list") {
+            if (m_args.positional.size() > 1)
+                return usage(QStringLiteral("usage: structdesk-cli journal [list|restore ID [--to old|new|FILE]]"));
+            auto entries = journal.entries();
+            if (!entries)
+                return fromError(entries.error());
+            for (const auto &e : *entries)
+                printLine(QStringLiteral("%1\t%2\t%3\t%4 -> %5\tafter %6\t%7")
+                              .arg(e.id, e.location, e.table, QString::fromUtf8(JsonCodec::toPlain(e.oldKey)),
+                                   QString::fromUtf8(JsonCodec::toPlain(e.newKey)),
+                                   e.lastStep.isEmpty() ? QStringLiteral("journal") : e.lastStep,
+                                   e.created.toString(Qt::ISODate))
+                              .toUtf8());
+            return std::nullopt;
+        }
+        if (sub != u"restore" || m_args.positional.size() != 2)
+            return usage(QStringLiteral("usage: structdesk-cli journal [list|restore ID [--to old|new|FILE]]"));
+        auto entry = journal.entry(m_args.positional[1]);
+        if (!entry)
+            return CliError{CliTool::Failed, entry.error().message};
+        const QString to = m_args.to.isEmpty() ? QStringLiteral("old") : m_args.to;
+        if (to != u"old" && to != u"new") {
+            QSaveFile file(to);
+            if (!file.open(QIODevice::WriteOnly))
+                return CliError{CliTool::Failed, QStringLiteral("cannot write %1: %2").arg(to, file.errorString())};
+            file.write(JsonCodec::toDynamoItem(entry->record) + '\n');
+            if (!file.commit())
+                return CliError{CliTool::Failed, QStringLiteral("cannot write %1: %2").arg(to, file.errorString())};
+            if (auto s = journal.remove(entry->id); !s)
+                return fromError(s.error());
+            printLine(QStringLiteral("saved the record of journal entry %1 to %2 (DynamoDB JSON)").arg(entry->id, to).toUtf8());
+            return std::nullopt;
+        }
+        if (m_args.store.isEmpty())
+            m_args.store = entry->location;
+        if (auto e = openStore())
+            return e;
+        auto m = tableModel(entry->table);
+        if (auto *e = std::get_if<CliError>(&m))
+            return *e;
+        Value record = entry->record;
+        if (to == u"new")
+            record.mapRef().insert(std::get<TableModelPtr>(m)->hashKey(), entry->newKey);
+        if (auto s = m_store->writeRaw(entry->table, record, true); !s) {
+            CliError e = fromError(s.error());
+            if (s.error().kind == ErrorKind::Exists)
+                e.message += QStringLiteral("; the journal entry is kept (restore it --to FILE to keep both)");
+            return e;
+        }
+        if (auto s = journal.remove(entry->id); !s)
+            return fromError(s.error());
+        printLine(QStringLiteral("restored the record of journal entry %1 at its %2 key %3")
+                      .arg(entry->id, to,
+                           QString::fromUtf8(JsonCodec::toPlain(to == u"new" ? entry->newKey : entry->oldKey)))
+                      .toUtf8());
+        return std::nullopt;
+    }
+
     FILE *m_out;
     FILE *m_err;
     FILE *m_in;
@@ -567,10 +693,14 @@ QString CliTool::usageText()
         "  update-many TABLE KEY JSON_OBJECT_OF_PATH_TO_VALUE [--var NAME=VALUE]... [--return-old]\n"
         "  delete-field TABLE KEY PATH [--var ...] | remove-field TABLE KEY PATH [--var ...]\n"
         "  scan TABLE [--limit N] [--where PATH=VALUE]... (JSON lines) | count TABLE\n"
+        "  rekey TABLE OLD_KEY NEW_KEY [--strategy remove-put-restore|get-put-delete|atomic]\n"
+        "  journal [list|restore ID [--to old|new|FILE]]\n"
         "\n"
         "  JSON arguments may be - (standard input) or @FILE. KEY is typed by the table's key type.\n"
         "  Exit status: 0 success; 1 the operation's documented failure (refused, invalid, exists,\n"
-        "  absent); 2 usage error; 3 store unavailable or backend error.\n");
+        "  absent); 2 usage error; 3 store unavailable or backend error.\n"
+        "  rekey: 0 the key changed; 1 refused or failed with the record back at its old key;\n"
+        "  3 the record is only in the recovery journal ($STRUCTDESK_JOURNAL to move it).\n");
 }
 
 int CliTool::run(const QStringList &arguments)
