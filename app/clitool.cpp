@@ -649,24 +649,12 @@ private:
             m_args.store = entry->location;
         if (auto e = openStore())
             return e;
-        auto m = tableModel(entry->table);
-        if (auto *e = std::get_if<CliError>(&m))
-            return *e;
-        Value record = entry->record;
-        if (to == u"new")
-            record.mapRef().insert(std::get<TableModelPtr>(m)->hashKey(), entry->newKey);
-        if (auto s = m_store->writeRaw(entry->table, record, true); !s) {
-            CliError e = fromError(s.error());
-            if (s.error().kind == ErrorKind::Exists)
-                e.message += QStringLiteral("; the journal entry is kept (restore it --to FILE to keep both)");
-            return e;
-        }
-        if (auto s = journal.remove(entry->id); !s)
-            return fromError(s.error());
-        printLine(QStringLiteral("restored the record of journal entry %1 at its %2 key %3")
-                      .arg(entry->id, to,
-                           QString::fromUtf8(JsonCodec::toPlain(to == u"new" ? entry->newKey : entry->oldKey)))
-                      .toUtf8());
+        RekeyEngine engine(*m_store, journal);
+        auto restored = engine.restore(*entry, to == u"new" ? RekeyEngine::RestoreTarget::NewKey
+                                                            : RekeyEngine::RestoreTarget::OldKey);
+        if (!restored)
+            return fromError(restored.error());
+        printLine(restored->toUtf8());
         return std::nullopt;
     }
 

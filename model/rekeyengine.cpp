@@ -256,3 +256,40 @@ RekeyOutcome RekeyEngine::run(const QString &table, const Value &oldKey, const V
     }
     return outcome;
 }
+
+Result<QString> RekeyEngine::restore(const RecoveryJournal::Entry &entry, RestoreTarget target)
+{
+    auto model = m_store.model(entry.table);
+    if (!model)
+        return model.error();
+    const QString hashKey = (*model)->hashKey();
+    auto recordAt = [&](const Value &key) {
+        Value r = entry.record;
+        r.mapRef().insert(hashKey, key);
+        return r;
+    };
+    for (const Value &key : {entry.oldKey, entry.newKey}) {
+        auto stored = m_store.getRecord(entry.table, key);
+        if (!stored)
+            return stored.error();
+        if (stored->has_value() && **stored == recordAt(key)) {
+            if (auto s = m_journal.remove(entry.id); !s)
+                return s.error();
+            return QObject::tr("The record is already safe at %1; nothing was written and the journal "
+                               "entry was cleared.")
+                .arg(keyWords(hashKey, key));
+        }
+    }
+    const Value key = target == RestoreTarget::OldKey ? entry.oldKey : entry.newKey;
+    if (auto s = m_store.writeRaw(entry.table, recordAt(key), true); !s) {
+        Error e = s.error();
+        if (e.kind == ErrorKind::Exists)
+            e.message = QObject::tr("another record is at %1 now; it was not overwritten and the journal "
+                                    "entry is kept (save it to a file instead)")
+                            .arg(keyWords(hashKey, key));
+        return e;
+    }
+    if (auto s = m_journal.remove(entry.id); !s)
+        return s.error();
+    return QObject::tr("The record was restored at %1.").arg(keyWords(hashKey, key));
+}

@@ -66,6 +66,13 @@ public:
     RekeyOutcome run(const QString &table, const Value &oldKey, const Value &newKey,
                      RekeyStrategy strategy, const StepObserver &observer = {});
 
+    /// Puts a journal entry's record back at its old or its intended new key and clears the
+    /// entry. When the record is already intact at either key nothing is written (the entry is
+    /// just cleared); a different record at the target key is never overwritten (Exists, the
+    /// entry is kept). Returns what happened, in a sentence.
+    enum class RestoreTarget { OldKey, NewKey };
+    Result<QString> restore(const RecoveryJournal::Entry &entry, RestoreTarget target);
+
     /// Test hook for crash tests: called after each finished step with its name.
     std::function<void(const QString &step)> afterStep;
 
