@@ -8,6 +8,7 @@
 #include "model/validator.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QSaveFile>
 #include <QThread>
@@ -52,6 +53,7 @@ CliError usage(const QString &message)
 struct Arguments
 {
     QString store;
+    bool storeGiven = false;
     QStringList positional;
     QHash<QString, QString> variables;
     QStringList wheres;
@@ -91,6 +93,9 @@ CliResult<Arguments> parseArguments(const QStringList &args)
         if (isOption(QStringLiteral("--store"))) {
             if (auto e = valueOf(QStringLiteral("--store"), a.store))
                 return *e;
+            if (a.store.isEmpty())
+                return usage(QStringLiteral("--store needs a location; it was given an empty one"));
+            a.storeGiven = true;
         } else if (isOption(QStringLiteral("--model"))) {
             if (auto e = valueOf(QStringLiteral("--model"), a.modelFile))
                 return *e;
@@ -291,11 +296,23 @@ private:
         auto model = TableModel::fromFile(m_args.modelFile);
         if (!model)
             return CliError{CliTool::Failed, model.error().toString()};
+        const QString &table = m_args.positional[0];
+        // Refuse a bad name before a new store file is made for it.
+        if (const QString problem = TableModel::checkTableName(table); !problem.isEmpty())
+            return CliError{CliTool::Failed, QStringLiteral("%1: %2").arg(table, problem)};
+        const QString location = m_args.store.isEmpty() ? StoreFactory::defaultLocation() : m_args.store;
+        const bool existed = StoreFactory::isRemote(location) || QFileInfo::exists(location);
         if (auto e = openStore(StoreFactory::Create::IfMissing))
             return e;
-        const QString &table = m_args.positional[0];
-        if (auto s = m_store->createTable(table, **model); !s)
+        if (auto s = m_store->createTable(table, **model); !s) {
+            if (!existed) {
+                m_store.reset();
+                QFile::remove(location);
+                QFile::remove(location + QStringLiteral("-wal"));
+                QFile::remove(location + QStringLiteral("-shm"));
+            }
             return fromError(s.error());
+        }
         printLine(QStringLiteral("created table %1").arg(table).toUtf8());
         return std::nullopt;
     }
@@ -680,7 +697,7 @@ QString CliTool::usageText()
         "  update TABLE KEY PATH VALUE_JSON [--var NAME=VALUE]... [--return-old]\n"
         "  update-many TABLE KEY JSON_OBJECT_OF_PATH_TO_VALUE [--var NAME=VALUE]... [--return-old]\n"
         "  delete-field TABLE KEY PATH [--var ...] | remove-field TABLE KEY PATH [--var ...]\n"
-        "  scan TABLE [--limit N] [--where PATH=VALUE]... (JSON lines) | count TABLE\n"
+        "  scan TABLE [--limit N] [--where PATH=VALUE]... (JSON lines) | count TABLE [--where PATH=VALUE]...\n"
         "  rekey TABLE OLD_KEY NEW_KEY [--strategy remove-put-restore|get-put-delete|atomic]\n"
         "  journal [list|restore ID [--to old|new|FILE]]\n"
         "\n"

@@ -65,6 +65,8 @@ public:
     {
         Frame &f = m_stack.back();
         QString name = fromStd(k);
+        if (!f.tag.isEmpty())
+            return fail(QStringLiteral("a type tag %1 must be the only member").arg(f.tag));
         if (m_stored && name.startsWith(u'$')) {
             if (name.size() > 1 && name[1] == u'$') {
                 name.remove(0, 1);
@@ -144,9 +146,11 @@ private:
             return true;
         }
         Frame &f = m_stack.back();
-        if (f.isObject)
+        if (f.isObject) {
+            if (f.map.contains(f.key))
+                return fail(QStringLiteral("the key \"%1\" appears twice in one object").arg(f.key));
             f.map.insert(f.key, std::move(v));
-        else
+        } else
             f.list.append(std::move(v));
         return true;
     }

@@ -2,6 +2,8 @@
 
 #include "model/jsoncodec.h"
 
+#include <nlohmann/json.hpp>
+
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
@@ -10,6 +12,7 @@
 #include <QJsonObject>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QUrl>
 #include <QUuid>
 #include <QVariant>
 
@@ -88,9 +91,17 @@ Result<WhereClause> buildWhere(const ScanRequest &request)
                 return v.toBool() ? QStringLiteral("json_type(item, ?) = 'true'")
                                   : QStringLiteral("json_type(item, ?) = 'false'");
             case Value::Type::Number:
-                binds << p << p << bindableNumber(v.text());
+                // The double comparison narrows; the exact decimal comparison decides.
+                binds << p << p << bindableNumber(v.text()) << p << v.text();
                 return QStringLiteral("(json_type(item, ?) IN ('integer', 'real') AND "
-                                      "json_extract(item, ?) = ?)");
+                                      "json_extract(item, ?) = ? AND structdesk_numcmp(item -> ?, ?) = 0)");
+            case Value::Type::Map:
+            case Value::Type::List:
+            case Value::Type::StringSet:
+            case Value::Type::NumberSet:
+            case Value::Type::BinarySet:
+            case Value::Type::Binary:
+                return QString();
             default:
                 binds << p << p << v.text();
                 return QStringLiteral("(json_type(item, ?) = 'text' AND json_extract(item, ?) = ?)");
@@ -98,10 +109,14 @@ Result<WhereClause> buildWhere(const ScanRequest &request)
         };
         auto compareExpr = [&](const char *op) -> Result<QString> {
             if (v.isNumber()) {
-                binds << p << p << bindableNumber(v.text());
+                // Rounding to doubles keeps order, so a strict double comparison is exact; only
+                // equal doubles need the exact decimal comparison.
+                const QString strict = QString::fromLatin1(op).left(1);
+                binds << p << p << bindableNumber(v.text()) << p << bindableNumber(v.text()) << p << v.text();
                 return QStringLiteral("(json_type(item, ?) IN ('integer', 'real') AND "
-                                      "json_extract(item, ?) %1 ?)")
-                    .arg(QLatin1String(op));
+                                      "(json_extract(item, ?) %1 ? OR (json_extract(item, ?) = ? AND "
+                                      "structdesk_numcmp(item -> ?, ?) %2 0)))")
+                    .arg(strict, QLatin1String(op));
             }
             if (v.isString()) {
                 binds << p << p << v.text();
@@ -113,6 +128,12 @@ Result<WhereClause> buildWhere(const ScanRequest &request)
                                  .arg(QLatin1String(op)),
                              c.path.join(u'.'));
         };
+        const bool comparable = !(v.isMap() || v.isList() || v.isSet() || v.type() == Value::Type::Binary);
+        if (!comparable && c.op != FilterOp::Exists && c.op != FilterOp::NotExists)
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("filters compare strings, numbers, booleans and null, not %1")
+                                 .arg(v.typeDescription()),
+                             c.path.join(u'.'));
         switch (c.op) {
         case FilterOp::Equal: expr = equalExpr(); break;
         case FilterOp::NotEqual: expr = QStringLiteral("NOT coalesce(%1, 0)").arg(equalExpr()); break;
@@ -204,11 +225,20 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, Open
     std::unique_ptr<SqliteStore> store(new SqliteStore);
     store->m_path = path;
     store->m_connection = QStringLiteral("structdesk-") + QUuid::createUuid().toString(QUuid::Id128);
-    store->m_readOnly = exists && (mode == OpenMode::ReadOnly || !info.isWritable() ||
-                                   !QFileInfo(info.absolutePath()).isWritable());
+    // A file we may not write (or in a folder we may not write: no -wal/-shm files) is opened
+    // immutable, so SQLite neither needs nor leaves lock files beside it.
+    const bool cannotWrite = exists && (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable());
+    store->m_readOnly = exists && (mode == OpenMode::ReadOnly || cannotWrite);
     store->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), store->m_connection);
-    store->m_db.setDatabaseName(path);
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000");
+    if (cannotWrite) {
+        QUrl uri = QUrl::fromLocalFile(info.absoluteFilePath());
+        uri.setQuery(QStringLiteral("immutable=1"));
+        store->m_db.setDatabaseName(uri.toString(QUrl::FullyEncoded));
+        options += QStringLiteral(";QSQLITE_OPEN_URI");
+    } else {
+        store->m_db.setDatabaseName(path);
+    }
     if (store->m_readOnly)
         options += QStringLiteral(";QSQLITE_OPEN_READONLY");
     store->m_db.setConnectOptions(options);
@@ -280,6 +310,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, Open
     }
     QSqlQuery pragmas(store->m_db);
     pragmas.exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
+    if (auto s = store->registerFunctions(); !s)
+        return s.error();
     return store;
 }
 
@@ -473,6 +505,18 @@ Result<TableInfo> SqliteStore::describeTable(const QString &table)
     return info;
 }
 
+/// The model file text with "table" set to the table it is stored for.
+static QByteArray modelJsonFor(const QString &table, const TableModel &model)
+{
+    if (model.tableName() == table)
+        return model.toJson();
+    nlohmann::ordered_json json = nlohmann::ordered_json::parse(model.toJson().toStdString(), nullptr, false);
+    if (json.is_discarded() || !json.is_object())
+        return model.toJson();
+    json["table"] = table.toStdString();
+    return QByteArray::fromStdString(json.dump(2)) + '\n';
+}
+
 Status SqliteStore::createTable(const QString &table, const TableModel &model)
 {
     if (auto ro = refuseIfReadOnly(); !ro)
@@ -491,7 +535,7 @@ Status SqliteStore::createTable(const QString &table, const TableModel &model)
         "INSERT INTO structdesk_tables(name, model, has_model, created) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(name) DO NOTHING"));
     insert.addBindValue(table);
-    insert.addBindValue(QString::fromUtf8(model.toJson()));
+    insert.addBindValue(QString::fromUtf8(modelJsonFor(table, model)));
     insert.addBindValue(model.declaresFields() ? 1 : 0);
     insert.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
     if (!insert.exec()) {
@@ -551,7 +595,7 @@ Status SqliteStore::setModel(const QString &table, const TableModel &newModel)
                                   (*m)->hashKey(), fieldKindName((*m)->hashKeyType())),
                          table);
     QSqlQuery &q = prepared(QStringLiteral("UPDATE structdesk_tables SET model = ?, has_model = ? WHERE name = ?"));
-    q.addBindValue(QString::fromUtf8(newModel.toJson()));
+    q.addBindValue(QString::fromUtf8(modelJsonFor(table, newModel)));
     q.addBindValue(newModel.declaresFields() ? 1 : 0);
     q.addBindValue(table);
     if (!q.exec())
@@ -983,6 +1027,40 @@ QByteArray rowidCursor(const std::vector<qint64> &ids, std::size_t from, std::si
 }
 
 } // namespace
+
+namespace {
+
+/// structdesk_numcmp(a, b): compares two numbers given as exact decimal text (-1, 0, 1), so
+/// filters on 38-digit numbers are exact. NULL when either is not a number.
+void numberCompare(sqlite3_context *context, int, sqlite3_value **values)
+{
+    const auto *a = reinterpret_cast<const char *>(sqlite3_value_text(values[0]));
+    const auto *b = reinterpret_cast<const char *>(sqlite3_value_text(values[1]));
+    if (!a || !b) {
+        sqlite3_result_null(context);
+        return;
+    }
+    const QString x = QString::fromLatin1(a);
+    const QString y = QString::fromLatin1(b);
+    if (!checkNumber(x).isEmpty() || !checkNumber(y).isEmpty()) {
+        sqlite3_result_null(context);
+        return;
+    }
+    sqlite3_result_int(context, compareNumbers(x, y));
+}
+
+} // namespace
+
+Status SqliteStore::registerFunctions()
+{
+    sqlite3 *db = rawHandle(m_db);
+    if (!db)
+        return makeError(ErrorKind::Backend, QStringLiteral("the SQLite driver gives no handle"));
+    if (sqlite3_create_function_v2(db, "structdesk_numcmp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                                   &numberCompare, nullptr, nullptr, nullptr) != SQLITE_OK)
+        return makeError(ErrorKind::Backend, QString::fromUtf8(sqlite3_errmsg(db)));
+    return okStatus();
+}
 
 Result<ScanPage> SqliteStore::scanRowids(const QString &table, const QByteArray &ids)
 {

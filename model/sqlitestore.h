@@ -75,6 +75,7 @@ private:
     Status begin();
     Status commit();
     void rollback();
+    Status registerFunctions();
     Result<ScanPage> scanRowids(const QString &table, const QByteArray &ids);
     Result<std::optional<Value>> readRecord(const QString &table, const QString &pk);
     Status writeRecord(const QString &table, const QString &pk, const Value &record);

@@ -395,16 +395,14 @@ bool Value::operator==(const Value &other) const
         const QStringList &b = other.textItems();
         if (a.size() != b.size())
             return false;
-        const QSet<QString> sa(a.begin(), a.end());
-        return std::all_of(b.begin(), b.end(), [&](const QString &s) { return sa.contains(s); });
+        return QSet<QString>(a.begin(), a.end()) == QSet<QString>(b.begin(), b.end());
     }
     case Type::BinarySet: {
         const QList<QByteArray> &a = binaryItems();
         const QList<QByteArray> &b = other.binaryItems();
         if (a.size() != b.size())
             return false;
-        const QSet<QByteArray> sa(a.begin(), a.end());
-        return std::all_of(b.begin(), b.end(), [&](const QByteArray &s) { return sa.contains(s); });
+        return QSet<QByteArray>(a.begin(), a.end()) == QSet<QByteArray>(b.begin(), b.end());
     }
     default: return m_data == other.m_data;
     }
