@@ -157,7 +157,7 @@ private:
     qint64 m_total = -1;
     qint64 m_rows = 0;
     int m_pageSize = 256;
-    int m_maxPages = 48;
+    int m_maxPages = 24;
     quint64 m_generation = 0;
     bool m_loading = false;
     int m_pendingJobs = 0;

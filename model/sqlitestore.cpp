@@ -978,18 +978,20 @@ private:
     int m_rc = SQLITE_ERROR;
 };
 
-/// A sort key as SQLite orders values: missing/NULL < numbers < text.
+/// A sort key as SQLite orders values: missing/NULL < numbers < text (BINARY collation). Text
+/// keys carry their first 8 bytes big-endian, so most comparisons are one integer compare.
 struct SortEntry
 {
     qint64 rowid = 0;
     int kind = 0; ///< 0 missing, 1 number, 2 text
-    double number = 0;
-    qint64 integer = 0;
     bool isInteger = false;
-    QByteArray text;
+    qint64 integer = 0;
+    double number = 0;
+    quint64 prefix = 0;
+    int textIndex = -1; ///< into the text arena, when longer than 8 bytes
 };
 
-int compareEntries(const SortEntry &a, const SortEntry &b)
+int compareEntries(const SortEntry &a, const SortEntry &b, const std::vector<QByteArray> &texts)
 {
     if (a.kind != b.kind)
         return a.kind < b.kind ? -1 : 1;
@@ -1004,12 +1006,16 @@ int compareEntries(const SortEntry &a, const SortEntry &b)
                 return x < y ? -1 : 1;
         }
     } else if (a.kind == 2) {
-        const int c = std::memcmp(a.text.constData(), b.text.constData(),
-                                  size_t(std::min(a.text.size(), b.text.size())));
+        if (a.prefix != b.prefix)
+            return a.prefix < b.prefix ? -1 : 1;
+        const QByteArray empty;
+        const QByteArray &x = a.textIndex >= 0 ? texts[std::size_t(a.textIndex)] : empty;
+        const QByteArray &y = b.textIndex >= 0 ? texts[std::size_t(b.textIndex)] : empty;
+        const int c = std::memcmp(x.constData(), y.constData(), size_t(std::min(x.size(), y.size())));
         if (c != 0)
             return c < 0 ? -1 : 1;
-        if (a.text.size() != b.text.size())
-            return a.text.size() < b.text.size() ? -1 : 1;
+        if (x.size() != y.size())
+            return x.size() < y.size() ? -1 : 1;
     }
     return 0;
 }
@@ -1155,7 +1161,9 @@ Result<PageIndex> SqliteStore::buildPageIndex(const QString &table, const ScanRe
     RawStatement stmt(db, sql);
     if (!stmt.ok())
         return makeError(ErrorKind::Backend, QString::fromUtf8(sqlite3_errmsg(db)));
+    std::vector<qint64> ids;
     std::vector<SortEntry> entries;
+    std::vector<QByteArray> texts;
     constexpr qint64 kChunk = 32768;
     for (qint64 from = 0; from < maxRowid; from += kChunk) {
         if (progress && !progress(double(from) / double(maxRowid)))
@@ -1168,31 +1176,41 @@ Result<PageIndex> SqliteStore::buildPageIndex(const QString &table, const ScanRe
         stmt.bind(position++, from + kChunk);
         for (const QVariant &v : where->binds)
             stmt.bind(position++, v);
+        sqlite3_stmt *st = stmt.get();
         int rc;
-        while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
-            SortEntry e;
-            e.rowid = sqlite3_column_int64(stmt.get(), 0);
-            if (sorted) {
-                switch (sqlite3_column_type(stmt.get(), 1)) {
-                case SQLITE_INTEGER:
-                    e.kind = 1;
-                    e.isInteger = true;
-                    e.integer = sqlite3_column_int64(stmt.get(), 1);
-                    break;
-                case SQLITE_FLOAT:
-                    e.kind = 1;
-                    e.number = sqlite3_column_double(stmt.get(), 1);
-                    break;
-                case SQLITE_TEXT:
-                case SQLITE_BLOB:
-                    e.kind = 2;
-                    e.text = QByteArray(static_cast<const char *>(sqlite3_column_blob(stmt.get(), 1)),
-                                        sqlite3_column_bytes(stmt.get(), 1));
-                    break;
-                default: break;
-                }
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            if (!sorted) {
+                ids.push_back(sqlite3_column_int64(st, 0));
+                continue;
             }
-            entries.push_back(std::move(e));
+            SortEntry e;
+            e.rowid = sqlite3_column_int64(st, 0);
+            switch (sqlite3_column_type(st, 1)) {
+            case SQLITE_INTEGER:
+                e.kind = 1;
+                e.isInteger = true;
+                e.integer = sqlite3_column_int64(st, 1);
+                break;
+            case SQLITE_FLOAT:
+                e.kind = 1;
+                e.number = sqlite3_column_double(st, 1);
+                break;
+            case SQLITE_TEXT:
+            case SQLITE_BLOB: {
+                e.kind = 2;
+                const auto *bytes = static_cast<const unsigned char *>(sqlite3_column_blob(st, 1));
+                const int n = sqlite3_column_bytes(st, 1);
+                for (int i = 0; i < 8; ++i)
+                    e.prefix = (e.prefix << 8) | (i < n ? bytes[i] : 0u);
+                if (n > 8) {
+                    e.textIndex = int(texts.size());
+                    texts.emplace_back(reinterpret_cast<const char *>(bytes) + 8, n - 8);
+                }
+                break;
+            }
+            default: break;
+            }
+            entries.push_back(e);
         }
         if (rc != SQLITE_DONE)
             return makeError(ErrorKind::Backend, QString::fromUtf8(sqlite3_errmsg(db)));
@@ -1201,21 +1219,18 @@ Result<PageIndex> SqliteStore::buildPageIndex(const QString &table, const ScanRe
         return cancelled();
     if (sorted) {
         const bool descending = view.descending;
-        std::sort(entries.begin(), entries.end(), [descending](const SortEntry &a, const SortEntry &b) {
-            const int c = compareEntries(a, b);
+        std::sort(entries.begin(), entries.end(), [&](const SortEntry &a, const SortEntry &b) {
+            const int c = compareEntries(a, b, texts);
             if (c != 0)
                 return descending ? c > 0 : c < 0;
             return descending ? a.rowid > b.rowid : a.rowid < b.rowid;
         });
+        ids.reserve(entries.size());
+        for (const SortEntry &e : entries)
+            ids.push_back(e.rowid);
     } else if (view.descending) {
-        std::reverse(entries.begin(), entries.end());
+        std::reverse(ids.begin(), ids.end());
     }
-    std::vector<qint64> ids;
-    ids.reserve(entries.size());
-    for (const SortEntry &e : entries)
-        ids.push_back(e.rowid);
-    entries.clear();
-    entries.shrink_to_fit();
     index.rowCount = qint64(ids.size());
     for (std::size_t from = 0; from < ids.size(); from += std::size_t(pageSize))
         index.cursors.push_back(rowidCursor(ids, from, std::min(ids.size(), from + std::size_t(pageSize))));

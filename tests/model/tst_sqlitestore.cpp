@@ -382,6 +382,56 @@ private slots:
         }
     }
 
+    void pageIndexSortsLikeSqlite()
+    {
+        auto store = create(newPath());
+        QVERIFY(store->createTable(u"free"_s, *freeModel()));
+        const QList<QByteArray> values = {R"("abcdefghij")", R"("abcdefgh")", R"("abcdefghi")", R"("ab")",
+                                          R"("b")", "5", "-2.5", "100000000000", R"("")", "null", R"("Zeta")",
+                                          R"("ébène")", R"("abcdefghij")", "3"};
+        int i = 0;
+        for (const QByteArray &v : values) {
+            Value::Map m{{u"id"_s, Value::string(u"r%1"_s.arg(i++, 2, 10, QChar(u'0')))}};
+            m.insert(u"v"_s, *JsonCodec::parsePlain(v));
+            QVERIFY(store->putRecord(u"free"_s, Value::map(m)));
+        }
+        QVERIFY(store->putRecord(u"free"_s, Value::map({{u"id"_s, Value::string(u"missing"_s)}})));
+        for (bool descending : {false, true}) {
+            ScanRequest view;
+            view.sortPath = QStringList{u"v"_s};
+            view.descending = descending;
+            auto index = store->buildPageIndex(u"free"_s, view, 4);
+            QVERIFY(index);
+            QCOMPARE(index->rowCount, qint64(values.size() + 1));
+            QStringList ours;
+            for (const QByteArray &cursor : index->cursors) {
+                ScanRequest page = view;
+                page.cursor = cursor;
+                auto rows = store->scan(u"free"_s, page);
+                QVERIFY(rows);
+                for (const Value &r : rows->records)
+                    ours << r.find(u"id"_s)->text();
+            }
+            // SQLite's own order of the same values is the reference.
+            QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"order"_s);
+            db.setDatabaseName(store->location());
+            QVERIFY(db.open());
+            QStringList theirs;
+            {
+                QSqlQuery q(db);
+                QVERIFY(q.exec(u"SELECT json_extract(item, '$.id') FROM \"rec_free\" ORDER BY "
+                               "coalesce(json_extract(item, '$.v'), -9e999) %1, rowid %1"_s
+                                   .arg(descending ? u"DESC"_s : u"ASC"_s)));
+                while (q.next())
+                    theirs << q.value(0).toString();
+            }
+            db.close();
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(u"order"_s);
+            QCOMPARE(ours, theirs);
+        }
+    }
+
     void filters_data()
     {
         QTest::addColumn<QString>("path");
