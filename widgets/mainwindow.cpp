@@ -1,0 +1,983 @@
+#include "widgets/mainwindow.h"
+
+#include "model/demodata.h"
+#include "model/jsoncodec.h"
+#include "model/recordtablemodel.h"
+#include "model/storefactory.h"
+#include "model/storerunner.h"
+#include "widgets/filterbar.h"
+#include "widgets/messagebar.h"
+#include "widgets/notifier.h"
+#include "widgets/recorddelegate.h"
+#include "widgets/recordgridview.h"
+#include "widgets/recordinspector.h"
+#include "widgets/tablelistview.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCloseEvent>
+#include <QCryptographicHash>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QInputDialog>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenuBar>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QToolBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace {
+
+constexpr int kStatusMessageMs = 4000;
+
+QString formatCount(qint64 n)
+{
+    QLocale locale;
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    return locale.toString(n);
+}
+
+QString displayName(const QString &location)
+{
+    return StoreFactory::isRemote(location) ? location : QFileInfo(location).fileName();
+}
+
+/// Field paths a filter can use: the model's fields, nested map fields included.
+void collectPaths(const MapModel &map, const QString &prefix, int depth, QStringList &out)
+{
+    for (const auto &field : map.fields) {
+        const QString path = prefix.isEmpty() ? field->name : prefix + u'.' + field->name;
+        if (!out.contains(path))
+            out << path;
+        if (depth >= 3)
+            continue;
+        if (const FieldType *t = field->type(FieldKind::Map); t && t->model)
+            collectPaths(*t->model, path, depth + 1, out);
+    }
+}
+
+QIcon icon(const char *name)
+{
+    return QIcon(QStringLiteral(":/icons/%1.svg").arg(QLatin1String(name)));
+}
+
+} // namespace
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_pagesRunner(std::make_unique<StoreRunner>()),
+      m_workRunner(std::make_unique<StoreRunner>())
+{
+    setObjectName(QStringLiteral("mainWindow"));
+    setWindowTitle(tr("StructDesk"));
+    setWindowIcon(icon("structdesk"));
+
+    m_model = new RecordTableModel(m_pagesRunner.get(), m_workRunner.get(), this);
+    m_model->setObjectName(QStringLiteral("recordModel"));
+
+    m_tables = new TableListView(this);
+    m_filterBar = new FilterBar(this);
+    m_messageBar = new MessageBar(this);
+    m_grid = new RecordGridView(this);
+    m_grid->setModel(m_model);
+    m_grid->setItemDelegate(new RecordDelegate(m_grid));
+    m_grid->setEmptyText(tr("Open a store to browse its tables."));
+    m_inspector = new RecordInspector(this);
+
+    // The tables panel: the store's tables, and what the chosen one holds.
+    auto *left = new QWidget(this);
+    left->setObjectName(QStringLiteral("tablesPane"));
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 6, 0, 0);
+    leftLayout->setSpacing(6);
+    m_tableDetails = new QLabel(left);
+    m_tableDetails->setObjectName(QStringLiteral("tableDetails"));
+    m_tableDetails->setWordWrap(true);
+    m_tableDetails->setTextFormat(Qt::RichText);
+    m_tableDetails->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+    m_tableDetails->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_tableDetails->setFrameShape(QFrame::StyledPanel);
+    m_tableDetails->setMargin(6);
+    m_tableDetails->setBackgroundRole(QPalette::Base);
+    m_tableDetails->setAutoFillBackground(true);
+    m_tableDetails->hide();
+    leftLayout->addWidget(m_tables, 1);
+    leftLayout->addWidget(m_tableDetails);
+
+    auto *centre = new QWidget(this);
+    centre->setObjectName(QStringLiteral("centrePane"));
+    auto *centreLayout = new QVBoxLayout(centre);
+    centreLayout->setContentsMargins(0, 6, 0, 0);
+    centreLayout->setSpacing(6);
+    centreLayout->addWidget(m_filterBar);
+    centreLayout->addWidget(m_messageBar);
+    centreLayout->addWidget(m_grid, 1);
+
+    m_splitter = new QSplitter(Qt::Horizontal, this);
+    m_splitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_splitter->addWidget(left);
+    m_splitter->addWidget(centre);
+    m_splitter->addWidget(m_inspector);
+    m_splitter->setStretchFactor(0, 0);
+    m_splitter->setStretchFactor(1, 1);
+    m_splitter->setStretchFactor(2, 0);
+    m_splitter->setCollapsible(1, false);
+    m_splitter->setChildrenCollapsible(true);
+    m_splitter->setHandleWidth(6);
+    left->setMinimumWidth(150);
+    m_inspector->setMinimumWidth(240);
+    m_splitter->setSizes({210, 610, 436});
+
+    auto *central = new QWidget(this);
+    auto *centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(6, 0, 6, 0);
+    centralLayout->addWidget(m_splitter);
+    setCentralWidget(central);
+
+    createActions();
+    createMenus();
+    createToolBar();
+    createStatusBar();
+
+    connect(m_tables, &TableListView::tableChosen, this, &MainWindow::chooseTable);
+    connect(m_filterBar, &FilterBar::filterApplied, this, &MainWindow::applyFilter);
+    connect(m_grid, &RecordGridView::sortRequested, this,
+            [this](int column, Qt::SortOrder order) { m_model->sort(column, order); });
+    connect(m_grid, &RecordGridView::clearSortRequested, this, &MainWindow::clearSort);
+    connect(m_grid->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            &MainWindow::showCurrentRecord);
+    connect(m_inspector, &RecordInspector::jsonCopied, this, [this] {
+        statusBar()->showMessage(tr("Copied the record as JSON"), kStatusMessageMs);
+    });
+
+    connect(m_model, &RecordTableModel::countsChanged, this, &MainWindow::updateCounts);
+    connect(m_model, &RecordTableModel::loadingChanged, this, &MainWindow::onLoadingChanged);
+    connect(m_model, &RecordTableModel::progressChanged, this, &MainWindow::onProgress);
+    connect(m_model, &RecordTableModel::loadFinished, this, &MainWindow::onLoadFinished);
+    connect(m_model, &RecordTableModel::loadFailed, this, &MainWindow::showError);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        // A new view selects its first record (a reload keeps the row), so the inspector
+        // always shows something.
+        if (m_restoreRow < 0)
+            m_restoreRow = 0;
+        showCurrentRecord();
+        updateFieldPaths();
+        syncSortIndicator();
+        updateCounts();
+    });
+    connect(m_model, &QAbstractItemModel::columnsInserted, this, &MainWindow::updateFieldPaths);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, [this] {
+        if (m_restoreRow >= 0 && m_restoreRow < m_model->rowCount()) {
+            m_grid->setCurrentIndex(m_model->index(m_restoreRow, 0));
+            m_grid->scrollTo(m_grid->currentIndex());
+        }
+        m_restoreRow = -1;
+    });
+    connect(m_model, &QAbstractItemModel::dataChanged, this,
+            [this](const QModelIndex &topLeft, const QModelIndex &bottomRight) {
+                const QModelIndex current = m_grid->currentIndex();
+                if (current.isValid() && !m_inspector->hasRecord() &&
+                    current.row() >= topLeft.row() && current.row() <= bottomRight.row())
+                    showCurrentRecord();
+            });
+
+    restoreWindowSettings();
+    rebuildRecentMenu();
+    updateCounts();
+}
+
+MainWindow::~MainWindow()
+{
+    // The model and the view call into the runners: both go before the runners do.
+    m_grid->setModel(nullptr);
+    delete m_model;
+    m_model = nullptr;
+}
+
+void MainWindow::createActions()
+{
+    m_newAction = new QAction(icon("new"), tr("&New Store…"), this);
+    m_newAction->setObjectName(QStringLiteral("newStoreAction"));
+    m_newAction->setShortcut(QKeySequence::New);
+    m_newAction->setStatusTip(tr("Create an empty embedded store"));
+    connect(m_newAction, &QAction::triggered, this, &MainWindow::newStoreDialog);
+
+    m_openAction = new QAction(icon("open"), tr("&Open Store…"), this);
+    m_openAction->setObjectName(QStringLiteral("openStoreAction"));
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_openAction->setIconText(tr("Open"));
+    m_openAction->setStatusTip(tr("Open an embedded store file"));
+    connect(m_openAction, &QAction::triggered, this, &MainWindow::openStoreDialog);
+
+    m_openLocationAction = new QAction(tr("Open &Location…"), this);
+    m_openLocationAction->setObjectName(QStringLiteral("openLocationAction"));
+    m_openLocationAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    m_openLocationAction->setStatusTip(tr("Open a store by its location (a file or dynamodb://…)"));
+    connect(m_openLocationAction, &QAction::triggered, this, &MainWindow::openLocationDialog);
+
+    m_quitAction = new QAction(tr("&Quit"), this);
+    m_quitAction->setObjectName(QStringLiteral("quitAction"));
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_quitAction->setMenuRole(QAction::QuitRole);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+
+    m_copyAction = new QAction(icon("copy"), tr("&Copy as JSON"), this);
+    m_copyAction->setObjectName(QStringLiteral("copyJsonAction"));
+    m_copyAction->setShortcut(QKeySequence::Copy);
+    m_copyAction->setIconText(tr("Copy JSON"));
+    m_copyAction->setStatusTip(tr("Copy the selected records as JSON lines"));
+    connect(m_copyAction, &QAction::triggered, this, &MainWindow::copySelectionAsJson);
+
+    m_findAction = new QAction(icon("search"), tr("&Find / Filter"), this);
+    m_findAction->setObjectName(QStringLiteral("findAction"));
+    m_findAction->setShortcut(QKeySequence::Find);
+    m_findAction->setStatusTip(tr("Search the records of the table"));
+    connect(m_findAction, &QAction::triggered, this, &MainWindow::focusFilter);
+
+    m_refreshAction = new QAction(icon("refresh"), tr("&Refresh"), this);
+    m_refreshAction->setObjectName(QStringLiteral("refreshAction"));
+    m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_refreshAction->setStatusTip(tr("Load the tables and records again"));
+    connect(m_refreshAction, &QAction::triggered, this, &MainWindow::refresh);
+
+    m_showTablesAction = new QAction(icon("tables"), tr("&Tables Panel"), this);
+    m_showTablesAction->setObjectName(QStringLiteral("showTablesAction"));
+    m_showTablesAction->setCheckable(true);
+    m_showTablesAction->setChecked(true);
+    m_showTablesAction->setIconText(tr("Tables"));
+    m_showTablesAction->setShortcut(QKeySequence(Qt::Key_F9));
+    connect(m_showTablesAction, &QAction::toggled, this,
+            [this](bool on) { m_splitter->widget(0)->setVisible(on); });
+
+    m_showInspectorAction = new QAction(icon("inspector"), tr("Record &Inspector"), this);
+    m_showInspectorAction->setObjectName(QStringLiteral("showInspectorAction"));
+    m_showInspectorAction->setCheckable(true);
+    m_showInspectorAction->setChecked(true);
+    m_showInspectorAction->setIconText(tr("Inspector"));
+    m_showInspectorAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_I));
+    connect(m_showInspectorAction, &QAction::toggled, m_inspector, &QWidget::setVisible);
+
+    m_clearSortAction = new QAction(icon("sort-clear"), tr("&Clear Sort"), this);
+    m_clearSortAction->setObjectName(QStringLiteral("clearSortAction"));
+    m_clearSortAction->setStatusTip(tr("Back to the table's natural order"));
+    m_clearSortAction->setEnabled(false);
+    connect(m_clearSortAction, &QAction::triggered, this, &MainWindow::clearSort);
+
+    m_cancelAction = new QAction(icon("cancel"), tr("Cancel &Loading"), this);
+    m_cancelAction->setObjectName(QStringLiteral("cancelLoadAction"));
+    m_cancelAction->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_cancelAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_cancelAction->setEnabled(false);
+    connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelLoad);
+    m_grid->addAction(m_cancelAction);
+
+    m_aboutAction = new QAction(icon("structdesk"), tr("&About StructDesk"), this);
+    m_aboutAction->setObjectName(QStringLiteral("aboutAction"));
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->setObjectName(QStringLiteral("fileMenu"));
+    file->addAction(m_newAction);
+    file->addAction(m_openAction);
+    file->addAction(m_openLocationAction);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    file->addSeparator();
+    file->addAction(m_quitAction);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    edit->setObjectName(QStringLiteral("editMenu"));
+    edit->addAction(m_copyAction);
+    edit->addSeparator();
+    edit->addAction(m_findAction);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+    view->addAction(m_refreshAction);
+    view->addAction(m_cancelAction);
+    view->addSeparator();
+    view->addAction(m_clearSortAction);
+    view->addSeparator();
+    view->addAction(m_showTablesAction);
+    view->addAction(m_showInspectorAction);
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->setObjectName(QStringLiteral("helpMenu"));
+    help->addAction(m_aboutAction);
+}
+
+void MainWindow::createToolBar()
+{
+    QToolBar *bar = addToolBar(tr("Main Toolbar"));
+    bar->setObjectName(QStringLiteral("mainToolBar"));
+    bar->setMovable(false);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    bar->setIconSize(QSize(20, 20));
+    bar->addAction(m_openAction);
+    bar->addAction(m_refreshAction);
+    bar->addSeparator();
+    bar->addAction(m_copyAction);
+    bar->addAction(m_clearSortAction);
+    bar->addSeparator();
+    bar->addAction(m_showTablesAction);
+    bar->addAction(m_showInspectorAction);
+    m_newAction->setIconText(tr("New"));
+    m_refreshAction->setIconText(tr("Refresh"));
+    m_clearSortAction->setIconText(tr("Clear Sort"));
+    // Toolbar buttons get objectNames too, so tests and screenshots can find them.
+    for (QAction *action : bar->actions()) {
+        if (QWidget *w = bar->widgetForAction(action); w && !action->objectName().isEmpty())
+            w->setObjectName(action->objectName() + QStringLiteral("Button"));
+    }
+}
+
+void MainWindow::createStatusBar()
+{
+    m_countLabel = new QLabel(this);
+    m_countLabel->setObjectName(QStringLiteral("countLabel"));
+    m_progress = new QProgressBar(this);
+    m_progress->setObjectName(QStringLiteral("loadProgress"));
+    m_progress->setRange(0, 1000);
+    m_progress->setMaximumWidth(200);
+    m_progress->setMaximumHeight(statusBar()->fontMetrics().height() + 4);
+    m_progress->setTextVisible(true);
+    m_progress->hide();
+    m_cancelButton = new QToolButton(this);
+    m_cancelButton->setObjectName(QStringLiteral("cancelLoadButton"));
+    m_cancelButton->setDefaultAction(m_cancelAction);
+    m_cancelButton->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_cancelButton->setText(tr("Cancel"));
+    m_cancelButton->setAutoRaise(true);
+    m_cancelButton->hide();
+    m_timeLabel = new QLabel(this);
+    m_timeLabel->setObjectName(QStringLiteral("loadTimeLabel"));
+    statusBar()->setObjectName(QStringLiteral("statusBar"));
+    statusBar()->addWidget(m_countLabel);
+    statusBar()->addWidget(m_progress);
+    statusBar()->addWidget(m_cancelButton);
+    statusBar()->addPermanentWidget(m_timeLabel);
+}
+
+// ---- stores and tables ----
+
+QString MainWindow::storeSettingsGroup(const QString &location)
+{
+    const QByteArray hash =
+        QCryptographicHash::hash(location.toUtf8(), QCryptographicHash::Sha1).toHex().left(16);
+    return QStringLiteral("stores/") + QString::fromLatin1(hash);
+}
+
+void MainWindow::openStore(const QString &location, OpenMode mode, const QString &table)
+{
+    saveColumnState();
+    const quint64 generation = ++m_openGeneration;
+    m_messageBar->dismiss();
+    m_model->clear();
+    m_inspector->clear();
+    m_filterBar->reset();
+    m_tableInfos.clear();
+    m_location = location;
+    updateTableDetails();
+    m_tables->setStore(location);
+    m_grid->setEmptyText(tr("Opening %1…").arg(displayName(location)));
+    setWindowTitle(tr("%1 — StructDesk").arg(displayName(location)));
+
+    const bool exists = StoreFactory::isRemote(location) || QFileInfo::exists(location);
+    if (mode == OpenMode::CreateDemoIfMissing && !exists) {
+        // The demo store is written off the GUI thread; the window shows meanwhile.
+        m_countLabel->setText(tr("Creating the demo store…"));
+        m_progress->setRange(0, 0);
+        m_progress->setFormat(QString());
+        m_progress->show();
+        QtConcurrent::run([location] {
+            QDir().mkpath(QFileInfo(location).absolutePath());
+            return DemoData::createDemoStore(location);
+        }).then(this, [this, generation, location, table](Status created) {
+            if (generation != m_openGeneration)
+                return;
+            m_progress->hide();
+            m_progress->setRange(0, 1000);
+            if (!created) {
+                showError(tr("Could not create the demo store %1: %2")
+                              .arg(location, created.error().toString()));
+                m_tables->setError(created.error().toString());
+                emit storeFailed(created.error().toString());
+                return;
+            }
+            openOpenedStore(generation, location, table);
+        });
+        return;
+    }
+    if (mode == OpenMode::Existing && !exists) {
+        const QString message = tr("There is no store at %1.").arg(location);
+        showError(message);
+        m_tables->setError(message);
+        m_grid->setEmptyText(tr("Open a store to browse its tables."));
+        emit storeFailed(message);
+        return;
+    }
+    const auto create =
+        mode == OpenMode::CreateEmpty ? StoreFactory::Create::IfMissing : StoreFactory::Create::No;
+    m_countLabel->setText(tr("Opening…"));
+    m_pagesRunner->open(location, create)
+        .then(this, [this, generation, location, table](Status opened) {
+            if (generation != m_openGeneration)
+                return;
+            if (!opened) {
+                const QString message =
+                    tr("Could not open %1: %2").arg(location, opened.error().toString());
+                showError(message);
+                m_tables->setError(opened.error().toString());
+                m_grid->setEmptyText(tr("Open a store to browse its tables."));
+                updateCounts();
+                emit storeFailed(message);
+                return;
+            }
+            openOpenedStore(generation, location, table);
+        });
+}
+
+void MainWindow::openOpenedStore(quint64 generation, const QString &location, const QString &table)
+{
+    // Both runners serve the same store: pages on one, long work (indexes, filters) on the other.
+    auto finish = [this, generation, location, table](Status opened) {
+        if (generation != m_openGeneration)
+            return;
+        if (!opened) {
+            const QString message =
+                tr("Could not open %1: %2").arg(location, opened.error().toString());
+            showError(message);
+            m_tables->setError(opened.error().toString());
+            emit storeFailed(message);
+            return;
+        }
+        storeReady(location, table);
+    };
+    if (m_pagesRunner->location() == location) {
+        m_workRunner->open(location).then(this, finish);
+    } else {
+        m_pagesRunner->open(location).then(this,
+                                           [this, generation, location, finish](Status opened) {
+                                               if (generation != m_openGeneration)
+                                                   return;
+                                               if (!opened) {
+                                                   finish(opened);
+                                                   return;
+                                               }
+                                               m_workRunner->open(location).then(this, finish);
+                                           });
+    }
+}
+
+void MainWindow::storeReady(const QString &location, const QString &table)
+{
+    addRecentStore(location);
+    QSettings().setValue(QStringLiteral("lastStore"), location);
+    m_grid->setEmptyText(tr("Choose a table on the left to browse its records."));
+    emit storeOpened(location);
+    QString select = table;
+    if (select.isEmpty())
+        select = QSettings()
+                     .value(storeSettingsGroup(location) + QStringLiteral("/lastTable"))
+                     .toString();
+    loadTables(select);
+}
+
+void MainWindow::loadTables(const QString &select)
+{
+    const quint64 generation = m_openGeneration;
+    // Table names and counts are quick: the pages runner, so a long filter never delays them.
+    m_pagesRunner
+        ->run([](RecordStore &store) -> Result<QList<TableInfo>> {
+            auto names = store.listTables();
+            if (!names)
+                return names.error();
+            QList<TableInfo> tables;
+            for (const QString &name : *names) {
+                auto info = store.describeTable(name);
+                if (info) {
+                    tables << *info;
+                } else {
+                    TableInfo broken;
+                    broken.name = name;
+                    tables << broken;
+                }
+            }
+            return tables;
+        })
+        .then(this, [this, generation, select](Result<QList<TableInfo>> tables) {
+            if (generation != m_openGeneration)
+                return;
+            if (!tables) {
+                showError(tr("Could not list the tables of %1: %2")
+                              .arg(m_location, tables.error().toString()));
+                m_tables->setError(tables.error().toString());
+                return;
+            }
+            m_tableInfos = *tables;
+            m_tables->setTables(m_tableInfos);
+            updateTableDetails();
+            if (m_tableInfos.isEmpty()) {
+                m_grid->setEmptyText(tr("This store has no tables yet.\nCreate one with "
+                                        "structdesk-cli create-table TABLE --model FILE."));
+                updateCounts();
+            } else if (m_model->table().isEmpty()) {
+                if (select.isEmpty() || !m_tables->selectTable(select))
+                    m_tables->selectTable(m_tableInfos.front().name);
+            }
+            emit tablesLoaded();
+        });
+}
+
+QString MainWindow::currentTable() const
+{
+    return m_model->table();
+}
+
+void MainWindow::chooseTable(const QString &name)
+{
+    if (name == m_model->table())
+        return;
+    auto it = std::find_if(m_tableInfos.cbegin(), m_tableInfos.cend(),
+                           [&](const TableInfo &info) { return info.name == name; });
+    if (it == m_tableInfos.cend())
+        return;
+    if (!it->model) {
+        showError(
+            tr("The model of table %1 could not be read; refresh (F5) to try again.").arg(name));
+        return;
+    }
+    saveColumnState();
+    m_messageBar->dismiss();
+    m_filterBar->reset();
+    m_inspector->clear();
+    m_timeLabel->clear();
+    const QString group = storeSettingsGroup(m_location);
+    QSettings settings;
+    settings.setValue(group + QStringLiteral("/lastTable"), name);
+    m_grid->setColumnState(settings.value(group + QStringLiteral("/columns/") + name).toMap());
+    m_lastView = View{};
+    m_model->setTable(name, it->model);
+    m_tables->selectTable(name); // re-enters here and returns: the table is set
+    updateTableDetails();
+    if (m_model->rowCount() == 0)
+        m_grid->setEmptyText(tr("Loading %1…").arg(name));
+}
+
+void MainWindow::refresh()
+{
+    if (m_location.isEmpty())
+        return;
+    m_messageBar->dismiss();
+    if (!m_model->table().isEmpty()) {
+        m_restoreRow = m_grid->currentIndex().row();
+        m_model->reload();
+    }
+    loadTables(m_model->table());
+}
+
+// ---- grid, filter, sort ----
+
+bool MainWindow::isNaturalView() const
+{
+    return m_model->filterConditions().empty() && m_model->filterText().isEmpty() &&
+           m_model->sortColumn() < 0;
+}
+
+void MainWindow::applyFilter(const std::vector<FilterCondition> &conditions, const QString &text)
+{
+    if (m_model->table().isEmpty())
+        return;
+    m_messageBar->dismiss();
+    m_model->setFilter(conditions, text);
+}
+
+void MainWindow::clearSort()
+{
+    if (m_model->sortColumn() >= 0)
+        m_model->clearSort();
+    syncSortIndicator();
+}
+
+void MainWindow::syncSortIndicator()
+{
+    m_grid->showSortIndicator(m_model->sortColumn(), m_model->sortOrder());
+    m_clearSortAction->setEnabled(m_model->sortColumn() >= 0);
+}
+
+void MainWindow::cancelLoad()
+{
+    if (!m_model->isLoading() || isNaturalView())
+        return;
+    m_model->cancel();
+    // Back to the view that last finished loading.
+    const View before = m_lastView;
+    const auto &now = m_model->filterConditions();
+    const bool filterDiffers =
+        before.text != m_model->filterText() ||
+        !std::equal(before.conditions.cbegin(), before.conditions.cend(), now.cbegin(), now.cend(),
+                    [](const FilterCondition &a, const FilterCondition &b) {
+                        return a.path == b.path && a.op == b.op && a.operand == b.operand;
+                    });
+    if (filterDiffers || before.sortColumn != m_model->sortColumn() ||
+        before.sortOrder != m_model->sortOrder()) {
+        if (filterDiffers || before.sortColumn < 0)
+            m_model->setFilter(before.conditions, before.text);
+        if (before.sortColumn >= 0 && before.sortColumn < m_model->columnCount())
+            m_model->sort(before.sortColumn, before.sortOrder);
+        else if (m_model->sortColumn() >= 0)
+            m_model->clearSort();
+    }
+    statusBar()->showMessage(tr("Cancelled; showing the previous view."), kStatusMessageMs);
+}
+
+void MainWindow::updateFieldPaths()
+{
+    QStringList paths;
+    if (const TableModelPtr model = m_model->tableModel())
+        collectPaths(model->root(), {}, 0, paths);
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        const QString name = m_model->headerData(c, Qt::Horizontal).toString();
+        if (!paths.contains(name))
+            paths << name;
+    }
+    if (paths != m_filterBar->fieldPaths())
+        m_filterBar->setFieldPaths(paths);
+}
+
+void MainWindow::updateCounts()
+{
+    const qint64 shown = m_model->rowCount();
+    const qint64 total = m_model->totalCount();
+    if (m_model->table().isEmpty()) {
+        m_countLabel->setText(m_location.isEmpty() ? tr("No store open") : tr("No table chosen"));
+    } else if (total < 0 && shown == 0) {
+        m_countLabel->setText(tr("Loading %1…").arg(m_model->table()));
+    } else if (total < 0) {
+        m_countLabel->setText(tr("%1 records shown").arg(formatCount(shown)));
+    } else {
+        m_countLabel->setText(
+            tr("%1 records shown of %2").arg(formatCount(shown), formatCount(total)));
+    }
+    if (!m_model->table().isEmpty() && shown == 0 && !m_model->isLoading() && total >= 0) {
+        m_grid->setEmptyText(isNaturalView()
+                                 ? tr("The table %1 has no records.").arg(m_model->table())
+                                 : tr("No records match the filter."));
+    }
+}
+
+void MainWindow::onLoadingChanged(bool loading)
+{
+    const bool natural = isNaturalView();
+    m_cancelAction->setEnabled(loading && !natural);
+    m_cancelButton->setVisible(loading && !natural);
+    if (loading) {
+        QString what = tr("Loading");
+        if (!m_model->filterConditions().empty() || !m_model->filterText().isEmpty())
+            what = tr("Filtering");
+        else if (m_model->sortColumn() >= 0)
+            what = tr("Sorting");
+        m_progress->setValue(0);
+        m_progress->setFormat(what + QStringLiteral("… %p%"));
+        m_progress->show();
+        m_timeLabel->setText(what + QStringLiteral("…"));
+    } else {
+        m_progress->hide();
+    }
+    syncSortIndicator();
+    updateCounts();
+}
+
+void MainWindow::onProgress(double fraction)
+{
+    m_progress->setValue(int(std::clamp(fraction, 0.0, 1.0) * 1000));
+}
+
+void MainWindow::onLoadFinished(qint64 milliseconds)
+{
+    updateTableDetails();
+    m_timeLabel->setText(tr("Loaded in %1 ms").arg(formatCount(milliseconds)));
+    m_lastView = View{m_model->filterConditions(), m_model->filterText(), m_model->sortColumn(),
+                      m_model->sortOrder()};
+    updateCounts();
+}
+
+void MainWindow::updateTableDetails()
+{
+    const QString table = m_model->table();
+    auto it = std::find_if(m_tableInfos.cbegin(), m_tableInfos.cend(),
+                           [&](const TableInfo &info) { return info.name == table; });
+    if (table.isEmpty() || it == m_tableInfos.cend() || !it->model) {
+        m_tableDetails->hide();
+        return;
+    }
+    const TableModel &model = *it->model;
+    auto row = [](const QString &label, const QString &value) {
+        return QStringLiteral("<tr><td style=\"color:palette(mid); "
+                              "padding-right:8px\">%1</td><td>%2</td></tr>")
+            .arg(label.toHtmlEscaped(), value);
+    };
+    QString html =
+        QStringLiteral("<b>%1</b><table style=\"margin-top:4px\">").arg(table.toHtmlEscaped());
+    const qint64 total = m_model->totalCount() >= 0 ? m_model->totalCount() : it->count;
+    html += row(tr("Records"), total >= 0 ? formatCount(total) : tr("unknown"));
+    QString key = QStringLiteral("%1 <span style=\"color:palette(mid)\">(%2)</span>")
+                      .arg(model.hashKey().toHtmlEscaped(), fieldKindName(model.hashKeyType()));
+    if (!model.primaryIndex().sortKey.isEmpty())
+        key += QStringLiteral(", %1").arg(model.primaryIndex().sortKey.toHtmlEscaped());
+    html += row(tr("Key"), key);
+    QStringList indexes;
+    for (const IndexSpec &index : model.secondaryIndexes())
+        indexes << index.name.toHtmlEscaped();
+    if (!indexes.isEmpty())
+        html += row(indexes.size() == 1 ? tr("Index") : tr("Indexes"),
+                    indexes.join(QStringLiteral(", ")));
+    if (it->hasModel) {
+        int required = 0;
+        for (const auto &field : model.root().fields)
+            required += field->required ? 1 : 0;
+        html +=
+            row(tr("Fields"), tr("%1 (%2 required)").arg(model.root().fields.size()).arg(required));
+    } else {
+        html += row(tr("Fields"), tr("free-form (no table model)"));
+    }
+    html += QStringLiteral("</table>");
+    m_tableDetails->setText(html);
+    m_tableDetails->setToolTip(m_location);
+    m_tableDetails->show();
+}
+
+void MainWindow::showError(const QString &message)
+{
+    m_messageBar->showMessage(message, MessageBar::Kind::Error);
+}
+
+void MainWindow::showCurrentRecord()
+{
+    const QModelIndex current = m_grid->currentIndex();
+    if (!current.isValid()) {
+        m_inspector->clear();
+        return;
+    }
+    const QModelIndex first = current.siblingAtColumn(0);
+    const QVariant record = first.data(RecordTableModel::RecordRole);
+    if (!record.isValid()) {
+        m_inspector->setLoading();
+        return;
+    }
+    const auto state = first.data(RecordTableModel::ValidationStateRole)
+                           .value<RecordTableModel::ValidationState>();
+    m_inspector->setRecord(record.value<Value>(), m_model->tableModel(),
+                           first.data(RecordTableModel::ProblemsRole).toStringList(),
+                           state == RecordTableModel::ValidationState::Invalid);
+}
+
+void MainWindow::copySelectionAsJson()
+{
+    // Text fields copy their own selection.
+    QWidget *focus = QApplication::focusWidget();
+    if (auto *edit = qobject_cast<QLineEdit *>(focus); edit && edit->hasSelectedText()) {
+        edit->copy();
+        return;
+    }
+    if (auto *text = qobject_cast<QPlainTextEdit *>(focus);
+        text && text->textCursor().hasSelection()) {
+        text->copy();
+        return;
+    }
+    QModelIndexList rows = m_grid->selectionModel()->selectedRows();
+    if (rows.isEmpty() && m_grid->currentIndex().isValid())
+        rows << m_grid->currentIndex().siblingAtColumn(0);
+    std::sort(rows.begin(), rows.end(),
+              [](const QModelIndex &a, const QModelIndex &b) { return a.row() < b.row(); });
+    QByteArray lines;
+    int copied = 0;
+    int missing = 0;
+    for (const QModelIndex &row : std::as_const(rows)) {
+        const QVariant record = row.data(RecordTableModel::RecordRole);
+        if (!record.isValid()) {
+            ++missing;
+            continue;
+        }
+        JsonCodec::appendPlain(lines, record.value<Value>());
+        lines += '\n';
+        ++copied;
+    }
+    if (copied == 0) {
+        statusBar()->showMessage(rows.isEmpty() ? tr("Select records to copy them as JSON.")
+                                                : tr("The selected records are still loading."),
+                                 kStatusMessageMs);
+        return;
+    }
+    QGuiApplication::clipboard()->setText(QString::fromUtf8(lines));
+    QString message =
+        copied == 1 ? tr("Copied 1 record as JSON") : tr("Copied %1 records as JSON").arg(copied);
+    if (missing > 0)
+        message += tr(" (%1 still loading, not copied)").arg(missing);
+    statusBar()->showMessage(message, kStatusMessageMs);
+}
+
+void MainWindow::focusFilter()
+{
+    m_filterBar->focusSearch();
+}
+
+// ---- dialogs ----
+
+void MainWindow::newStoreDialog()
+{
+    QString path = QFileDialog::getSaveFileName(this, tr("New Store"), QDir::homePath(),
+                                                tr("StructDesk stores (*.structdesk)"), nullptr,
+                                                QFileDialog::DontConfirmOverwrite);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".structdesk");
+    if (QFileInfo::exists(path)) {
+        Notifier::instance().notify(
+            this, Notifier::Level::Warning, tr("New Store"),
+            tr("%1 already exists. StructDesk does not overwrite files; choose "
+               "another name, or open it with Open Store.")
+                .arg(path));
+        return;
+    }
+    openStore(path, OpenMode::CreateEmpty);
+}
+
+void MainWindow::openStoreDialog()
+{
+    const QString dir = m_location.isEmpty() || StoreFactory::isRemote(m_location)
+                            ? QDir::homePath()
+                            : QFileInfo(m_location).absolutePath();
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Open Store"), dir,
+        tr("StructDesk stores (*.structdesk *.sqlite *.db);;All files (*)"));
+    if (!path.isEmpty())
+        openStore(path);
+}
+
+void MainWindow::openLocationDialog()
+{
+    bool ok = false;
+    const QString location =
+        QInputDialog::getText(this, tr("Open Location"),
+                              tr("Store location (a file path, or dynamodb://HOST:PORT?region=R):"),
+                              QLineEdit::Normal, m_location, &ok);
+    if (ok && !location.trimmed().isEmpty())
+        openStore(location.trimmed());
+}
+
+void MainWindow::showAbout()
+{
+    Notifier::instance().about(
+        this, tr("About StructDesk"),
+        tr("<h3>StructDesk %1</h3><p>A desktop browser and editor for structured NoSQL tables: "
+           "records described by StructNoSQL-style table models, in an embedded store or in "
+           "DynamoDB.</p><p>Built with Qt %2.</p>")
+            .arg(QApplication::applicationVersion().isEmpty() ? QStringLiteral("0.1")
+                                                              : QApplication::applicationVersion(),
+                 QLatin1String(qVersion())));
+}
+
+// ---- settings ----
+
+QStringList MainWindow::recentStores() const
+{
+    return QSettings().value(QStringLiteral("recentStores")).toStringList();
+}
+
+void MainWindow::addRecentStore(const QString &location)
+{
+    QStringList recent = recentStores();
+    recent.removeAll(location);
+    recent.prepend(location);
+    while (recent.size() > kMaxRecentStores)
+        recent.removeLast();
+    QSettings().setValue(QStringLiteral("recentStores"), recent);
+    rebuildRecentMenu();
+}
+
+void MainWindow::clearRecentStores()
+{
+    QSettings().remove(QStringLiteral("recentStores"));
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = recentStores();
+    int n = 0;
+    for (const QString &location : recent) {
+        ++n;
+        const QString label = n < 10 ? QStringLiteral("&%1  %2").arg(n).arg(location) : location;
+        QAction *action = m_recentMenu->addAction(label);
+        action->setObjectName(QStringLiteral("recentStoreAction%1").arg(n - 1));
+        action->setData(location);
+        connect(action, &QAction::triggered, this, [this, location] { openStore(location); });
+    }
+    if (recent.isEmpty()) {
+        m_recentMenu->addAction(tr("No recent stores"))->setEnabled(false);
+    } else {
+        m_recentMenu->addSeparator();
+        QAction *clear = m_recentMenu->addAction(tr("Clear Menu"));
+        clear->setObjectName(QStringLiteral("clearRecentAction"));
+        connect(clear, &QAction::triggered, this, &MainWindow::clearRecentStores);
+    }
+}
+
+void MainWindow::saveColumnState()
+{
+    if (m_location.isEmpty() || m_model->table().isEmpty())
+        return;
+    QSettings().setValue(storeSettingsGroup(m_location) + QStringLiteral("/columns/") +
+                             m_model->table(),
+                         m_grid->columnState());
+}
+
+void MainWindow::saveWindowSettings()
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/splitter"), m_splitter->saveState());
+    settings.setValue(QStringLiteral("window/tablesVisible"), m_showTablesAction->isChecked());
+    settings.setValue(QStringLiteral("window/inspectorVisible"),
+                      m_showInspectorAction->isChecked());
+    saveColumnState();
+}
+
+void MainWindow::restoreWindowSettings()
+{
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1280, 800);
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
+    m_showTablesAction->setChecked(
+        settings.value(QStringLiteral("window/tablesVisible"), true).toBool());
+    m_showInspectorAction->setChecked(
+        settings.value(QStringLiteral("window/inspectorVisible"), true).toBool());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveWindowSettings();
+    QMainWindow::closeEvent(event);
+}

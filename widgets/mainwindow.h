@@ -1,0 +1,145 @@
+#pragma once
+
+#include "model/recordstore.h"
+
+#include <QList>
+#include <QMainWindow>
+
+#include <memory>
+#include <vector>
+
+class FilterBar;
+class MessageBar;
+class QAction;
+class QLabel;
+class QMenu;
+class QProgressBar;
+class QSplitter;
+class QToolButton;
+class RecordGridView;
+class RecordInspector;
+class RecordTableModel;
+class StoreRunner;
+class TableListView;
+
+/// The main window: the tables panel, the filter bar over the record grid, the record
+/// inspector, and a status bar with counts, loading progress and the last load time.
+/// Every store call runs on one of its two StoreRunners; the GUI thread never waits.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    enum class OpenMode {
+        Existing,            ///< the store must exist
+        CreateEmpty,         ///< a new, empty embedded store
+        CreateDemoIfMissing, ///< the default store: created as the demo store on first start
+    };
+    static constexpr int kMaxRecentStores = 8;
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens a store (asynchronously) and then the table `table`, else the table last used
+    /// there, else the first one.
+    void openStore(const QString &location, OpenMode mode = OpenMode::Existing,
+                   const QString &table = {});
+    QString storeLocation() const { return m_location; }
+    QString currentTable() const;
+    RecordTableModel *recordModel() const { return m_model; }
+    QStringList recentStores() const;
+
+    /// Where QSettings keeps things for a store ("stores/<hash>").
+    static QString storeSettingsGroup(const QString &location);
+
+public slots:
+    void chooseTable(const QString &name);
+    /// Reloads the grid and the table list (F5).
+    void refresh();
+    /// Copies the selected records as JSON lines (Ctrl+C).
+    void copySelectionAsJson();
+    void focusFilter();
+    void clearSort();
+    void cancelLoad();
+    void newStoreDialog();
+    void openStoreDialog();
+    void openLocationDialog();
+    void clearRecentStores();
+    void showAbout();
+
+signals:
+    void storeOpened(const QString &location);
+    void storeFailed(const QString &message);
+    void tablesLoaded();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createToolBar();
+    void createStatusBar();
+    void openOpenedStore(quint64 generation, const QString &location, const QString &table);
+    void storeReady(const QString &location, const QString &table);
+    void loadTables(const QString &select);
+    void showCurrentRecord();
+    void applyFilter(const std::vector<FilterCondition> &conditions, const QString &text);
+    void updateCounts();
+    void onLoadingChanged(bool loading);
+    void onProgress(double fraction);
+    void onLoadFinished(qint64 milliseconds);
+    void showError(const QString &message);
+    void addRecentStore(const QString &location);
+    void rebuildRecentMenu();
+    void saveWindowSettings();
+    void restoreWindowSettings();
+    void saveColumnState();
+    void updateFieldPaths();
+    void syncSortIndicator();
+    bool isNaturalView() const;
+    void updateTableDetails();
+
+    std::unique_ptr<StoreRunner> m_pagesRunner;
+    std::unique_ptr<StoreRunner> m_workRunner;
+    RecordTableModel *m_model = nullptr;
+
+    QSplitter *m_splitter = nullptr;
+    TableListView *m_tables = nullptr;
+    QLabel *m_tableDetails = nullptr;
+    FilterBar *m_filterBar = nullptr;
+    MessageBar *m_messageBar = nullptr;
+    RecordGridView *m_grid = nullptr;
+    RecordInspector *m_inspector = nullptr;
+    QLabel *m_countLabel = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QToolButton *m_cancelButton = nullptr;
+    QLabel *m_timeLabel = nullptr;
+
+    QAction *m_newAction = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_openLocationAction = nullptr;
+    QAction *m_quitAction = nullptr;
+    QAction *m_copyAction = nullptr;
+    QAction *m_findAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_showTablesAction = nullptr;
+    QAction *m_showInspectorAction = nullptr;
+    QAction *m_clearSortAction = nullptr;
+    QAction *m_cancelAction = nullptr;
+    QAction *m_aboutAction = nullptr;
+    QMenu *m_recentMenu = nullptr;
+
+    QString m_location;
+    QList<TableInfo> m_tableInfos;
+    quint64 m_openGeneration = 0;
+    int m_restoreRow = -1;
+    /// The last view that finished loading: Cancel goes back to it.
+    struct View
+    {
+        std::vector<FilterCondition> conditions;
+        QString text;
+        int sortColumn = -1;
+        Qt::SortOrder sortOrder = Qt::AscendingOrder;
+    } m_lastView;
+};

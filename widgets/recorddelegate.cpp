@@ -1,0 +1,63 @@
+#include "widgets/recorddelegate.h"
+
+#include "model/recordtablemodel.h"
+
+#include <QPainter>
+
+namespace {
+
+RecordTableModel::ValidationState stateOf(const QModelIndex &index)
+{
+    const QVariant v = index.data(RecordTableModel::ValidationStateRole);
+    return v.isValid() ? v.value<RecordTableModel::ValidationState>()
+                       : RecordTableModel::ValidationState::Valid;
+}
+
+} // namespace
+
+RecordDelegate::RecordDelegate(QObject *parent) : QStyledItemDelegate(parent) {}
+
+QColor RecordDelegate::invalidTint()
+{
+    return QColor(0xd3, 0x2f, 0x2f, 34);
+}
+
+QColor RecordDelegate::invalidMarker()
+{
+    return QColor(0xd3, 0x2f, 0x2f);
+}
+
+QColor RecordDelegate::notedMarker()
+{
+    return QColor(0xe0, 0x9b, 0x1a);
+}
+
+void RecordDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
+{
+    QStyledItemDelegate::initStyleOption(option, index);
+    if (stateOf(index) == RecordTableModel::ValidationState::Loading) {
+        const QColor grey = option->palette.color(QPalette::Disabled, QPalette::Text);
+        option->palette.setColor(QPalette::Text, grey);
+        option->palette.setColor(QPalette::HighlightedText, grey);
+        option->displayAlignment = Qt::AlignCenter;
+    }
+}
+
+void RecordDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option,
+                           const QModelIndex &index) const
+{
+    const auto state = stateOf(index);
+    if (state == RecordTableModel::ValidationState::Invalid &&
+        !(option.state & QStyle::State_Selected))
+        painter->fillRect(option.rect, invalidTint());
+    QStyledItemDelegate::paint(painter, option, index);
+    if (index.column() != 0)
+        return;
+    if (state == RecordTableModel::ValidationState::Invalid ||
+        state == RecordTableModel::ValidationState::Noted) {
+        const bool invalid = state == RecordTableModel::ValidationState::Invalid;
+        const QRect bar(option.rect.left(), option.rect.top() + 1, invalid ? 4 : 3,
+                        option.rect.height() - 2);
+        painter->fillRect(bar, invalid ? invalidMarker() : notedMarker());
+    }
+}

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <QStyledItemDelegate>
+
+/// Paints the record grid's cells: rows still loading greyed, rows that fail their table
+/// model tinted red with a marker in the first column, rows with notes marked subtly.
+/// The looks live here; the model only says the state (ValidationStateRole).
+class RecordDelegate : public QStyledItemDelegate
+{
+    Q_OBJECT
+
+public:
+    explicit RecordDelegate(QObject *parent = nullptr);
+
+    static QColor invalidTint();
+    static QColor invalidMarker();
+    static QColor notedMarker();
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option,
+               const QModelIndex &index) const override;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
+};
