@@ -60,12 +60,15 @@ QString RecordTableModel::summary(const Value &value)
         text.replace(u'\n', u' ');
         return text;
     }
-    case Value::Type::Binary: return tr("<%n bytes>", nullptr, int(value.bytes().size()));
-    case Value::Type::Map: return tr("{%n fields}", nullptr, int(value.size()));
-    case Value::Type::List: return tr("[%n items]", nullptr, int(value.size()));
+    case Value::Type::Binary:
+        return value.bytes().size() == 1 ? tr("<1 byte>") : tr("<%1 bytes>").arg(value.bytes().size());
+    case Value::Type::Map:
+        return value.size() == 1 ? tr("{1 field}") : tr("{%1 fields}").arg(value.size());
+    case Value::Type::List:
+        return value.size() == 1 ? tr("[1 item]") : tr("[%1 items]").arg(value.size());
     case Value::Type::StringSet:
     case Value::Type::NumberSet:
-    case Value::Type::BinarySet: return tr("set of %n", nullptr, int(value.size()));
+    case Value::Type::BinarySet: return tr("set of %1").arg(value.size());
     }
     return {};
 }
@@ -79,6 +82,7 @@ void RecordTableModel::setTable(const QString &table, TableModelPtr model)
     m_sortColumn = -1;
     m_sortOrder = Qt::AscendingOrder;
     m_total = -1;
+    m_lastGood = ViewState();
     restart(false);
 }
 
@@ -123,7 +127,30 @@ void RecordTableModel::reload()
 
 void RecordTableModel::cancel()
 {
+    if (!m_loading || sameView(m_lastGood))
+        return;
     m_cancel->store(true);
+    m_conditions = m_lastGood.conditions;
+    m_text = m_lastGood.text;
+    m_sortColumn = m_lastGood.sortColumn;
+    m_sortOrder = m_lastGood.sortOrder;
+    emit cancelled();
+    restart(true);
+}
+
+bool RecordTableModel::sameView(const ViewState &view) const
+{
+    if (view.text != m_text || view.sortColumn != m_sortColumn ||
+        (m_sortColumn >= 0 && view.sortOrder != m_sortOrder) ||
+        view.conditions.size() != m_conditions.size())
+        return false;
+    for (std::size_t i = 0; i < m_conditions.size(); ++i) {
+        const FilterCondition &a = view.conditions[i];
+        const FilterCondition &b = m_conditions[i];
+        if (a.path != b.path || a.op != b.op || a.operand != b.operand)
+            return false;
+    }
+    return true;
 }
 
 void RecordTableModel::setPageSize(int rows)
@@ -169,6 +196,8 @@ void RecordTableModel::restart(bool keepColumns)
     m_index.reset();
     m_rows = 0;
     m_pendingJobs = 0;
+    m_failed = false;
+    m_firstRowsSeen = false;
     if (!keepColumns || m_columns.isEmpty()) {
         m_columns.clear();
         m_rootColumns.clear();
@@ -222,6 +251,7 @@ void RecordTableModel::restart(bool keepColumns)
                     return;
                 m_requested.remove(0);
                 if (!first) {
+                    m_failed = true;
                     emit loadFailed(first.error().toString());
                     finishJob();
                     return;
@@ -277,11 +307,14 @@ void RecordTableModel::restart(bool keepColumns)
             if (generation != m_generation)
                 return;
             if (!index) {
-                if (index.error().message != QLatin1String("cancelled"))
+                if (index.error().message != QLatin1String("cancelled")) {
+                    m_failed = true;
                     emit loadFailed(index.error().toString());
+                }
                 finishJob();
                 return;
             }
+            m_lastGood = ViewState{m_conditions, m_text, m_sortColumn, m_sortOrder};
             auto data = std::make_shared<PageIndexData>();
             data->index = std::move(*index);
             m_index = data;
@@ -317,7 +350,8 @@ void RecordTableModel::finishJob()
         --m_pendingJobs;
     if (m_pendingJobs == 0 && m_loading) {
         setLoading(false);
-        emit loadFinished(m_loadTimer.elapsed());
+        if (!m_failed)
+            emit loadFinished(m_loadTimer.elapsed());
     }
 }
 
@@ -379,6 +413,10 @@ void RecordTableModel::acceptPage(quint64 generation, int page, Result<std::vect
     if (!rows) {
         emit loadFailed(rows.error().toString());
         return;
+    }
+    if (!m_firstRowsSeen) {
+        m_firstRowsSeen = true;
+        emit firstRowsLoaded(m_loadTimer.elapsed());
     }
     discoverColumns(*rows);
     m_pages[page] = Page{std::move(*rows)};

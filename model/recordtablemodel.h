@@ -65,7 +65,7 @@ public:
     void clearSort();
     /// Loads everything again (after a change in the store).
     void reload();
-    /// Stops a running filter or sort; the grid shows the view it had before.
+    /// Stops a running filter or sort and goes back to the view that last finished loading.
     void cancel();
 
     QString table() const { return m_table; }
@@ -113,8 +113,12 @@ signals:
     void progressChanged(double fraction);
     /// The number of rows shown and of records in the table changed.
     void countsChanged(qint64 shown, qint64 total);
-    /// A load finished; `milliseconds` since it started.
+    /// A load finished; `milliseconds` since it started (not emitted after loadFailed).
     void loadFinished(qint64 milliseconds);
+    /// The first rows of a new view are shown; `milliseconds` since the view was asked for.
+    void firstRowsLoaded(qint64 milliseconds);
+    /// A running filter or sort was cancelled; the previous view is being shown again.
+    void cancelled();
     /// A load failed; the grid keeps what it had.
     void loadFailed(const QString &message);
 
@@ -144,7 +148,19 @@ private:
     const Row *rowAt(int row) const;
     void buildIndex();
 
+    struct ViewState
+    {
+        std::vector<FilterCondition> conditions;
+        QString text;
+        int sortColumn = -1;
+        Qt::SortOrder sortOrder = Qt::AscendingOrder;
+    };
+    bool sameView(const ViewState &view) const;
+
     StoreRunner *m_pagesRunner;
+    ViewState m_lastGood;
+    bool m_failed = false;
+    bool m_firstRowsSeen = false;
     StoreRunner *m_workRunner;
     QString m_table;
     TableModelPtr m_model;

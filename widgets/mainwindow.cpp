@@ -572,7 +572,6 @@ void MainWindow::chooseTable(const QString &name)
     QSettings settings;
     settings.setValue(group + QStringLiteral("/lastTable"), name);
     m_grid->setColumnState(settings.value(group + QStringLiteral("/columns/") + name).toMap());
-    m_lastView = View{};
     m_model->setTable(name, it->model);
     m_tables->selectTable(name); // re-enters here and returns: the table is set
     updateTableDetails();
@@ -625,25 +624,8 @@ void MainWindow::cancelLoad()
 {
     if (!m_model->isLoading() || isNaturalView())
         return;
+    // The model goes back to the view that last finished loading.
     m_model->cancel();
-    // Back to the view that last finished loading.
-    const View before = m_lastView;
-    const auto &now = m_model->filterConditions();
-    const bool filterDiffers =
-        before.text != m_model->filterText() ||
-        !std::equal(before.conditions.cbegin(), before.conditions.cend(), now.cbegin(), now.cend(),
-                    [](const FilterCondition &a, const FilterCondition &b) {
-                        return a.path == b.path && a.op == b.op && a.operand == b.operand;
-                    });
-    if (filterDiffers || before.sortColumn != m_model->sortColumn() ||
-        before.sortOrder != m_model->sortOrder()) {
-        if (filterDiffers || before.sortColumn < 0)
-            m_model->setFilter(before.conditions, before.text);
-        if (before.sortColumn >= 0 && before.sortColumn < m_model->columnCount())
-            m_model->sort(before.sortColumn, before.sortOrder);
-        else if (m_model->sortColumn() >= 0)
-            m_model->clearSort();
-    }
     statusBar()->showMessage(tr("Cancelled; showing the previous view."), kStatusMessageMs);
 }
 
@@ -713,8 +695,6 @@ void MainWindow::onLoadFinished(qint64 milliseconds)
 {
     updateTableDetails();
     m_timeLabel->setText(tr("Loaded in %1 ms").arg(formatCount(milliseconds)));
-    m_lastView = View{m_model->filterConditions(), m_model->filterText(), m_model->sortColumn(),
-                      m_model->sortOrder()};
     updateCounts();
 }
 

@@ -134,12 +134,4 @@ private:
     QList<TableInfo> m_tableInfos;
     quint64 m_openGeneration = 0;
     int m_restoreRow = -1;
-    /// The last view that finished loading: Cancel goes back to it.
-    struct View
-    {
-        std::vector<FilterCondition> conditions;
-        QString text;
-        int sortColumn = -1;
-        Qt::SortOrder sortOrder = Qt::AscendingOrder;
-    } m_lastView;
 };

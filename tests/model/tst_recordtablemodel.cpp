@@ -118,7 +118,9 @@ private slots:
         QCOMPARE(RecordTableModel::summary(Value::stringSet({u"a"_s, u"b"_s, u"c"_s, u"d"_s})), u"set of 4"_s);
         QCOMPARE(RecordTableModel::summary(Value::numberUnchecked(u"12345678901234567890123456789012345678"_s)),
                  u"12345678901234567890123456789012345678"_s);
-        QCOMPARE(RecordTableModel::summary(Value::map({{u"x"_s, Value()}})), u"{1 fields}"_s.replace(u"fields"_s, u"fields"_s));
+        QCOMPARE(RecordTableModel::summary(Value::map({{u"x"_s, Value()}})), u"{1 field}"_s);
+        QCOMPARE(RecordTableModel::summary(Value::list({Value()})), u"[1 item]"_s);
+        QCOMPARE(RecordTableModel::summary(Value::binary("abc")), u"<3 bytes>"_s);
     }
 
     void invalidRecordsAreMarked()
@@ -190,6 +192,46 @@ private slots:
         QCOMPARE(m.rowCount(), 0);
         m.setFilter({});
         QTRY_COMPARE(m.rowCount(), 5000);
+    }
+
+    void cancelGoesBackToThePreviousView()
+    {
+        auto f = open(m_demo);
+        RecordTableModel &m = f->model;
+        QTRY_COMPARE(m.rowCount(), 5000);
+        QTRY_VERIFY(!m.isLoading());
+        QSignalSpy cancelled(&m, &RecordTableModel::cancelled);
+        QSignalSpy failed(&m, &RecordTableModel::loadFailed);
+        m.sort(m.columnOf(u"username"_s), Qt::AscendingOrder);
+        QVERIFY(m.isLoading());
+        m.cancel();
+        QCOMPARE(cancelled.count(), 1);
+        QCOMPARE(m.sortColumn(), -1);
+        QTRY_VERIFY(!m.isLoading());
+        QTRY_COMPARE(m.rowCount(), 5000);
+        QTRY_COMPARE(cell(m, 0, 0), u"user-0000000"_s);
+        QVERIFY(failed.isEmpty());
+        // Nothing running: cancel does nothing.
+        m.cancel();
+        QCOMPARE(cancelled.count(), 1);
+    }
+
+    void firstRowsAreSignalled()
+    {
+        auto f = open(m_demo);
+        RecordTableModel &m = f->model;
+        QSignalSpy first(&m, &RecordTableModel::firstRowsLoaded);
+        QSignalSpy finished(&m, &RecordTableModel::loadFinished);
+        m.setTable(u"users"_s, DemoData::usersModel());
+        QTRY_COMPARE(first.count(), 1);
+        QTRY_COMPARE(finished.count(), 1);
+        QSignalSpy failed(&m, &RecordTableModel::loadFailed);
+        finished.clear();
+        m.setTable(u"missing"_s, DemoData::usersModel());
+        QTRY_VERIFY(!failed.isEmpty());
+        QTRY_VERIFY(!m.isLoading());
+        QTest::qWait(50);
+        QCOMPARE(finished.count(), 0);
     }
 
     void staleAnswersAreDropped()
