@@ -1,0 +1,95 @@
+#pragma once
+
+#include "model/recoveryjournal.h"
+#include "model/rekeyengine.h"
+#include "model/value.h"
+
+#include <QDialog>
+
+#include <vector>
+
+class MessageBar;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QTableWidget;
+class StoreRunner;
+
+/// Offers what is left in the recovery journal after a key change that did not finish (a crash,
+/// a lost connection, a failed restore): each entry with its table, old -> new key, when, the
+/// last step that finished and its store, and per entry: restore it at its old key, at the
+/// intended new key (RekeyEngine::restore: a record already intact at either key is just
+/// cleared, another record is never overwritten), or save it to a file. Results are shown in
+/// the entry's row.
+///
+/// Shown at the start of structdesk when hasEntries(RecoveryJournal::defaultDirectory()).
+class JournalRecoveryDialog : public QDialog
+{
+    Q_OBJECT
+
+public:
+    /// `runner` is the application's store runner: entries of its store are restored through it;
+    /// entries of another store are restored on a worker thread that opens that store.
+    JournalRecoveryDialog(StoreRunner *runner, QString journalDirectory, QWidget *parent = nullptr);
+    ~JournalRecoveryDialog() override;
+
+    /// True when the journal folder holds entries (readable or not).
+    static bool hasEntries(const QString &journalDirectory);
+
+    /// Entries listed (including resolved ones and unreadable files).
+    int entryCount() const;
+    /// Entries still in the journal (neither restored nor saved).
+    int pendingCount() const;
+    /// Selects the entry in `row`.
+    void selectEntry(int row);
+
+    /// Test hook: saveToFile() writes here instead of asking with a file dialog.
+    void setSaveFileName(const QString &path) { m_saveFileName = path; }
+
+public slots:
+    /// Reads the journal folder again.
+    void reload();
+    /// Puts the selected entry's record back at its old key.
+    void restoreToOldKey();
+    /// Puts the selected entry's record at the key it was moving to.
+    void restoreToNewKey();
+    /// Saves the selected entry's record to a file (DynamoDB JSON) and removes the entry.
+    void saveToFile();
+
+signals:
+    /// A record was put back into `table` at `key` (the grid reloads).
+    void recordRestored(const QString &table, const Value &key);
+    /// An action on an entry finished: `ok`, and what happened in a sentence.
+    void entryResolved(const QString &id, bool ok, const QString &message);
+
+private:
+    struct Row
+    {
+        QString id;
+        QString file;
+        std::optional<RecoveryJournal::Entry> entry; ///< nullopt for an unreadable file
+        bool busy = false;
+        bool resolved = false;
+    };
+    void restore(RekeyEngine::RestoreTarget target);
+    void finishAction(const QString &id, bool ok, const QString &message);
+    Row *currentRow();
+    Row *rowById(const QString &id);
+    int rowOf(const QString &id) const;
+    void updateActions();
+    void showEntryRecord();
+
+    StoreRunner *m_runner;
+    QString m_journalDirectory;
+    QString m_saveFileName;
+    std::vector<Row> m_rows;
+
+    QLabel *m_intro;
+    MessageBar *m_messages;
+    QTableWidget *m_list;
+    QPlainTextEdit *m_record;
+    QPushButton *m_restoreOld;
+    QPushButton *m_restoreNew;
+    QPushButton *m_save;
+    QPushButton *m_close;
+};
