@@ -1,5 +1,13 @@
 #include "widgets/mainwindow.h"
 
+#include "model/recoveryjournal.h"
+
+#include "widgets/journalrecoverydialog.h"
+
+#include "widgets/bulkrekeydialog.h"
+
+#include "widgets/rekeywizard.h"
+
 #include "model/demodata.h"
 #include "model/jsoncodec.h"
 #include "model/recordtablemodel.h"
@@ -34,6 +42,7 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTimer>
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
@@ -283,6 +292,19 @@ void MainWindow::createActions()
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelLoad);
     m_grid->addAction(m_cancelAction);
 
+    m_changeKeyAction = new QAction(tr("Change &Key…"), this);
+    m_changeKeyAction->setObjectName(QStringLiteral("changeKeyAction"));
+    m_changeKeyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    m_changeKeyAction->setStatusTip(tr("Give the current record a new primary key, step by step"));
+    connect(m_changeKeyAction, &QAction::triggered, this, &MainWindow::changeKey);
+
+    m_changeKeysAction = new QAction(tr("Change Keys of &Several Records…"), this);
+    m_changeKeysAction->setObjectName(QStringLiteral("changeKeysAction"));
+    m_changeKeysAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    m_changeKeysAction->setStatusTip(
+        tr("New keys from a template for the selected records, or for every record the filter shows"));
+    connect(m_changeKeysAction, &QAction::triggered, this, &MainWindow::changeKeys);
+
     m_aboutAction = new QAction(icon("structdesk"), tr("&About StructDesk"), this);
     m_aboutAction->setObjectName(QStringLiteral("aboutAction"));
     m_aboutAction->setMenuRole(QAction::AboutRole);
@@ -304,6 +326,9 @@ void MainWindow::createMenus()
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->setObjectName(QStringLiteral("editMenu"));
     edit->addAction(m_copyAction);
+    edit->addSeparator();
+    edit->addAction(m_changeKeyAction);
+    edit->addAction(m_changeKeysAction);
     edit->addSeparator();
     edit->addAction(m_findAction);
 
@@ -491,6 +516,11 @@ void MainWindow::storeReady(const QString &location, const QString &table)
     QSettings().setValue(QStringLiteral("lastStore"), location);
     m_grid->setEmptyText(tr("Choose a table on the left to browse its records."));
     emit storeOpened(location);
+    if (!m_journalOffered) {
+        // Once per session: what a crash left in the recovery journal comes first.
+        m_journalOffered = true;
+        QTimer::singleShot(0, this, &MainWindow::offerJournalRecovery);
+    }
     QString select = table;
     if (select.isEmpty())
         select = QSettings()
@@ -960,4 +990,100 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     saveWindowSettings();
     QMainWindow::closeEvent(event);
+}
+
+std::optional<Value> MainWindow::currentRecord() const
+{
+    const QModelIndex current = m_grid->currentIndex();
+    if (!current.isValid())
+        return std::nullopt;
+    const QVariant record = current.siblingAtColumn(0).data(RecordTableModel::RecordRole);
+    if (!record.isValid())
+        return std::nullopt;
+    return record.value<Value>();
+}
+
+void MainWindow::changeKey()
+{
+    const std::optional<Value> record = currentRecord();
+    if (!record || !m_model->tableModel()) {
+        showError(tr("Select a record whose key should change."));
+        return;
+    }
+    auto *wizard = new RekeyWizard(m_pagesRunner.get(), RecoveryJournal::defaultDirectory(), currentTable(),
+                                   m_model->tableModel(), *record, this);
+    wizard->setAttribute(Qt::WA_DeleteOnClose);
+    connect(wizard, &RekeyWizard::keyChanged, this, &MainWindow::onKeyChanged);
+    connect(wizard, &RekeyWizard::recordsChanged, this, [this](const QString &table) {
+        if (table == currentTable())
+            m_model->reload();
+    });
+    wizard->open();
+}
+
+void MainWindow::changeKeys()
+{
+    if (!m_model->tableModel()) {
+        showError(tr("Choose a table first."));
+        return;
+    }
+    std::vector<Value> keys;
+    const QModelIndexList rows = m_grid->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows) {
+        const QVariant key = row.data(RecordTableModel::RecordKeyRole);
+        if (key.isValid())
+            keys.push_back(key.value<Value>());
+    }
+    BulkRekeyDialog *dialog = nullptr;
+    const QString journal = RecoveryJournal::defaultDirectory();
+    if (keys.size() > 1) {
+        dialog = new BulkRekeyDialog(m_pagesRunner.get(), journal, currentTable(), m_model->tableModel(),
+                                     std::move(keys), this);
+    } else {
+        ScanRequest filter;
+        filter.conditions = m_model->filterConditions();
+        filter.text = m_model->filterText();
+        dialog = new BulkRekeyDialog(m_pagesRunner.get(), journal, currentTable(), m_model->tableModel(),
+                                     std::move(filter), this);
+    }
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &BulkRekeyDialog::recordsChanged, this, [this](const QString &table) {
+        if (table == currentTable())
+            m_model->reload();
+    });
+    dialog->open();
+}
+
+bool MainWindow::offerJournalRecovery()
+{
+    const QString journal = RecoveryJournal::defaultDirectory();
+    if (!JournalRecoveryDialog::hasEntries(journal))
+        return false;
+    auto *dialog = new JournalRecoveryDialog(m_pagesRunner.get(), journal, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &JournalRecoveryDialog::recordRestored, this, [this](const QString &table) {
+        if (table == currentTable())
+            m_model->reload();
+        loadTables(currentTable());
+    });
+    dialog->open();
+    return true;
+}
+
+void MainWindow::onKeyChanged(const QString &table, const Value &oldKey, const Value &newKey)
+{
+    statusBar()->showMessage(tr("%1 is now %2.").arg(oldKey.text(), newKey.text()), kStatusMessageMs);
+    if (table != currentTable())
+        return;
+    // The moved record was written last: in the natural order it is the last row.
+    if (isNaturalView()) {
+        connect(
+            m_model, &RecordTableModel::firstRowsLoaded, this,
+            [this] {
+                if (m_model->rowCount() > 0)
+                    m_grid->setCurrentIndex(m_model->index(m_model->rowCount() - 1, 0));
+            },
+            Qt::SingleShotConnection);
+    }
+    m_model->reload();
 }

@@ -6,6 +6,7 @@
 #include <QMainWindow>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 class FilterBar;
@@ -66,6 +67,12 @@ public slots:
     void openLocationDialog();
     void clearRecentStores();
     void showAbout();
+    /// Opens the key change wizard on the current record (Ctrl+K).
+    void changeKey();
+    /// Changes the keys of the selected records, or of every record the filter shows (Ctrl+Shift+K).
+    void changeKeys();
+    /// Offers to restore what a crash left in the recovery journal; returns false when empty.
+    bool offerJournalRecovery();
 
 signals:
     void storeOpened(const QString &location);
@@ -99,6 +106,9 @@ private:
     void syncSortIndicator();
     bool isNaturalView() const;
     void updateTableDetails();
+    void onKeyChanged(const QString &table, const Value &oldKey, const Value &newKey);
+    std::optional<Value> currentRecord() const;
+    bool m_journalOffered = false;
 
     std::unique_ptr<StoreRunner> m_pagesRunner;
     std::unique_ptr<StoreRunner> m_workRunner;
@@ -128,6 +138,8 @@ private:
     QAction *m_clearSortAction = nullptr;
     QAction *m_cancelAction = nullptr;
     QAction *m_aboutAction = nullptr;
+    QAction *m_changeKeyAction = nullptr;
+    QAction *m_changeKeysAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 
     QString m_location;
