@@ -82,6 +82,8 @@ void RecordTableModel::setTable(const QString &table, TableModelPtr model)
     m_sortColumn = -1;
     m_sortOrder = Qt::AscendingOrder;
     m_total = -1;
+    m_totalExact = true;
+    m_sequential = false;
     m_lastGood = ViewState();
     restart(false);
 }
@@ -198,6 +200,9 @@ void RecordTableModel::restart(bool keepColumns)
     m_pendingJobs = 0;
     m_failed = false;
     m_firstRowsSeen = false;
+    m_pageCursors.clear();
+    m_pageStarts.clear();
+    m_atEnd = true;
     if (!keepColumns || m_columns.isEmpty()) {
         m_columns.clear();
         m_rootColumns.clear();
@@ -226,25 +231,40 @@ void RecordTableModel::restart(bool keepColumns)
     auto cancel = m_cancel;
     QPointer<RecordTableModel> self(this);
 
-    if (isNaturalView()) {
+    if (isNaturalView() || m_sequential) {
         // The count and the first page come first; the page index follows on the other runner.
+        // Stores that only estimate their size (DynamoDB) get no full count and no index: their
+        // rows grow page by page, each page reached by its start key.
         struct First
         {
+            bool exact = true;
             qint64 count = 0;
             std::vector<Row> rows;
+            QByteArray next;
         };
         ++m_pendingJobs;
         setLoading(true);
         m_requested.insert(0);
+        const bool knownTotal = m_total >= 0;
         m_pagesRunner->call(
-            [table, view, model](RecordStore &store) -> Result<First> {
-                auto n = store.count(table);
-                if (!n)
-                    return n.error();
+            [table, view, model, knownTotal](RecordStore &store) -> Result<First> {
+                First first;
+                first.exact = store.capabilities().exactCount;
+                if (first.exact) {
+                    auto n = store.count(table);
+                    if (!n)
+                        return n.error();
+                    first.count = *n;
+                } else if (!knownTotal) {
+                    auto info = store.describeTable(table);
+                    first.count = info ? info->count : -1;
+                }
                 auto page = store.scan(table, view);
                 if (!page)
                     return page.error();
-                return First{*n, toRows<Row, ValidationState>(std::move(page->records), model)};
+                first.next = page->nextCursor;
+                first.rows = toRows<Row, ValidationState>(std::move(page->records), model);
+                return first;
             },
             this, [this, generation](Result<First> first) {
                 if (generation != m_generation)
@@ -256,7 +276,27 @@ void RecordTableModel::restart(bool keepColumns)
                     finishJob();
                     return;
                 }
+                if (!first->exact) {
+                    const bool wasSequential = m_sequential;
+                    m_sequential = true;
+                    if (m_total < 0 || !m_totalExact) {
+                        m_total = first->count;
+                        m_totalExact = false;
+                    }
+                    m_pageCursors = {QByteArray()};
+                    acceptSequentialPage(0, std::move(first->rows), first->next);
+                    emit countsChanged(m_rows, m_total);
+                    finishJob();
+                    if (!wasSequential) {
+                        // The page index started alongside is not needed: stop its walk.
+                        m_cancel->store(true);
+                        m_cancel = std::make_shared<std::atomic_bool>(false);
+                    }
+                    m_lastGood = ViewState{m_conditions, m_text, m_sortColumn, m_sortOrder};
+                    return;
+                }
                 m_total = first->count;
+                m_totalExact = true;
                 const qint64 rows = std::min<qint64>(first->count, INT_MAX);
                 if (!m_index && rows > m_rows) {
                     beginInsertRows({}, int(m_rows), int(rows - 1));
@@ -273,6 +313,8 @@ void RecordTableModel::restart(bool keepColumns)
                     requestPage(page);
                 }
             });
+        if (m_sequential)
+            return; // no page index: pages are reached by their start keys
     } else {
         if (m_total < 0) {
             m_pagesRunner->call([table](RecordStore &store) { return store.count(table); },
@@ -306,6 +348,10 @@ void RecordTableModel::restart(bool keepColumns)
         this, [this, generation](Result<PageIndex> index) {
             if (generation != m_generation)
                 return;
+            if (m_sequential) {
+                finishJob();
+                return;
+            }
             if (!index) {
                 if (index.error().message != QLatin1String("cancelled")) {
                     m_failed = true;
@@ -371,7 +417,9 @@ void RecordTableModel::requestPage(int page) const
     ScanRequest request = viewRequest();
     const qint64 firstRow = qint64(page) * m_pageSize;
     const bool lastPage = firstRow + m_pageSize >= m_rows;
-    if (m_index) {
+    if (m_sequential) {
+        // handled below: pages are reached by their remembered start keys
+    } else if (m_index) {
         if (std::size_t(page) >= m_index->index.cursors.size())
             return;
         request.cursor = m_index->index.cursors[std::size_t(page)];
@@ -386,22 +434,40 @@ void RecordTableModel::requestPage(int page) const
         self->m_waitingForIndex.insert(page);
         return;
     }
-    const bool reverse = !m_index && request.descending && isNaturalView();
+    if (m_sequential) {
+        if (std::size_t(page) >= m_pageCursors.size())
+            return;
+        request = viewRequest();
+        request.cursor = m_pageCursors[std::size_t(page)];
+    }
+    const bool reverse = !m_sequential && !m_index && request.descending && isNaturalView();
     m_requested.insert(page);
     const quint64 generation = m_generation;
     const QString table = m_table;
     const TableModelPtr model = m_model;
+    using Fetched = std::pair<std::vector<Row>, QByteArray>;
     m_pagesRunner->call(
-        [table, request, model, reverse](RecordStore &store) -> Result<std::vector<Row>> {
+        [table, request, model, reverse](RecordStore &store) -> Result<Fetched> {
             auto scanned = store.scan(table, request);
             if (!scanned)
                 return scanned.error();
             if (reverse)
                 std::reverse(scanned->records.begin(), scanned->records.end());
-            return toRows<Row, ValidationState>(std::move(scanned->records), model);
+            return Fetched{toRows<Row, ValidationState>(std::move(scanned->records), model), scanned->nextCursor};
         },
-        self, [self, generation, page](Result<std::vector<Row>> rows) {
-            self->acceptPage(generation, page, std::move(rows));
+        self, [self, generation, page](Result<Fetched> fetched) {
+            if (generation != self->m_generation)
+                return;
+            if (!fetched) {
+                self->acceptPage(generation, page, fetched.error());
+                return;
+            }
+            if (self->m_sequential) {
+                self->m_requested.remove(page);
+                self->acceptSequentialPage(page, std::move(fetched->first), fetched->second);
+                return;
+            }
+            self->acceptPage(generation, page, std::move(fetched->first));
         });
 }
 
@@ -422,8 +488,10 @@ void RecordTableModel::acceptPage(quint64 generation, int page, Result<std::vect
     m_pages[page] = Page{std::move(*rows)};
     touch(page);
     evict();
-    const int first = page * m_pageSize;
-    const int last = int(std::min<qint64>(m_rows, qint64(first) + m_pageSize)) - 1;
+    const int first = int(pageStart(page));
+    const int last = int(std::min<qint64>(m_rows, pageStart(page + 1) > first && m_sequential
+                                                      ? pageStart(page + 1)
+                                                      : qint64(first) + m_pageSize)) - 1;
     if (last >= first && columnCount() > 0)
         emit dataChanged(index(first, 0), index(last, columnCount() - 1));
     emit pageLoaded(page);
@@ -470,14 +538,14 @@ const RecordTableModel::Row *RecordTableModel::rowAt(int row) const
 {
     if (row < 0 || row >= m_rows)
         return nullptr;
-    const int page = row / m_pageSize;
+    const auto [page, rowOffset] = pageOfRow(row);
     auto it = m_pages.find(page);
     if (it == m_pages.end()) {
         requestPage(page);
         return nullptr;
     }
     touch(page);
-    const std::size_t offset = std::size_t(row % m_pageSize);
+    const std::size_t offset = std::size_t(rowOffset);
     if (offset >= it->second.rows.size())
         return nullptr;
     return &it->second.rows[offset];
@@ -583,4 +651,92 @@ Qt::ItemFlags RecordTableModel::flags(const QModelIndex &index) const
     if (!index.isValid())
         return Qt::NoItemFlags;
     return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+}
+
+void RecordTableModel::acceptSequentialPage(int page, std::vector<Row> rows, const QByteArray &next)
+{
+    const bool newPage = std::size_t(page) >= m_pageStarts.size();
+    if (newPage) {
+        // Pages arrive in order; a DynamoDB page may hold fewer rows than asked (1 MB reads, or
+        // a filter applied after reading), so each page remembers where its rows start.
+        m_pageStarts.push_back(m_rows);
+        if (!next.isEmpty())
+            m_pageCursors.push_back(next);
+        m_atEnd = next.isEmpty();
+        if (!rows.empty()) {
+            beginInsertRows({}, int(m_rows), int(m_rows + qint64(rows.size()) - 1));
+            m_rows += qint64(rows.size());
+            endInsertRows();
+        }
+    }
+    acceptPage(m_generation, page, std::move(rows));
+    if (m_atEnd && isNaturalView() && (!m_totalExact || m_total < 0)) {
+        m_total = m_rows;
+        m_totalExact = true;
+        emit countsChanged(m_rows, m_total);
+    } else if (newPage) {
+        emit countsChanged(m_rows, m_total);
+    }
+    // An empty page that is not the end (a filter matched nothing in it): go on.
+    if (newPage && m_pages[page].rows.empty() && !m_atEnd)
+        requestPage(page + 1);
+}
+
+std::pair<int, int> RecordTableModel::pageOfRow(qint64 row) const
+{
+    if (!m_sequential)
+        return {int(row / m_pageSize), int(row % m_pageSize)};
+    auto it = std::upper_bound(m_pageStarts.begin(), m_pageStarts.end(), row);
+    const int page = int(it - m_pageStarts.begin()) - 1;
+    return {page, int(row - m_pageStarts[std::size_t(std::max(page, 0))])};
+}
+
+qint64 RecordTableModel::pageStart(int page) const
+{
+    if (!m_sequential)
+        return qint64(page) * m_pageSize;
+    return std::size_t(page) < m_pageStarts.size() ? m_pageStarts[std::size_t(page)] : m_rows;
+}
+
+bool RecordTableModel::canFetchMore(const QModelIndex &parent) const
+{
+    if (parent.isValid() || !m_sequential || m_atEnd)
+        return false;
+    return !m_requested.contains(int(m_pageCursors.size()) - 1);
+}
+
+void RecordTableModel::fetchMore(const QModelIndex &parent)
+{
+    if (!canFetchMore(parent))
+        return;
+    requestPage(int(m_pageCursors.size()) - 1);
+}
+
+void RecordTableModel::countExactly()
+{
+    if (m_table.isEmpty() || m_totalExact)
+        return;
+    const quint64 generation = m_generation;
+    const QString table = m_table;
+    auto cancel = m_cancel;
+    ++m_pendingJobs;
+    setLoading(true);
+    m_workRunner->call(
+        [table, cancel](RecordStore &store) {
+            ScanRequest all;
+            all.cancelled = [cancel] { return cancel->load(); };
+            return store.count(table, all);
+        },
+        this, [this, generation](Result<qint64> n) {
+            if (generation != m_generation)
+                return;
+            if (n) {
+                m_total = *n;
+                m_totalExact = true;
+                emit countsChanged(m_rows, m_total);
+            } else if (!m_cancel->load()) {
+                emit loadFailed(n.error().toString());
+            }
+            finishJob();
+        });
 }

@@ -72,8 +72,15 @@ public:
     TableModelPtr tableModel() const { return m_model; }
     const std::vector<FilterCondition> &filterConditions() const { return m_conditions; }
     QString filterText() const { return m_text; }
-    /// Records in the table, unfiltered (-1 while unknown).
+    /// Records in the table, unfiltered (-1 while unknown); an estimate unless totalIsExact().
     qint64 totalCount() const { return m_total; }
+    bool totalIsExact() const { return m_totalExact; }
+    /// Counts the table exactly (stores that only estimate, e.g. DynamoDB: a full counting scan
+    /// with progress; cancel() stops it).
+    void countExactly();
+    /// True for stores without an exact count or random access (DynamoDB): rows then grow page
+    /// by page as the view scrolls (canFetchMore/fetchMore), each page reached by its start key.
+    bool isSequential() const { return m_sequential; }
     bool isLoading() const { return m_loading; }
     /// The record of a row, if its page is loaded.
     std::optional<Value> recordAt(int row) const;
@@ -103,6 +110,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
 
 signals:
     /// Rows of a page arrived (and are shown).
@@ -159,6 +168,15 @@ private:
 
     StoreRunner *m_pagesRunner;
     ViewState m_lastGood;
+    bool m_sequential = false;
+    bool m_totalExact = true;
+    std::vector<QByteArray> m_pageCursors; ///< sequential: the cursor that starts page k
+    std::vector<qint64> m_pageStarts;      ///< sequential: the first row of page k (pages vary)
+    bool m_atEnd = true;                   ///< sequential: the last page is loaded
+    void acceptSequentialPage(int page, std::vector<Row> rows, const QByteArray &next);
+    /// The page holding a row and the row's offset in it.
+    std::pair<int, int> pageOfRow(qint64 row) const;
+    qint64 pageStart(int page) const;
     bool m_failed = false;
     bool m_firstRowsSeen = false;
     StoreRunner *m_workRunner;

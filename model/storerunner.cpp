@@ -32,13 +32,18 @@ StoreRunner::~StoreRunner()
 
 QFuture<Status> StoreRunner::open(const QString &location, StoreFactory::Create create)
 {
+    return openWith([location, create] { return StoreFactory::open(location, create); }, location);
+}
+
+QFuture<Status> StoreRunner::openWith(StoreMaker make, const QString &location)
+{
     auto promise = std::make_shared<QPromise<Status>>();
     QFuture<Status> future = promise->future();
     promise->start();
     QMetaObject::invokeMethod(
         m_context,
-        [this, promise, location, create] {
-            auto store = StoreFactory::open(location, create);
+        [this, promise, make = std::move(make), location] {
+            auto store = make();
             if (!store) {
                 promise->addResult(Status(store.error()));
             } else {

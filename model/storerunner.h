@@ -32,6 +32,11 @@ public:
     QFuture<Status> open(const QString &location,
                          StoreFactory::Create create = StoreFactory::Create::No);
 
+    using StoreMaker = std::function<Result<std::unique_ptr<RecordStore>>()>;
+    /// Opens the store that `make` returns, calling it on the worker thread (tests wrap a real
+    /// store this way, e.g. in a fault-injecting one); `location` is what location() answers.
+    QFuture<Status> openWith(StoreMaker make, const QString &location);
+
     /// Runs `work(RecordStore &)` on the worker thread. If no store is open the work gets an
     /// Unavailable error instead (the result type must be constructible from Error).
     template<typename F>

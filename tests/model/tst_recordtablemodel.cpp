@@ -3,6 +3,7 @@
 #include "model/recordtablemodel.h"
 #include "model/sqlitestore.h"
 #include "model/storerunner.h"
+#include "tests/common/faultystore.h"
 
 #include <QAbstractItemModelTester>
 #include <QSignalSpy>
@@ -10,6 +11,71 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+
+/// A real embedded store that answers like DynamoDB: no exact count, so the grid pages by start
+/// keys. It owns the store it wraps.
+class EstimatingStore final : public RecordStore
+{
+public:
+    explicit EstimatingStore(std::unique_ptr<RecordStore> inner) : m_owned(std::move(inner)), m_faulty(*m_owned) {}
+    QString location() const override { return m_faulty.location(); }
+    StoreCapabilities capabilities() const override
+    {
+        StoreCapabilities caps = m_faulty.capabilities();
+        caps.exactCount = false;
+        return caps;
+    }
+    Result<QStringList> listTables() override { return m_faulty.listTables(); }
+    Result<TableInfo> describeTable(const QString &t) override
+    {
+        auto info = m_faulty.describeTable(t);
+        if (info) {
+            info->count = 1000; // an estimate, as DynamoDB's ItemCount
+            info->countExact = false;
+        }
+        return info;
+    }
+    Status createTable(const QString &t, const TableModel &m) override { return m_faulty.createTable(t, m); }
+    Status dropTable(const QString &t) override { return m_faulty.dropTable(t); }
+    Status setModel(const QString &t, const TableModel &m) override { return m_faulty.setModel(t, m); }
+    Result<ScanPage> scan(const QString &t, const ScanRequest &r) override
+    {
+        ++scans;
+        return m_faulty.scan(t, r);
+    }
+    Result<qint64> count(const QString &t, const ScanRequest &r = {}) override { return m_faulty.count(t, r); }
+    Status writeRaw(const QString &t, const Value &record, bool mustNotExist) override
+    {
+        return m_faulty.writeRaw(t, record, mustNotExist);
+    }
+    std::atomic_int scans = 0;
+
+protected:
+    Result<TableModelPtr> loadModel(const QString &t) override { return m_faulty.model(t); }
+    Status doPut(const QString &t, const Value &, const Value &r) override { return m_faulty.putRecord(t, r); }
+    Status doReplace(const QString &t, const Value &, const Value &e, const Value &r) override
+    {
+        return m_faulty.replaceRecord(t, e, r);
+    }
+    Result<std::optional<Value>> doGet(const QString &t, const Value &k) override { return m_faulty.getRecord(t, k); }
+    Result<std::optional<Value>> doRemove(const QString &t, const Value &k) override
+    {
+        return m_faulty.removeRecord(t, k);
+    }
+    Result<std::vector<std::optional<Value>>> doUpdate(const QString &, const Value &,
+                                                       const std::vector<ResolvedSetter> &) override
+    {
+        return makeError(ErrorKind::Backend, u"not used"_s);
+    }
+    Result<std::optional<Value>> doRemoveField(const QString &, const Value &, const ResolvedPath &) override
+    {
+        return makeError(ErrorKind::Backend, u"not used"_s);
+    }
+
+private:
+    std::unique_ptr<RecordStore> m_owned;
+    FaultyStore m_faulty;
+};
 
 class TstRecordTableModel : public QObject
 {
@@ -232,6 +298,81 @@ private slots:
         QTRY_VERIFY(!m.isLoading());
         QTest::qWait(50);
         QCOMPARE(finished.count(), 0);
+    }
+
+    void storesWithoutExactCountsPageByStartKeys()
+    {
+        Fixture f;
+        for (StoreRunner *runner : {&f.pages, &f.work}) {
+            auto opened = runner->openWith(
+                [path = m_demo]() -> Result<std::unique_ptr<RecordStore>> {
+                    auto store = SqliteStore::open(path);
+                    if (!store)
+                        return store.error();
+                    return std::unique_ptr<RecordStore>(new EstimatingStore(std::move(*store)));
+                },
+                m_demo);
+            opened.waitForFinished();
+            QVERIFY(opened.result());
+        }
+        RecordTableModel &m = f.model;
+        m.setMaxCachedPages(3);
+        m.setTable(u"users"_s, DemoData::usersModel());
+        QTRY_VERIFY(m.isSequential());
+        QTRY_VERIFY(m.rowCount() >= m.pageSize());
+        QVERIFY(m.rowCount() < 5000);
+        QVERIFY(!m.totalIsExact());
+        QCOMPARE(m.totalCount(), 1000); // the estimate, until the end is reached or counted
+        // Scrolling down fetches page after page, each from the start key the last one gave.
+        while (m.canFetchMore({}) || m.isLoading()) {
+            if (m.canFetchMore({}))
+                m.fetchMore({});
+            QTest::qWait(1);
+        }
+        QTRY_COMPARE(m.rowCount(), 5000);
+        QVERIFY(m.totalIsExact());
+        QCOMPARE(m.totalCount(), 5000);
+        QVERIFY(m.cachedPageCount() <= 3);
+        // An evicted page reloads from its remembered start key.
+        QTRY_COMPARE(cell(m, 0, 0), u"user-0000000"_s);
+        QTRY_COMPARE(cell(m, 2600, 0), u"user-0002600"_s);
+        QTRY_COMPARE(cell(m, 4999, 0), u"user-0004999"_s);
+        // Filters page the same way.
+        m.setFilter({FilterCondition{QStringList{u"username"_s}, FilterOp::BeginsWith, Value::string(u"olivia"_s)}});
+        QTRY_VERIFY(!m.isLoading());
+        while (m.canFetchMore({}) || m.isLoading()) {
+            if (m.canFetchMore({}))
+                m.fetchMore({});
+            QTest::qWait(1);
+        }
+        QVERIFY(m.rowCount() > 0 && m.rowCount() < 5000);
+        const int username = m.columnOf(u"username"_s);
+        QTRY_VERIFY(m.data(m.index(m.rowCount() - 1, username), RecordTableModel::LoadedRole).toBool());
+        QVERIFY(cell(m, m.rowCount() - 1, username).startsWith(u"olivia"_s));
+    }
+
+    void countExactlyOnRequest()
+    {
+        Fixture f;
+        for (StoreRunner *runner : {&f.pages, &f.work}) {
+            auto opened = runner->openWith(
+                [path = m_demo]() -> Result<std::unique_ptr<RecordStore>> {
+                    auto store = SqliteStore::open(path);
+                    if (!store)
+                        return store.error();
+                    return std::unique_ptr<RecordStore>(new EstimatingStore(std::move(*store)));
+                },
+                m_demo);
+            opened.waitForFinished();
+        }
+        RecordTableModel &m = f.model;
+        m.setTable(u"users"_s, DemoData::usersModel());
+        QTRY_VERIFY(m.isSequential());
+        QTRY_VERIFY(!m.isLoading());
+        QCOMPARE(m.totalCount(), 1000);
+        m.countExactly();
+        QTRY_VERIFY(m.totalIsExact());
+        QCOMPARE(m.totalCount(), 5000);
     }
 
     void staleAnswersAreDropped()
