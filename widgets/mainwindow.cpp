@@ -292,6 +292,12 @@ void MainWindow::createActions()
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelLoad);
     m_grid->addAction(m_cancelAction);
 
+    m_countExactlyAction = new QAction(tr("Count E&xactly"), this);
+    m_countExactlyAction->setObjectName(QStringLiteral("countExactlyAction"));
+    m_countExactlyAction->setStatusTip(tr("Count every record of the table (a full scan on DynamoDB)"));
+    m_countExactlyAction->setEnabled(false);
+    connect(m_countExactlyAction, &QAction::triggered, this, [this] { m_model->countExactly(); });
+
     m_changeKeyAction = new QAction(tr("Change &Key…"), this);
     m_changeKeyAction->setObjectName(QStringLiteral("changeKeyAction"));
     m_changeKeyAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
@@ -335,6 +341,7 @@ void MainWindow::createMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("viewMenu"));
     view->addAction(m_refreshAction);
+    view->addAction(m_countExactlyAction);
     view->addAction(m_cancelAction);
     view->addSeparator();
     view->addAction(m_clearSortAction);
@@ -683,10 +690,15 @@ void MainWindow::updateCounts()
         m_countLabel->setText(tr("Loading %1…").arg(m_model->table()));
     } else if (total < 0) {
         m_countLabel->setText(tr("%1 records shown").arg(formatCount(shown)));
+    } else if (!m_model->totalIsExact()) {
+        // DynamoDB's item count is an estimate, refreshed by the service about every six hours.
+        m_countLabel->setText(tr("%1 records shown of about %2 (estimate; View ▸ Count Exactly)")
+                                  .arg(formatCount(shown), formatCount(total)));
     } else {
         m_countLabel->setText(
             tr("%1 records shown of %2").arg(formatCount(shown), formatCount(total)));
     }
+    m_countExactlyAction->setEnabled(!m_model->table().isEmpty() && !m_model->totalIsExact());
     if (!m_model->table().isEmpty() && shown == 0 && !m_model->isLoading() && total >= 0) {
         m_grid->setEmptyText(isNaturalView()
                                  ? tr("The table %1 has no records.").arg(m_model->table())

@@ -139,6 +139,7 @@ private:
     QAction *m_cancelAction = nullptr;
     QAction *m_aboutAction = nullptr;
     QAction *m_changeKeyAction = nullptr;
+    QAction *m_countExactlyAction = nullptr;
     QAction *m_changeKeysAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 
