@@ -1,5 +1,6 @@
 #include "model/storefactory.h"
 
+#include "model/dynamodbstore.h"
 #include "model/sqlitestore.h"
 
 #include <QDir>
@@ -29,10 +30,13 @@ Result<std::unique_ptr<RecordStore>> open(const QString &location, Create create
 {
     if (location.isEmpty())
         return makeError(ErrorKind::Unavailable, QStringLiteral("no store location was given"));
-    if (isRemote(location))
-        return makeError(ErrorKind::Unavailable,
-                         QStringLiteral("DynamoDB stores are not supported by this build yet"),
-                         location);
+    if (isRemote(location)) {
+        // DynamoDB tables exist or not on the server; there is no store to create.
+        auto store = DynamoDbStore::openLocation(location);
+        if (!store)
+            return store.error();
+        return std::unique_ptr<RecordStore>(std::move(*store));
+    }
     if (create == Create::IfMissing && location == defaultLocation())
         QDir().mkpath(QFileInfo(location).absolutePath());
     auto store = SqliteStore::open(location, create == Create::IfMissing

@@ -1,0 +1,1815 @@
+#include "model/dynamodbstore.h"
+
+#include "model/jsoncodec.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSaveFile>
+#include <QSet>
+#include <QStandardPaths>
+#include <QThread>
+#include <QUrlQuery>
+
+#include <algorithm>
+#include <map>
+
+/// The expression attribute names (#n0) and values (:v0) of one request.
+class DynamoDbExpression
+{
+public:
+    QString name(const QString &attribute)
+    {
+        auto it = m_names.constFind(attribute);
+        if (it != m_names.cend())
+            return it.value();
+        const QString placeholder = QStringLiteral("#n%1").arg(m_nameOrder.size());
+        m_names.insert(attribute, placeholder);
+        m_nameOrder << attribute;
+        return placeholder;
+    }
+
+    QString value(const Value &v)
+    {
+        const QByteArray json = JsonCodec::toDynamoValue(v);
+        auto it = m_valueIndex.constFind(json);
+        if (it != m_valueIndex.cend())
+            return it.value();
+        const QString placeholder = QStringLiteral(":v%1").arg(m_values.size());
+        m_valueIndex.insert(json, placeholder);
+        m_values << json;
+        return placeholder;
+    }
+
+    QString path(const std::vector<PathElement> &elements)
+    {
+        QString out;
+        for (const PathElement &e : elements) {
+            if (e.isIndex())
+                out += QStringLiteral("[%1]").arg(e.index);
+            else
+                out += (out.isEmpty() ? QString() : QStringLiteral(".")) + name(e.key);
+        }
+        return out;
+    }
+
+    QString path(const QStringList &keys)
+    {
+        QString out;
+        for (const QString &k : keys)
+            out += (out.isEmpty() ? QString() : QStringLiteral(".")) + name(k);
+        return out;
+    }
+
+    /// ,"ExpressionAttributeNames":{...},"ExpressionAttributeValues":{...} (only the non-empty).
+    void appendTo(QByteArray &body) const
+    {
+        if (!m_nameOrder.isEmpty()) {
+            body += ",\"ExpressionAttributeNames\":{";
+            for (qsizetype i = 0; i < m_nameOrder.size(); ++i) {
+                if (i > 0)
+                    body += ',';
+                JsonCodec::appendJsonString(body, m_names.value(m_nameOrder[i]));
+                body += ':';
+                JsonCodec::appendJsonString(body, m_nameOrder[i]);
+            }
+            body += '}';
+        }
+        if (!m_values.isEmpty()) {
+            body += ",\"ExpressionAttributeValues\":{";
+            for (qsizetype i = 0; i < m_values.size(); ++i) {
+                if (i > 0)
+                    body += ',';
+                body += "\":v" + QByteArray::number(i) + "\":" + m_values[i];
+            }
+            body += '}';
+        }
+    }
+
+private:
+    QHash<QString, QString> m_names;
+    QStringList m_nameOrder;
+    QHash<QByteArray, QString> m_valueIndex;
+    QList<QByteArray> m_values;
+};
+
+namespace {
+
+/// Builds a JSON object text field by field.
+class JsonBody
+{
+public:
+    JsonBody &raw(const char *name, const QByteArray &json)
+    {
+        separator();
+        m_out += '"';
+        m_out += name;
+        m_out += "\":";
+        m_out += json;
+        return *this;
+    }
+    JsonBody &string(const char *name, const QString &text)
+    {
+        QByteArray json;
+        JsonCodec::appendJsonString(json, text);
+        return raw(name, json);
+    }
+    JsonBody &number(const char *name, qint64 n) { return raw(name, QByteArray::number(n)); }
+    JsonBody &boolean(const char *name, bool b) { return raw(name, b ? "true" : "false"); }
+    /// The expression attribute names and values (after at least one field).
+    JsonBody &expression(const DynamoDbExpression &expr)
+    {
+        expr.appendTo(m_out);
+        return *this;
+    }
+    QByteArray take() { return m_out + '}'; }
+
+private:
+    void separator()
+    {
+        if (m_out.size() > 1)
+            m_out += ',';
+    }
+    QByteArray m_out = "{";
+};
+
+QByteArray keyJson(const QString &hashKey, const Value &key)
+{
+    return JsonCodec::toDynamoItem(Value::map({{hashKey, key}}));
+}
+
+QString keyWords(const Value &key)
+{
+    return key.isString() ? u'"' + key.text() + u'"' : key.text();
+}
+
+/// Equal as DynamoDB stores values: numbers compare by value ("1.50" is "1.5").
+bool sameValue(const Value &a, const Value &b)
+{
+    if (a.type() != b.type())
+        return false;
+    switch (a.type()) {
+    case Value::Type::Number:
+        return compareNumbers(a.text(), b.text()) == 0;
+    case Value::Type::NumberSet: {
+        if (a.textItems().size() != b.textItems().size())
+            return false;
+        QSet<QString> left;
+        for (const QString &n : a.textItems())
+            left.insert(canonicalNumber(n));
+        for (const QString &n : b.textItems()) {
+            if (!left.contains(canonicalNumber(n)))
+                return false;
+        }
+        return true;
+    }
+    case Value::Type::Map: {
+        const Value::Map &x = a.toMap();
+        const Value::Map &y = b.toMap();
+        if (x.size() != y.size())
+            return false;
+        for (auto it = x.cbegin(); it != x.cend(); ++it) {
+            auto other = y.constFind(it.key());
+            if (other == y.cend() || !sameValue(it.value(), other.value()))
+                return false;
+        }
+        return true;
+    }
+    case Value::Type::List: {
+        const Value::List &x = a.toList();
+        const Value::List &y = b.toList();
+        if (x.size() != y.size())
+            return false;
+        for (qsizetype i = 0; i < x.size(); ++i) {
+            if (!sameValue(x[i], y[i]))
+                return false;
+        }
+        return true;
+    }
+    default:
+        return a == b;
+    }
+}
+
+/// Conditions that hold exactly when the value at `pathExpr` equals `v`: scalars and sets with
+/// `=`, null by its type, maps and lists by type and size and then member by member (DynamoDB
+/// compares maps and lists as a whole, but not every compatible engine does).
+void equalsConditions(DynamoDbExpression &expr, const QString &pathExpr, const Value &v,
+                      QStringList &clauses)
+{
+    switch (v.type()) {
+    case Value::Type::Null:
+        clauses << QStringLiteral("attribute_type(%1, %2)")
+                       .arg(pathExpr, expr.value(Value::string(QStringLiteral("NULL"))));
+        return;
+    case Value::Type::Map: {
+        clauses << QStringLiteral("attribute_type(%1, %2)")
+                       .arg(pathExpr, expr.value(Value::string(QStringLiteral("M"))));
+        clauses
+            << QStringLiteral("size(%1) = %2").arg(pathExpr, expr.value(Value::integer(v.size())));
+        const Value::Map &m = v.toMap();
+        for (auto it = m.cbegin(); it != m.cend(); ++it)
+            equalsConditions(expr, pathExpr + u'.' + expr.name(it.key()), it.value(), clauses);
+        return;
+    }
+    case Value::Type::List: {
+        clauses << QStringLiteral("attribute_type(%1, %2)")
+                       .arg(pathExpr, expr.value(Value::string(QStringLiteral("L"))));
+        clauses
+            << QStringLiteral("size(%1) = %2").arg(pathExpr, expr.value(Value::integer(v.size())));
+        const Value::List &l = v.toList();
+        for (qsizetype i = 0; i < l.size(); ++i)
+            equalsConditions(expr, pathExpr + QStringLiteral("[%1]").arg(i), l[i], clauses);
+        return;
+    }
+    default:
+        clauses << QStringLiteral("%1 = %2").arg(pathExpr, expr.value(v));
+        return;
+    }
+}
+
+/// The condition "the stored record is exactly `record`" over its attributes (or only those in
+/// `only` when given), plus "still absent" for `absent`.
+QString recordCondition(DynamoDbExpression &expr, const Value &record, const QStringList &absent,
+                        const QSet<QString> *only = nullptr)
+{
+    QStringList clauses;
+    const Value::Map &m = record.toMap();
+    for (auto it = m.cbegin(); it != m.cend(); ++it) {
+        if (only && !only->contains(it.key()))
+            continue;
+        equalsConditions(expr, expr.name(it.key()), it.value(), clauses);
+    }
+    for (const QString &name : absent)
+        clauses << QStringLiteral("attribute_not_exists(%1)").arg(expr.name(name));
+    return clauses.join(QStringLiteral(" AND "));
+}
+
+qint64 numberSize(const QString &text)
+{
+    int digits = 0;
+    for (QChar c : text) {
+        if (c == u'e' || c == u'E')
+            break;
+        if (c.isDigit())
+            ++digits;
+    }
+    return (digits + 1) / 2 + 1;
+}
+
+qint64 valueSize(const Value &v)
+{
+    switch (v.type()) {
+    case Value::Type::Null:
+    case Value::Type::Bool:
+        return 1;
+    case Value::Type::Number:
+        return numberSize(v.text());
+    case Value::Type::String:
+        return v.text().toUtf8().size();
+    case Value::Type::Binary:
+        return v.bytes().size();
+    case Value::Type::Map: {
+        qint64 n = 3;
+        const Value::Map &m = v.toMap();
+        for (auto it = m.cbegin(); it != m.cend(); ++it)
+            n += 1 + it.key().toUtf8().size() + valueSize(it.value());
+        return n;
+    }
+    case Value::Type::List: {
+        qint64 n = 3;
+        for (const Value &item : v.toList())
+            n += 1 + valueSize(item);
+        return n;
+    }
+    case Value::Type::StringSet: {
+        qint64 n = 0;
+        for (const QString &s : v.textItems())
+            n += s.toUtf8().size();
+        return n;
+    }
+    case Value::Type::NumberSet: {
+        qint64 n = 0;
+        for (const QString &s : v.textItems())
+            n += numberSize(s);
+        return n;
+    }
+    case Value::Type::BinarySet: {
+        qint64 n = 0;
+        for (const QByteArray &b : v.binaryItems())
+            n += b.size();
+        return n;
+    }
+    }
+    return 0;
+}
+
+bool isDocumentPathError(const Error &e)
+{
+    return e.kind == ErrorKind::Invalid &&
+           e.message.contains(QStringLiteral("document path"), Qt::CaseInsensitive);
+}
+
+bool pathHasIndex(const ResolvedPath &path)
+{
+    return std::any_of(path.elements.begin(), path.elements.end(),
+                       [](const PathElement &e) { return e.isIndex(); });
+}
+
+/// True when one path is a prefix of the other (DynamoDB refuses both in one expression).
+bool overlaps(const ResolvedPath &a, const ResolvedPath &b)
+{
+    const std::size_t n = std::min(a.elements.size(), b.elements.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const PathElement &x = a.elements[i];
+        const PathElement &y = b.elements[i];
+        if (x.isIndex() != y.isIndex() || (x.isIndex() ? x.index != y.index : x.key != y.key))
+            return false;
+    }
+    return true;
+}
+
+QString fieldKindTag(FieldKind kind)
+{
+    switch (kind) {
+    case FieldKind::Str:
+        return QStringLiteral("S");
+    case FieldKind::Bytes:
+        return QStringLiteral("B");
+    default:
+        return QStringLiteral("N");
+    }
+}
+
+/// The model file text with "table" set to the table it is kept for.
+QByteArray modelJsonFor(const QString &table, const TableModel &model)
+{
+    if (model.tableName() == table)
+        return model.toJson();
+    nlohmann::ordered_json json =
+        nlohmann::ordered_json::parse(model.toJson().toStdString(), nullptr, false);
+    if (json.is_discarded() || !json.is_object())
+        return model.toJson();
+    json["table"] = table.toStdString();
+    return QByteArray::fromStdString(json.dump(2)) + '\n';
+}
+
+Result<std::optional<Value>> itemFrom(const Value &response, const char *member)
+{
+    const Value *item = response.find(QString::fromLatin1(member));
+    if (!item)
+        return std::optional<Value>();
+    auto parsed = JsonCodec::fromDynamoItemTree(*item);
+    if (!parsed)
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("DynamoDB answered with an item that cannot be read: %1")
+                             .arg(parsed.error().toString()));
+    return std::optional<Value>(std::move(*parsed));
+}
+
+QString hostKey(const QUrl &endpoint)
+{
+    QString key = endpoint.host();
+    if (endpoint.port() != -1)
+        key += u'_' + QString::number(endpoint.port());
+    for (QChar &c : key) {
+        if (!(c.isLetterOrNumber() || c == u'.' || c == u'-' || c == u'_'))
+            c = u'_';
+    }
+    return key;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Opening
+
+Result<DynamoDbStore::Config>
+DynamoDbStore::configFromLocation(const QString &location, const AwsSettings &explicitSettings,
+                                  const QProcessEnvironment &environment)
+{
+    const QUrl url(location, QUrl::StrictMode);
+    const QString scheme = url.scheme().toLower();
+    // Messages never repeat keys someone typed into the location.
+    const QString shown = url.userInfo().isEmpty() ? location : url.toString(QUrl::RemoveUserInfo);
+    auto bad = [&](const QString &why) {
+        return makeError(
+            ErrorKind::Unavailable,
+            QStringLiteral("%1 is not a DynamoDB location: %2. Use dynamodb://HOST:PORT?region=R, "
+                           "dynamodbs://HOST?region=R or dynamodb://aws?region=R&profile=P")
+                .arg(shown, why),
+            shown);
+    };
+    if (!url.isValid())
+        return bad(url.errorString());
+    if (scheme != u"dynamodb" && scheme != u"dynamodbs")
+        return bad(QStringLiteral("the scheme must be dynamodb or dynamodbs"));
+    if (url.host().isEmpty())
+        return bad(QStringLiteral("it names no host"));
+    if (!url.userInfo().isEmpty())
+        return bad(QStringLiteral(
+            "credentials do not belong in a location (use the environment, a profile or "
+            "the connection dialog)"));
+    if (!url.path().isEmpty() && url.path() != u"/")
+        return bad(QStringLiteral("it has a path (%1)").arg(url.path()));
+
+    AwsSettings settings = explicitSettings;
+    const QUrlQuery query(url);
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (name == u"region") {
+            if (settings.region.isEmpty())
+                settings.region = value;
+        } else if (name == u"profile") {
+            if (settings.profile.isEmpty())
+                settings.profile = value;
+        } else {
+            return bad(
+                QStringLiteral("unknown option \"%1\" (region and profile are known)").arg(name));
+        }
+    }
+
+    const bool aws = url.host().compare(QStringLiteral("aws"), Qt::CaseInsensitive) == 0;
+    auto resolved = AwsCredentialResolver(environment).resolve(settings);
+    if (!resolved)
+        return resolved.error();
+    Config config;
+    config.location = location;
+    config.region = resolved->region;
+    config.credentials = resolved->credentials;
+    if (aws) {
+        if (config.region.isEmpty())
+            return makeError(
+                ErrorKind::Unavailable,
+                QStringLiteral(
+                    "%1 needs a region: add ?region=R, or set AWS_REGION, or a region in "
+                    "the profile \"%2\"")
+                    .arg(location, resolved->profile),
+                location);
+        config.endpoint.setScheme(QStringLiteral("https"));
+        config.endpoint.setHost(QStringLiteral("dynamodb.%1.amazonaws.com").arg(config.region));
+        if (url.port() != -1)
+            return bad(QStringLiteral("the AWS endpoint takes no port"));
+    } else {
+        config.endpoint.setScheme(scheme == u"dynamodbs" ? QStringLiteral("https")
+                                                         : QStringLiteral("http"));
+        config.endpoint.setHost(url.host());
+        if (url.port() != -1)
+            config.endpoint.setPort(url.port());
+        else if (scheme == u"dynamodb")
+            return bad(QStringLiteral("a local engine needs its port (dynamodb://%1:PORT)")
+                           .arg(url.host()));
+        if (config.region.isEmpty())
+            config.region = QStringLiteral("us-east-1"); // local engines ignore it
+    }
+    if (!config.credentials.isComplete()) {
+        if (!config.credentials.accessKeyId.isEmpty())
+            return makeError(ErrorKind::Unavailable,
+                             QStringLiteral("the %1 has no secret access key")
+                                 .arg(config.credentials.describe()),
+                             location);
+        if (aws)
+            return makeError(
+                ErrorKind::Unavailable,
+                QStringLiteral(
+                    "no AWS credentials were found for %1 (%2); set AWS_ACCESS_KEY_ID and "
+                    "AWS_SECRET_ACCESS_KEY, or name a profile with ?profile=P")
+                    .arg(location, config.credentials.source),
+                location);
+        // DynamoDB Local, dynalite, Alternator and LocalStack accept any signed request.
+        config.credentials.accessKeyId = QStringLiteral("structdesk-local");
+        config.credentials.secretAccessKey = QStringLiteral("structdesk-local");
+        config.credentials.sessionToken.clear();
+        config.credentials.source = QStringLiteral(
+            "placeholder credentials (none are configured; local engines accept any)");
+    }
+    return config;
+}
+
+DynamoDbStore::DynamoDbStore(Config config)
+    : m_config(std::move(config)),
+      m_client(std::make_unique<DynamoDbClient>(m_config.endpoint, m_config.region,
+                                                m_config.credentials, m_config.clientOptions))
+{
+    if (m_config.modelDirectory.isEmpty()) {
+        QString base = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+        if (base.isEmpty())
+            base = QDir::homePath() + QStringLiteral("/.local/share/StructDesk");
+        m_config.modelDirectory =
+            base + QStringLiteral("/dynamodb-models/") + hostKey(m_config.endpoint);
+    }
+}
+
+DynamoDbStore::~DynamoDbStore() = default;
+
+Result<std::unique_ptr<DynamoDbStore>> DynamoDbStore::open(Config config)
+{
+    std::unique_ptr<DynamoDbStore> store(new DynamoDbStore(std::move(config)));
+    // An empty TransactWriteItems is refused as invalid where the operation exists, and as an
+    // unknown operation where it does not. It writes nothing and checks the credentials.
+    auto probe =
+        store->m_client->call(QStringLiteral("TransactWriteItems"), R"({"TransactItems":[]})");
+    if (probe) {
+        store->m_transactions = true;
+    } else {
+        const QString type = store->m_client->lastFailure().type;
+        switch (probe.error().kind) {
+        case ErrorKind::Invalid:
+            store->m_transactions = true;
+            break;
+        case ErrorKind::Unavailable:
+        case ErrorKind::Throttled:
+            return Error{probe.error().kind, probe.error().message, store->location()};
+        default:
+            if (DynamoDbClient::isCredentialType(type) && type != u"AccessDeniedException")
+                return makeError(ErrorKind::Unavailable, probe.error().message, store->location());
+            if (store->m_client->lastFailure().httpStatus == 0 || type.isEmpty())
+                return makeError(ErrorKind::Unavailable, probe.error().message, store->location());
+            store->m_transactions = false; // UnknownOperationException, AccessDenied, ...
+        }
+    }
+    return store;
+}
+
+Result<std::unique_ptr<DynamoDbStore>>
+DynamoDbStore::openLocation(const QString &location, const AwsSettings &explicitSettings)
+{
+    auto config = configFromLocation(location, explicitSettings);
+    if (!config)
+        return config.error();
+    return open(std::move(*config));
+}
+
+StoreCapabilities DynamoDbStore::capabilities() const
+{
+    StoreCapabilities c;
+    c.exactCount = false;
+    c.transactions = m_transactions;
+    c.readOnly = false;
+    return c;
+}
+
+Result<Value> DynamoDbStore::call(const QString &operation, const QByteArray &body,
+                                  const std::function<bool()> &cancelled)
+{
+    return m_client->call(operation, body, cancelled);
+}
+
+QString DynamoDbStore::modelFile(const QString &table) const
+{
+    return m_config.modelDirectory + u'/' + table + QStringLiteral(".json");
+}
+
+qint64 DynamoDbStore::itemSize(const Value &record)
+{
+    if (!record.isMap())
+        return valueSize(record);
+    qint64 n = 0;
+    const Value::Map &m = record.toMap();
+    for (auto it = m.cbegin(); it != m.cend(); ++it)
+        n += it.key().toUtf8().size() + valueSize(it.value());
+    return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables and models
+
+Result<QStringList> DynamoDbStore::listTables()
+{
+    QStringList names;
+    QString start;
+    for (;;) {
+        JsonBody body;
+        body.number("Limit", 100);
+        if (!start.isEmpty())
+            body.string("ExclusiveStartTableName", start);
+        auto response = call(QStringLiteral("ListTables"), body.take());
+        if (!response)
+            return response.error();
+        if (const Value *list = response->find(QStringLiteral("TableNames"));
+            list && list->isList()) {
+            for (const Value &name : list->toList())
+                names << name.text();
+        }
+        const Value *last = response->find(QStringLiteral("LastEvaluatedTableName"));
+        if (!last || !last->isString() || last->text().isEmpty())
+            break;
+        start = last->text();
+    }
+    return names;
+}
+
+Result<TableModelPtr> DynamoDbStore::describeKey(const QString &table)
+{
+    auto described =
+        call(QStringLiteral("DescribeTable"), JsonBody().string("TableName", table).take());
+    if (!described) {
+        if (described.error().kind == ErrorKind::NotFound)
+            return makeError(ErrorKind::NotFound,
+                             QStringLiteral("there is no table %1 at %2").arg(table, location()),
+                             table);
+        return described.error();
+    }
+    const Value *t = described->find(QStringLiteral("Table"));
+    if (!t || !t->isMap())
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("DescribeTable of %1 gave no table description").arg(table),
+                         table);
+    QString hashKey;
+    QString rangeKey;
+    if (const Value *schema = t->find(QStringLiteral("KeySchema")); schema && schema->isList()) {
+        for (const Value &k : schema->toList()) {
+            const Value *name = k.find(QStringLiteral("AttributeName"));
+            const Value *type = k.find(QStringLiteral("KeyType"));
+            if (!name || !type)
+                continue;
+            if (type->text() == u"HASH")
+                hashKey = name->text();
+            else if (type->text() == u"RANGE")
+                rangeKey = name->text();
+        }
+    }
+    if (hashKey.isEmpty())
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("DescribeTable of %1 gave no hash key").arg(table), table);
+    if (!rangeKey.isEmpty())
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral(
+                "table %1 has a sort key (%2); StructNoSQL tables are addressed by their "
+                "hash key alone, and StructDesk supports only those")
+                .arg(table, rangeKey),
+            table);
+    QString keyType = QStringLiteral("S");
+    if (const Value *defs = t->find(QStringLiteral("AttributeDefinitions"));
+        defs && defs->isList()) {
+        for (const Value &d : defs->toList()) {
+            const Value *name = d.find(QStringLiteral("AttributeName"));
+            const Value *type = d.find(QStringLiteral("AttributeType"));
+            if (name && type && name->text() == hashKey)
+                keyType = type->text();
+        }
+    }
+    if (keyType == u"B")
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral(
+                "table %1 has a binary key (%2); StructDesk supports string and number keys")
+                .arg(table, hashKey),
+            table);
+    return TableModel::keyOnly(table, hashKey, keyType == u"N" ? FieldKind::Float : FieldKind::Str);
+}
+
+Result<TableModelPtr> DynamoDbStore::loadModel(const QString &table)
+{
+    auto live = describeKey(table);
+    if (!live)
+        return live;
+    const QString hashKey = (*live)->hashKey();
+    const QString keyType = fieldKindTag((*live)->hashKeyType());
+    QFile file(modelFile(table));
+    if (file.exists()) {
+        auto attached = TableModel::fromFile(file.fileName());
+        if (!attached) {
+            qWarning("StructDesk: the model attached to %s cannot be read, using the key only: %s",
+                     qPrintable(table), qPrintable(attached.error().toString()));
+        } else if ((*attached)->hashKey() != hashKey ||
+                   fieldKindTag((*attached)->hashKeyType()) != keyType) {
+            qWarning("StructDesk: the model attached to %s has the key %s, the table %s; using the "
+                     "key only",
+                     qPrintable(table), qPrintable((*attached)->hashKey()), qPrintable(hashKey));
+        } else {
+            return *attached;
+        }
+    }
+    return live;
+}
+
+Result<TableInfo> DynamoDbStore::describeTable(const QString &table)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto described =
+        call(QStringLiteral("DescribeTable"), JsonBody().string("TableName", table).take());
+    if (!described)
+        return described.error();
+    TableInfo info;
+    info.name = table;
+    info.model = *m;
+    info.hasModel = (*m)->declaresFields();
+    if (const Value *t = described->find(QStringLiteral("Table"))) {
+        if (const Value *n = t->find(QStringLiteral("ItemCount")); n && n->isNumber())
+            info.count = n->text().toLongLong();
+    }
+    info.countExact = false;
+    return info;
+}
+
+Status DynamoDbStore::waitForTable(const QString &table, bool untilGone)
+{
+    QDeadlineTimer deadline(120 * 1000);
+    int pause = 20;
+    for (;;) {
+        auto described =
+            call(QStringLiteral("DescribeTable"), JsonBody().string("TableName", table).take());
+        if (!described) {
+            if (described.error().kind == ErrorKind::NotFound && untilGone)
+                return okStatus();
+            if (described.error().kind != ErrorKind::NotFound)
+                return described.error();
+        } else if (!untilGone) {
+            const Value *t = described->find(QStringLiteral("Table"));
+            bool active = t && t->find(QStringLiteral("TableStatus")) &&
+                          t->find(QStringLiteral("TableStatus"))->text() == u"ACTIVE";
+            if (active && t) {
+                if (const Value *gsis = t->find(QStringLiteral("GlobalSecondaryIndexes"));
+                    gsis && gsis->isList()) {
+                    for (const Value &g : gsis->toList()) {
+                        const Value *s = g.find(QStringLiteral("IndexStatus"));
+                        if (s && s->text() != u"ACTIVE")
+                            active = false;
+                    }
+                }
+            }
+            if (active)
+                return okStatus();
+        }
+        if (deadline.hasExpired())
+            return makeError(ErrorKind::Unavailable,
+                             QStringLiteral("table %1 is still %2 after two minutes")
+                                 .arg(table, untilGone ? QStringLiteral("being deleted")
+                                                       : QStringLiteral("being created")),
+                             table);
+        QThread::msleep(pause);
+        pause = std::min(pause * 2, 500);
+    }
+}
+
+Status DynamoDbStore::createTable(const QString &table, const TableModel &model)
+{
+    const QString problem = TableModel::checkTableName(table);
+    if (!problem.isEmpty())
+        return makeError(ErrorKind::Invalid, problem, table);
+    if (!model.primaryIndex().sortKey.isEmpty())
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral(
+                "tables with a sort key are not supported: StructNoSQL addresses records by "
+                "their hash key alone"),
+            table);
+    // Every key attribute once, with one type.
+    QList<std::pair<QString, QString>> definitions;
+    auto define = [&](const QString &name, FieldKind kind) -> Status {
+        const QString tag = fieldKindTag(kind);
+        for (const auto &[n, t] : definitions) {
+            if (n == name) {
+                if (t != tag)
+                    return makeError(ErrorKind::Invalid,
+                                     QStringLiteral("the key attribute %1 is used as %2 and as %3")
+                                         .arg(name, t, tag),
+                                     table);
+                return okStatus();
+            }
+        }
+        definitions.append({name, tag});
+        return okStatus();
+    };
+    if (auto s = define(model.hashKey(), model.hashKeyType()); !s)
+        return s;
+    auto keySchema = [](const QString &hash, const QString &range) {
+        QByteArray out = "[{\"AttributeName\":";
+        JsonCodec::appendJsonString(out, hash);
+        out += ",\"KeyType\":\"HASH\"}";
+        if (!range.isEmpty()) {
+            out += ",{\"AttributeName\":";
+            JsonCodec::appendJsonString(out, range);
+            out += ",\"KeyType\":\"RANGE\"}";
+        }
+        return out + ']';
+    };
+    QByteArray indexes;
+    for (const IndexSpec &index : model.secondaryIndexes()) {
+        if (auto s = define(index.hashKey, index.hashKeyType); !s)
+            return s;
+        if (!index.sortKey.isEmpty()) {
+            if (auto s = define(index.sortKey, index.sortKeyType); !s)
+                return s;
+        }
+        const QString name = index.name.isEmpty() ? index.hashKey : index.name;
+        if (const QString p = TableModel::checkTableName(name); !p.isEmpty())
+            return makeError(ErrorKind::Invalid, QStringLiteral("index %1: %2").arg(name, p),
+                             table);
+        QByteArray projection = "{\"ProjectionType\":";
+        JsonCodec::appendJsonString(projection, index.projection);
+        if (index.projection == u"INCLUDE") {
+            projection += ",\"NonKeyAttributes\":[";
+            for (qsizetype i = 0; i < index.nonKeyAttributes.size(); ++i) {
+                if (i > 0)
+                    projection += ',';
+                JsonCodec::appendJsonString(projection, index.nonKeyAttributes[i]);
+            }
+            projection += ']';
+        }
+        projection += '}';
+        indexes += indexes.isEmpty() ? "[" : ",";
+        indexes += "{\"IndexName\":";
+        JsonCodec::appendJsonString(indexes, name);
+        indexes += ",\"KeySchema\":" + keySchema(index.hashKey, index.sortKey) +
+                   ",\"Projection\":" + projection + '}';
+    }
+    QByteArray defs = "[";
+    for (qsizetype i = 0; i < definitions.size(); ++i) {
+        if (i > 0)
+            defs += ',';
+        defs += "{\"AttributeName\":";
+        JsonCodec::appendJsonString(defs, definitions[i].first);
+        defs += ",\"AttributeType\":\"" + definitions[i].second.toLatin1() + "\"}";
+    }
+    defs += ']';
+    JsonBody body;
+    body.string("TableName", table)
+        .raw("AttributeDefinitions", defs)
+        .raw("KeySchema", keySchema(model.hashKey(), {}))
+        .string("BillingMode", QStringLiteral("PAY_PER_REQUEST"));
+    if (!indexes.isEmpty())
+        body.raw("GlobalSecondaryIndexes", indexes + ']');
+    auto created = call(QStringLiteral("CreateTable"), body.take());
+    if (!created) {
+        if (created.error().kind == ErrorKind::Exists)
+            return makeError(ErrorKind::Exists,
+                             QStringLiteral("table %1 already exists").arg(table), table);
+        return created.error();
+    }
+    if (auto w = waitForTable(table, false); !w)
+        return w;
+    invalidateModel(table);
+    if (model.declaresFields())
+        return setModel(table, model);
+    QFile::remove(modelFile(table));
+    return okStatus();
+}
+
+Status DynamoDbStore::dropTable(const QString &table)
+{
+    auto deleted =
+        call(QStringLiteral("DeleteTable"), JsonBody().string("TableName", table).take());
+    if (!deleted) {
+        if (deleted.error().kind == ErrorKind::NotFound)
+            return makeError(ErrorKind::NotFound,
+                             QStringLiteral("there is no table %1 at %2").arg(table, location()),
+                             table);
+        return deleted.error();
+    }
+    invalidateModel(table);
+    QFile::remove(modelFile(table));
+    return waitForTable(table, true);
+}
+
+Status DynamoDbStore::setModel(const QString &table, const TableModel &newModel)
+{
+    // The table's own key, not an attached model's.
+    const QString file = modelFile(table);
+    auto live = describeKey(table);
+    if (!live)
+        return live.error();
+    const bool keyMatches =
+        (*live)->hashKey() == newModel.hashKey() &&
+        fieldKindTag((*live)->hashKeyType()) == fieldKindTag(newModel.hashKeyType()) &&
+        newModel.hashKeyType() != FieldKind::Bytes;
+    if (!keyMatches)
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("the model's key %1 (%2) does not match the table's key %3 (%4)")
+                .arg(newModel.hashKey(), fieldKindName(newModel.hashKeyType()), (*live)->hashKey(),
+                     (*live)->hashKeyType() == FieldKind::Str ? QStringLiteral("str")
+                                                              : QStringLiteral("number")),
+            table);
+    if (!QDir().mkpath(m_config.modelDirectory))
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("cannot create the folder %1 for table models")
+                             .arg(m_config.modelDirectory));
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly))
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("cannot write %1: %2").arg(file, out.errorString()), file);
+    out.write(modelJsonFor(table, newModel));
+    if (!out.commit())
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("cannot write %1: %2").arg(file, out.errorString()), file);
+    invalidateModel(table);
+    return okStatus();
+}
+
+Result<QString> DynamoDbStore::hashKeyOf(const QString &table)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    return (*m)->hashKey();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records
+
+Result<std::optional<Value>> DynamoDbStore::readItem(const QString &table, const Value &key)
+{
+    auto hashKey = hashKeyOf(table);
+    if (!hashKey)
+        return hashKey.error();
+    auto response = call(QStringLiteral("GetItem"), JsonBody()
+                                                        .string("TableName", table)
+                                                        .raw("Key", keyJson(*hashKey, key))
+                                                        .boolean("ConsistentRead", true)
+                                                        .take());
+    if (!response)
+        return response.error();
+    return itemFrom(*response, "Item");
+}
+
+Status DynamoDbStore::checkWritable(const Value &record, const Value &key) const
+{
+    if (record.depth() > TableModel::kMaxDepth)
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral(
+                "the record nests deeper than %1 levels, DynamoDB's limit; nothing was written")
+                .arg(TableModel::kMaxDepth),
+            key.text());
+    const qint64 size = itemSize(record);
+    if (size > kMaxItemSize)
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral(
+                "the record is %1 KB; DynamoDB items are at most 400 KB; nothing was written")
+                .arg((size + 1023) / 1024),
+            key.text());
+    return okStatus();
+}
+
+Status DynamoDbStore::putItem(const QString &table, const Value &key, const Value &record,
+                              bool mustNotExist)
+{
+    auto hashKey = hashKeyOf(table);
+    if (!hashKey)
+        return hashKey.error();
+    if (auto s = checkWritable(record, key); !s)
+        return s;
+    JsonBody body;
+    body.string("TableName", table).raw("Item", JsonCodec::toDynamoItem(record));
+    if (mustNotExist) {
+        DynamoDbExpression expr;
+        body.string("ConditionExpression",
+                    QStringLiteral("attribute_not_exists(%1)").arg(expr.name(*hashKey)));
+        body.expression(expr);
+    }
+    auto response = call(QStringLiteral("PutItem"), body.take());
+    if (!response) {
+        if (response.error().kind == ErrorKind::Conflict && mustNotExist)
+            return makeError(
+                ErrorKind::Exists,
+                QStringLiteral("a record with the key %1 already exists; nothing was written")
+                    .arg(key.text()),
+                key.text());
+        return response.error();
+    }
+    return okStatus();
+}
+
+Status DynamoDbStore::doPut(const QString &table, const Value &key, const Value &record)
+{
+    if (m_tx) {
+        auto r = txRecord(table, key, true);
+        if (!r)
+            return r.error();
+        if ((*r)->now)
+            return makeError(
+                ErrorKind::Exists,
+                QStringLiteral("a record with the key %1 already exists; nothing was written")
+                    .arg(key.text()),
+                key.text());
+        if (auto s = checkWritable(record, key); !s)
+            return s;
+        (*r)->now = record;
+        (*r)->written = true;
+        return okStatus();
+    }
+    return putItem(table, key, record, true);
+}
+
+Status DynamoDbStore::writeRaw(const QString &table, const Value &record, bool mustNotExist)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto key = recordKey(**m, record);
+    if (!key)
+        return key.error();
+    if (m_tx) {
+        if (mustNotExist)
+            return doPut(table, *key, record);
+        if (auto s = checkWritable(record, *key); !s)
+            return s;
+        auto r = txRecord(table, *key, false);
+        if (!r)
+            return r.error();
+        (*r)->now = record;
+        (*r)->written = true;
+        return okStatus();
+    }
+    return putItem(table, *key, record, mustNotExist);
+}
+
+Result<std::optional<Value>> DynamoDbStore::doGet(const QString &table, const Value &key)
+{
+    if (m_tx) {
+        auto r = txRecord(table, key, true);
+        if (!r)
+            return r.error();
+        return (*r)->now;
+    }
+    return readItem(table, key);
+}
+
+Result<std::optional<Value>> DynamoDbStore::doRemove(const QString &table, const Value &key)
+{
+    if (m_tx) {
+        auto r = txRecord(table, key, true);
+        if (!r)
+            return r.error();
+        std::optional<Value> old = (*r)->now;
+        if (old) {
+            (*r)->now.reset();
+            (*r)->written = true;
+        }
+        return old;
+    }
+    auto hashKey = hashKeyOf(table);
+    if (!hashKey)
+        return hashKey.error();
+    auto response =
+        call(QStringLiteral("DeleteItem"), JsonBody()
+                                               .string("TableName", table)
+                                               .raw("Key", keyJson(*hashKey, key))
+                                               .string("ReturnValues", QStringLiteral("ALL_OLD"))
+                                               .take());
+    if (!response)
+        return response.error();
+    auto old = itemFrom(*response, "Attributes");
+    if (old && old->has_value() && (*old)->size() == 0)
+        return std::optional<Value>(); // some engines answer "Attributes": {} for nothing
+    return old;
+}
+
+Status DynamoDbStore::doReplace(const QString &table, const Value &key, const Value &expected,
+                                const Value &record)
+{
+    auto notFound = [&] {
+        return makeError(
+            ErrorKind::NotFound,
+            QStringLiteral("the record %1 no longer exists; nothing was written").arg(key.text()),
+            key.text());
+    };
+    auto conflict = [&] {
+        return makeError(
+            ErrorKind::Conflict,
+            QStringLiteral(
+                "the record %1 changed in the store since it was loaded; nothing was written")
+                .arg(key.text()),
+            key.text());
+    };
+    if (auto s = checkWritable(record, key); !s)
+        return s;
+    if (m_tx) {
+        auto r = txRecord(table, key, true);
+        if (!r)
+            return r.error();
+        if (!(*r)->now)
+            return notFound();
+        if (!sameValue(*(*r)->now, expected))
+            return conflict();
+        (*r)->now = record;
+        (*r)->written = true;
+        return okStatus();
+    }
+    auto hashKey = hashKeyOf(table);
+    if (!hashKey)
+        return hashKey.error();
+    auto current = readItem(table, key);
+    if (!current)
+        return current.error();
+    if (!current->has_value())
+        return notFound();
+    if (!sameValue(**current, expected))
+        return conflict();
+
+    // What the save changes: attributes to set, attributes to remove.
+    QStringList setNames;
+    QStringList removeNames;
+    QStringList added;
+    const Value::Map &before = expected.toMap();
+    const Value::Map &after = record.toMap();
+    for (auto it = after.cbegin(); it != after.cend(); ++it) {
+        auto old = before.constFind(it.key());
+        if (old == before.cend()) {
+            setNames << it.key();
+            added << it.key();
+        } else if (old.value() != it.value()) {
+            setNames << it.key();
+        }
+    }
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        if (!after.contains(it.key()))
+            removeNames << it.key();
+    }
+    if (setNames.isEmpty() && removeNames.isEmpty())
+        return okStatus();
+
+    DynamoDbExpression expr;
+    QString condition = recordCondition(expr, expected, added);
+    if (condition.toUtf8().size() > kMaxExpressionLength) {
+        // Too long to guard everything: guard the key and what the save touches.
+        expr = DynamoDbExpression();
+        QSet<QString> touched(setNames.begin(), setNames.end());
+        touched.unite(QSet<QString>(removeNames.begin(), removeNames.end()));
+        touched.insert(*hashKey);
+        condition = recordCondition(expr, expected, added, &touched);
+        if (condition.toUtf8().size() > kMaxExpressionLength) {
+            expr = DynamoDbExpression();
+            QSet<QString> keyOnly{*hashKey};
+            condition = recordCondition(expr, expected, {}, &keyOnly);
+        }
+    }
+    QStringList sets;
+    for (const QString &name : setNames)
+        sets << QStringLiteral("%1 = %2").arg(expr.name(name), expr.value(after.value(name)));
+    QStringList removes;
+    for (const QString &name : removeNames)
+        removes << expr.name(name);
+    QString update;
+    if (!sets.isEmpty())
+        update += QStringLiteral("SET ") + sets.join(QStringLiteral(", "));
+    if (!removes.isEmpty())
+        update += (update.isEmpty() ? QString() : QStringLiteral(" ")) + QStringLiteral("REMOVE ") +
+                  removes.join(QStringLiteral(", "));
+
+    Result<Value> response = Value();
+    if (update.toUtf8().size() <= kMaxExpressionLength && sets.size() + removes.size() <= 100) {
+        JsonBody body;
+        body.string("TableName", table)
+            .raw("Key", keyJson(*hashKey, key))
+            .string("UpdateExpression", update)
+            .string("ConditionExpression", condition)
+            .expression(expr);
+        response = call(QStringLiteral("UpdateItem"), body.take());
+    } else {
+        // Too many changes for one expression: replace the item under the same condition.
+        DynamoDbExpression putExpr;
+        QString putCondition = recordCondition(putExpr, expected, {});
+        if (putCondition.toUtf8().size() > kMaxExpressionLength) {
+            putExpr = DynamoDbExpression();
+            QSet<QString> keyOnly{*hashKey};
+            putCondition = recordCondition(putExpr, expected, {}, &keyOnly);
+        }
+        JsonBody body;
+        body.string("TableName", table)
+            .raw("Item", JsonCodec::toDynamoItem(record))
+            .string("ConditionExpression", putCondition)
+            .expression(putExpr);
+        response = call(QStringLiteral("PutItem"), body.take());
+    }
+    if (!response) {
+        if (response.error().kind != ErrorKind::Conflict)
+            return response.error();
+        auto now = readItem(table, key);
+        if (now && !now->has_value())
+            return notFound();
+        return conflict();
+    }
+    return okStatus();
+}
+
+Result<std::vector<std::optional<Value>>>
+DynamoDbStore::doUpdate(const QString &table, const Value &key,
+                        const std::vector<ResolvedSetter> &setters)
+{
+    for (const ResolvedSetter &s : setters) {
+        if (int(s.path.elements.size()) + s.value.depth() > TableModel::kMaxDepth)
+            return makeError(
+                ErrorKind::Invalid,
+                QStringLiteral(
+                    "the update would nest the record deeper than %1 levels; nothing was written")
+                    .arg(TableModel::kMaxDepth),
+                s.path.display());
+        if (valueSize(s.value) > kMaxItemSize)
+            return makeError(
+                ErrorKind::Invalid,
+                QStringLiteral(
+                    "the value is %1 KB; DynamoDB items are at most 400 KB; nothing was written")
+                    .arg((valueSize(s.value) + 1023) / 1024),
+                s.path.display());
+    }
+    if (m_tx) {
+        auto m = model(table);
+        if (!m)
+            return m.error();
+        auto r = txRecord(table, key, true);
+        if (!r)
+            return r.error();
+        Value record = (*r)->now ? *(*r)->now : Value::map({{(*m)->hashKey(), key}});
+        std::vector<std::optional<Value>> old;
+        for (const ResolvedSetter &setter : setters) {
+            auto previous = setAtPath(record, setter.path, setter.value);
+            if (!previous) {
+                Error e = previous.error();
+                e.message += QStringLiteral("; nothing was written");
+                return e;
+            }
+            old.push_back(std::move(*previous));
+        }
+        if (auto s = checkWritable(record, key); !s)
+            return s.error();
+        (*r)->now = record;
+        (*r)->written = true;
+        return old;
+    }
+
+    // Groups of setters sent in one request each, in order: no two overlapping paths in a
+    // group (DynamoDB refuses them), and each expression within the length limit.
+    std::vector<std::vector<const ResolvedSetter *>> groups;
+    int groupLength = 0;
+    for (const ResolvedSetter &s : setters) {
+        const int length = 16 + int(s.path.elements.size()) * 8;
+        bool fresh = groups.empty() || groups.back().size() >= 100 ||
+                     groupLength + length > kMaxExpressionLength;
+        if (!fresh) {
+            for (const ResolvedSetter *other : groups.back()) {
+                if (overlaps(other->path, s.path)) {
+                    fresh = true;
+                    break;
+                }
+            }
+        }
+        if (fresh) {
+            groups.emplace_back();
+            groupLength = 0;
+        }
+        groups.back().push_back(&s);
+        groupLength += length;
+    }
+    std::vector<std::optional<Value>> old;
+    old.reserve(setters.size());
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        auto part = updateGroup(table, key, groups[g]);
+        if (!part) {
+            Error e = part.error();
+            if (g > 0)
+                e.message +=
+                    QStringLiteral(
+                        " (the first %1 of the %2 updates were written: DynamoDB took them in "
+                        "separate requests)")
+                        .arg(old.size())
+                        .arg(setters.size());
+            return e;
+        }
+        for (auto &v : *part)
+            old.push_back(std::move(v));
+    }
+    return old;
+}
+
+Result<std::vector<std::optional<Value>>>
+DynamoDbStore::updateGroup(const QString &table, const Value &key,
+                           const std::vector<const ResolvedSetter *> &group)
+{
+    auto hashKey = hashKeyOf(table);
+    if (!hashKey)
+        return hashKey.error();
+    const bool anyIndex = std::any_of(
+        group.begin(), group.end(), [](const ResolvedSetter *s) { return pathHasIndex(s->path); });
+    auto send = [&]() -> Result<Value> {
+        DynamoDbExpression expr;
+        QStringList sets;
+        for (const ResolvedSetter *s : group)
+            sets << QStringLiteral("%1 = %2").arg(expr.path(s->path.elements),
+                                                  expr.value(s->value));
+        JsonBody body;
+        body.string("TableName", table)
+            .raw("Key", keyJson(*hashKey, key))
+            .string("UpdateExpression", QStringLiteral("SET ") + sets.join(QStringLiteral(", ")))
+            .string("ReturnValues",
+                    anyIndex ? QStringLiteral("ALL_OLD") : QStringLiteral("UPDATED_OLD"))
+            .expression(expr);
+        return call(QStringLiteral("UpdateItem"), body.take());
+    };
+    auto response = send();
+    if (!response && isDocumentPathError(response.error())) {
+        // A parent is missing: create the containers, then set the values (spec §4.4).
+        if (auto created = createMissingContainers(table, key, group); !created)
+            return created.error();
+        response = send();
+    }
+    if (!response) {
+        Error e = response.error();
+        if (e.kind == ErrorKind::Invalid)
+            e.message = QStringLiteral("DynamoDB refused the update of %1: %2")
+                            .arg(keyWords(key), e.message);
+        return e;
+    }
+    auto old = itemFrom(*response, "Attributes");
+    if (!old)
+        return old.error();
+    std::vector<std::optional<Value>> values;
+    for (const ResolvedSetter *s : group) {
+        const Value *v = old->has_value() ? valueAtPath(**old, s->path.elements) : nullptr;
+        values.push_back(v ? std::optional<Value>(*v) : std::nullopt);
+    }
+    return values;
+}
+
+Status DynamoDbStore::createMissingContainers(const QString &table, const Value &key,
+                                              const std::vector<const ResolvedSetter *> &group)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto current = readItem(table, key);
+    if (!current)
+        return current.error();
+    const Value record = current->has_value() ? **current : Value::map({{(*m)->hashKey(), key}});
+    // The same checks as an in-memory update, so a parent that is not a container is refused
+    // before anything is written.
+    Value simulated = record;
+    for (const ResolvedSetter *s : group) {
+        auto r = setAtPath(simulated, s->path, s->value);
+        if (!r) {
+            Error e = r.error();
+            e.message += QStringLiteral("; nothing was written");
+            return e;
+        }
+    }
+    // The missing containers, by depth: depth d creates the prefix of d elements.
+    std::map<std::size_t, std::vector<std::pair<std::vector<PathElement>, Value>>> byDepth;
+    QSet<QString> seen;
+    for (const ResolvedSetter *s : group) {
+        const auto &elements = s->path.elements;
+        const Value *at = &record;
+        for (std::size_t i = 0; i + 1 < elements.size(); ++i) {
+            const PathElement &e = elements[i];
+            const Value *next = nullptr;
+            if (at) {
+                if (e.isIndex())
+                    next = at->isList() && e.index < at->toList().size() ? &at->toList()[e.index]
+                                                                         : nullptr;
+                else
+                    next = at->find(e.key);
+            }
+            if (!next && !e.isIndex()) {
+                std::vector<PathElement> prefix(elements.begin(),
+                                                elements.begin() + qsizetype(i) + 1);
+                QString id;
+                for (const PathElement &p : prefix)
+                    id += p.isIndex() ? QStringLiteral("[%1]").arg(p.index) : u'\x1f' + p.key;
+                if (!seen.contains(id)) {
+                    seen.insert(id);
+                    const Value created = i < s->path.containerDefaults.size()
+                                              ? s->path.containerDefaults[i]
+                                              : Value::map();
+                    byDepth[i + 1].push_back({std::move(prefix), created});
+                }
+            }
+            at = next;
+        }
+    }
+    if (byDepth.empty())
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("DynamoDB refused the document path, and no parent is missing"));
+    auto hashKey = hashKeyOf(table);
+    if (!hashKey)
+        return hashKey.error();
+    for (const auto &[depth, containers] : byDepth) {
+        DynamoDbExpression expr;
+        QStringList sets;
+        for (const auto &[prefix, created] : containers) {
+            const QString p = expr.path(prefix);
+            sets << QStringLiteral("%1 = if_not_exists(%1, %2)").arg(p, expr.value(created));
+        }
+        JsonBody body;
+        body.string("TableName", table)
+            .raw("Key", keyJson(*hashKey, key))
+            .string("UpdateExpression", QStringLiteral("SET ") + sets.join(QStringLiteral(", ")))
+            .expression(expr);
+        auto response = call(QStringLiteral("UpdateItem"), body.take());
+        if (!response)
+            return response.error();
+    }
+    return okStatus();
+}
+
+Result<std::optional<Value>> DynamoDbStore::doRemoveField(const QString &table, const Value &key,
+                                                          const ResolvedPath &path)
+{
+    if (m_tx) {
+        auto r = txRecord(table, key, true);
+        if (!r)
+            return r.error();
+        if (!(*r)->now)
+            return std::optional<Value>();
+        Value record = *(*r)->now;
+        std::optional<Value> removed = removeAtPath(record, path);
+        if (removed) {
+            (*r)->now = record;
+            (*r)->written = true;
+        }
+        return removed;
+    }
+    auto hashKey = hashKeyOf(table);
+    if (!hashKey)
+        return hashKey.error();
+    DynamoDbExpression expr;
+    const QString target = expr.path(path.elements);
+    JsonBody body;
+    body.string("TableName", table)
+        .raw("Key", keyJson(*hashKey, key))
+        .string("UpdateExpression", QStringLiteral("REMOVE ") + target)
+        // An update of a missing record creates it; a removal must not.
+        .string("ConditionExpression",
+                QStringLiteral("attribute_exists(%1)").arg(expr.name(*hashKey)))
+        .string("ReturnValues",
+                pathHasIndex(path) ? QStringLiteral("ALL_OLD") : QStringLiteral("UPDATED_OLD"))
+        .expression(expr);
+    auto response = call(QStringLiteral("UpdateItem"), body.take());
+    if (!response) {
+        if (response.error().kind == ErrorKind::Conflict || isDocumentPathError(response.error()))
+            return std::optional<Value>(); // no record, or no parent: nothing to remove
+        return response.error();
+    }
+    auto old = itemFrom(*response, "Attributes");
+    if (!old)
+        return old.error();
+    const Value *v = old->has_value() ? valueAtPath(**old, path.elements) : nullptr;
+    return v ? std::optional<Value>(*v) : std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scans
+
+Result<QByteArray> DynamoDbStore::filterExpression(const ScanRequest &request,
+                                                   DynamoDbExpression &expr) const
+{
+    QStringList clauses;
+    for (const FilterCondition &c : request.conditions) {
+        if (c.path.isEmpty())
+            return makeError(ErrorKind::Invalid, QStringLiteral("a filter needs a field path"));
+        const QString where = c.path.join(u'.');
+        const Value &v = c.operand;
+        const bool comparable =
+            !(v.isMap() || v.isList() || v.isSet() || v.type() == Value::Type::Binary);
+        if (!comparable && c.op != FilterOp::Exists && c.op != FilterOp::NotExists)
+            return makeError(
+                ErrorKind::Invalid,
+                QStringLiteral("filters compare strings, numbers, booleans and null, not %1")
+                    .arg(v.typeDescription()),
+                where);
+        const QString p = expr.path(c.path);
+        auto equal = [&] {
+            return v.isNull() ? QStringLiteral("attribute_type(%1, %2)")
+                                    .arg(p, expr.value(Value::string(QStringLiteral("NULL"))))
+                              : QStringLiteral("%1 = %2").arg(p, expr.value(v));
+        };
+        switch (c.op) {
+        case FilterOp::Equal:
+            clauses << equal();
+            break;
+        case FilterOp::NotEqual:
+            clauses << QStringLiteral("(attribute_not_exists(%1) OR NOT (%2))").arg(p, equal());
+            break;
+        case FilterOp::Less:
+        case FilterOp::LessEqual:
+        case FilterOp::Greater:
+        case FilterOp::GreaterEqual: {
+            const char *op = c.op == FilterOp::Less        ? "<"
+                             : c.op == FilterOp::LessEqual ? "<="
+                             : c.op == FilterOp::Greater   ? ">"
+                                                           : ">=";
+            if (!v.isNumber() && !v.isString())
+                return makeError(ErrorKind::Invalid,
+                                 QStringLiteral("only numbers and strings can be compared with %1")
+                                     .arg(QLatin1String(op)),
+                                 where);
+            clauses << QStringLiteral("%1 %2 %3").arg(p, QLatin1String(op), expr.value(v));
+            break;
+        }
+        case FilterOp::Contains:
+            if (!v.isNumber() && !v.isString())
+                return makeError(ErrorKind::Invalid,
+                                 QStringLiteral("contains needs a text or a number"), where);
+            clauses << QStringLiteral("contains(%1, %2)").arg(p, expr.value(v));
+            break;
+        case FilterOp::BeginsWith:
+            if (!v.isString())
+                return makeError(ErrorKind::Invalid, QStringLiteral("begins with needs a text"),
+                                 where);
+            clauses << QStringLiteral("begins_with(%1, %2)").arg(p, expr.value(v));
+            break;
+        case FilterOp::Exists:
+            clauses << QStringLiteral("attribute_exists(%1)").arg(p);
+            break;
+        case FilterOp::NotExists:
+            clauses << QStringLiteral("attribute_not_exists(%1)").arg(p);
+            break;
+        }
+    }
+    const QByteArray text = clauses.join(QStringLiteral(" AND ")).toUtf8();
+    if (text.size() > kMaxExpressionLength)
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("the filter is longer than DynamoDB's 4 KB expression "
+                                        "limit; use fewer conditions"));
+    return text;
+}
+
+namespace {
+
+bool matchesText(const Value &record, const QString &lowerText)
+{
+    return QString::fromUtf8(JsonCodec::toPlain(record)).toLower().contains(lowerText);
+}
+
+} // namespace
+
+Result<ScanPage> DynamoDbStore::scan(const QString &table, const ScanRequest &request)
+{
+    if (!request.sortPath.isEmpty())
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral(
+                "DynamoDB returns a table's records in its own order; sorting by %1 is not "
+                "available on DynamoDB tables")
+                .arg(request.sortPath.join(u'.')),
+            request.sortPath.join(u'.'));
+    auto hashKey = hashKeyOf(table);
+    if (!hashKey)
+        return hashKey.error();
+    DynamoDbExpression expr;
+    auto filter = filterExpression(request, expr);
+    if (!filter)
+        return filter.error();
+    const QString lowerText = request.text.toLower();
+    const bool filtered = !filter->isEmpty() || !lowerText.isEmpty();
+    const int limit = std::clamp(request.limit, 1, 100000);
+
+    QByteArray start = request.cursor;
+    if (!start.isEmpty()) {
+        auto parsed = JsonCodec::parseDynamoItem(start);
+        if (!parsed || !parsed->isMap())
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("the scan cursor is not a DynamoDB key"));
+    }
+    ScanPage page;
+    for (;;) {
+        if (request.cancelled && request.cancelled())
+            return makeError(ErrorKind::Unavailable, QStringLiteral("the scan was cancelled"));
+        const int remaining = limit - int(page.records.size());
+        JsonBody body;
+        body.string("TableName", table)
+            .number("Limit", filtered ? std::max(remaining, 1000) : remaining)
+            .boolean("ConsistentRead", true);
+        if (!filter->isEmpty())
+            body.string("FilterExpression", QString::fromUtf8(*filter)).expression(expr);
+        if (!start.isEmpty())
+            body.raw("ExclusiveStartKey", start);
+        auto response = call(QStringLiteral("Scan"), body.take(), request.cancelled);
+        if (!response)
+            return response.error();
+        bool overflow = false;
+        if (const Value *items = response->find(QStringLiteral("Items"));
+            items && items->isList()) {
+            for (const Value &tree : items->toList()) {
+                auto record = JsonCodec::fromDynamoItemTree(tree);
+                if (!record)
+                    return makeError(ErrorKind::Backend,
+                                     QStringLiteral("a record of %1 cannot be read: %2")
+                                         .arg(table, record.error().toString()));
+                if (!lowerText.isEmpty() && !matchesText(*record, lowerText))
+                    continue;
+                if (int(page.records.size()) == limit) {
+                    overflow = true;
+                    break;
+                }
+                page.records.push_back(std::move(*record));
+            }
+        }
+        if (overflow) {
+            // Continue right after the last record returned: its key is a valid start key.
+            const Value *k = page.records.back().find(*hashKey);
+            if (!k)
+                return makeError(ErrorKind::Backend,
+                                 QStringLiteral("a record of %1 has no key").arg(table));
+            page.nextCursor = keyJson(*hashKey, *k);
+            break;
+        }
+        const Value *last = response->find(QStringLiteral("LastEvaluatedKey"));
+        if (!last || !last->isMap() || last->size() == 0)
+            break;
+        auto lastKey = JsonCodec::fromDynamoItemTree(*last);
+        if (!lastKey)
+            return makeError(ErrorKind::Backend,
+                             QStringLiteral("DynamoDB answered an unreadable LastEvaluatedKey"));
+        start = JsonCodec::toDynamoItem(*lastKey);
+        if (int(page.records.size()) == limit) {
+            page.nextCursor = start;
+            break;
+        }
+    }
+    return page;
+}
+
+Result<qint64> DynamoDbStore::count(const QString &table, const ScanRequest &filter)
+{
+    auto hashKey = hashKeyOf(table);
+    if (!hashKey)
+        return hashKey.error();
+    if (!filter.text.isEmpty()) {
+        // Free text is matched here, so the records have to come over.
+        ScanRequest request = filter;
+        request.sortPath.clear();
+        request.limit = 1000;
+        request.cursor.clear();
+        qint64 n = 0;
+        do {
+            auto page = scan(table, request);
+            if (!page)
+                return page.error();
+            n += qint64(page->records.size());
+            request.cursor = page->nextCursor;
+        } while (!request.cursor.isEmpty());
+        return n;
+    }
+    DynamoDbExpression expr;
+    auto expression = filterExpression(filter, expr);
+    if (!expression)
+        return expression.error();
+    qint64 n = 0;
+    QByteArray start;
+    for (;;) {
+        if (filter.cancelled && filter.cancelled())
+            return makeError(ErrorKind::Unavailable, QStringLiteral("the count was cancelled"));
+        JsonBody body;
+        body.string("TableName", table)
+            .string("Select", QStringLiteral("COUNT"))
+            .boolean("ConsistentRead", true);
+        if (!expression->isEmpty())
+            body.string("FilterExpression", QString::fromUtf8(*expression)).expression(expr);
+        if (!start.isEmpty())
+            body.raw("ExclusiveStartKey", start);
+        auto response = call(QStringLiteral("Scan"), body.take(), filter.cancelled);
+        if (!response)
+            return response.error();
+        if (const Value *c = response->find(QStringLiteral("Count")); c && c->isNumber())
+            n += c->text().toLongLong();
+        const Value *last = response->find(QStringLiteral("LastEvaluatedKey"));
+        if (!last || !last->isMap() || last->size() == 0)
+            break;
+        auto lastKey = JsonCodec::fromDynamoItemTree(*last);
+        if (!lastKey)
+            return makeError(ErrorKind::Backend,
+                             QStringLiteral("DynamoDB answered an unreadable LastEvaluatedKey"));
+        start = JsonCodec::toDynamoItem(*lastKey);
+    }
+    return n;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transactions
+
+Result<DynamoDbStore::TxRecord *> DynamoDbStore::txRecord(const QString &table, const Value &key,
+                                                          bool read)
+{
+    for (TxRecord &r : *m_tx) {
+        if (r.table == table && sameValue(r.key, key)) {
+            if (read && !r.baseKnown && !r.written) {
+                auto current = readItem(table, key);
+                if (!current)
+                    return current.error();
+                r.base = *current;
+                r.now = *current;
+                r.baseKnown = true;
+            }
+            return &r;
+        }
+    }
+    TxRecord r;
+    r.table = table;
+    r.key = key;
+    if (read) {
+        auto current = readItem(table, key);
+        if (!current)
+            return current.error();
+        r.base = *current;
+        r.now = *current;
+        r.baseKnown = true;
+    }
+    m_tx->push_back(std::move(r));
+    return &m_tx->back();
+}
+
+Status DynamoDbStore::runTransaction(const std::function<Status()> &work)
+{
+    if (!m_transactions || m_tx)
+        return work();
+    m_tx.emplace();
+    Status result = work();
+    std::vector<TxRecord> writes = std::move(*m_tx);
+    m_tx.reset();
+    if (!result)
+        return result;
+    return commitTransaction(std::move(writes));
+}
+
+Status DynamoDbStore::commitTransaction(std::vector<TxRecord> records)
+{
+    QByteArray items;
+    std::vector<const TxRecord *> sent;
+    for (const TxRecord &r : records) {
+        if (!r.written)
+            continue;
+        if (!r.now && r.baseKnown && !r.base)
+            continue; // created and deleted again, or deleted while absent
+        auto hashKey = hashKeyOf(r.table);
+        if (!hashKey)
+            return hashKey.error();
+        DynamoDbExpression expr;
+        QString condition;
+        if (r.baseKnown) {
+            if (!r.base) {
+                condition = QStringLiteral("attribute_not_exists(%1)").arg(expr.name(*hashKey));
+            } else {
+                condition = recordCondition(expr, *r.base, {});
+                if (condition.toUtf8().size() > kMaxExpressionLength) {
+                    expr = DynamoDbExpression();
+                    QSet<QString> keyOnly{*hashKey};
+                    condition = recordCondition(expr, *r.base, {}, &keyOnly);
+                }
+            }
+        }
+        JsonBody op;
+        op.string("TableName", r.table);
+        if (r.now)
+            op.raw("Item", JsonCodec::toDynamoItem(*r.now));
+        else
+            op.raw("Key", keyJson(*hashKey, r.key));
+        if (!condition.isEmpty())
+            op.string("ConditionExpression", condition).expression(expr);
+        items += items.isEmpty() ? "[" : ",";
+        items += r.now ? "{\"Put\":" : "{\"Delete\":";
+        items += op.take() + '}';
+        sent.push_back(&r);
+    }
+    if (sent.empty())
+        return okStatus();
+    if (sent.size() > 100)
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("a DynamoDB transaction writes at most 100 records, this "
+                                        "one %1; nothing was written")
+                             .arg(sent.size()));
+    auto response = call(QStringLiteral("TransactWriteItems"),
+                         JsonBody().raw("TransactItems", items + ']').take());
+    if (response)
+        return okStatus();
+    if (m_client->lastFailure().type != u"TransactionCanceledException")
+        return response.error();
+    // Which writes failed their condition.
+    QStringList reasons;
+    bool existsOnly = true;
+    const Value *list = m_client->lastFailure().body.find(QStringLiteral("CancellationReasons"));
+    for (std::size_t i = 0;
+         list && list->isList() && i < std::size_t(list->size()) && i < sent.size(); ++i) {
+        const Value &reason = list->toList()[qsizetype(i)];
+        const Value *code = reason.find(QStringLiteral("Code"));
+        if (!code || code->text() == u"None")
+            continue;
+        const TxRecord &r = *sent[i];
+        if (code->text() == u"ConditionalCheckFailed") {
+            if (r.baseKnown && !r.base) {
+                reasons << QStringLiteral("a record with the key %1 already exists in %2")
+                               .arg(r.key.text(), r.table);
+            } else {
+                existsOnly = false;
+                reasons << QStringLiteral("the record %1 of %2 changed meanwhile")
+                               .arg(r.key.text(), r.table);
+            }
+        } else {
+            existsOnly = false;
+            reasons << QStringLiteral("%1 of %2: %3").arg(r.key.text(), r.table, code->text());
+        }
+    }
+    if (reasons.isEmpty())
+        reasons << m_client->lastFailure().message;
+    return makeError(existsOnly && !reasons.isEmpty() && list ? ErrorKind::Exists
+                                                              : ErrorKind::Conflict,
+                     QStringLiteral("the transaction was cancelled and nothing was written: %1")
+                         .arg(reasons.join(QStringLiteral("; "))));
+}

@@ -1,0 +1,158 @@
+#pragma once
+
+#include "model/awscredentials.h"
+#include "model/dynamodbclient.h"
+#include "model/recordstore.h"
+
+#include <QProcessEnvironment>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+class DynamoDbExpression;
+
+/// A record store on a DynamoDB table (Amazon DynamoDB, DynamoDB Local, ScyllaDB Alternator,
+/// dynalite, ...), with the documented semantics built from DynamoDB's own means:
+///
+/// - put: PutItem with `attribute_not_exists(key)` (a failed condition is Exists);
+/// - get: GetItem with ConsistentRead; remove/delete: DeleteItem with ReturnValues ALL_OLD;
+/// - replace (form saves): a consistent read compared in full with what the form loaded
+///   (Conflict / NotFound), then one UpdateItem that SETs the changed and REMOVEs the dropped
+///   attributes under a ConditionExpression that every attribute still equals the loaded value,
+///   leaf by leaf (scalars and sets with `=`, maps and lists with attribute_type and size, then
+///   their members), and that attributes the save adds are still absent. So nothing another
+///   client changed is ever overwritten. The one race left: an attribute that another client
+///   adds between the read and the write, and that the save does not touch, survives beside the
+///   saved record instead of making the save a conflict. Records whose condition would exceed
+///   DynamoDB's 4 KB expression limit are guarded on the attributes the save touches only.
+/// - updates: UpdateExpression SET with expression attribute names and values and ReturnValues
+///   UPDATED_OLD (ALL_OLD when a path has a list index). When DynamoDB refuses the document path
+///   (a missing parent), the record is read, the missing containers are created level by level
+///   with `SET p = if_not_exists(p, :default)`, and the SET is sent again (the spec's §4.4
+///   fallback, with the exact value written at the end). Setters whose paths overlap, or that
+///   exceed the 4 KB expression limit, go in several requests, in order: not atomic.
+/// - remove_field: REMOVE with ReturnValues UPDATED_OLD under `attribute_exists(key)`, so a
+///   missing record is never created.
+/// - scan: Scan pages with ExclusiveStartKey (the cursor is the last evaluated key as DynamoDB
+///   JSON), filters as a FilterExpression; free-text search is filtered here, on the client,
+///   over the records read; sorting is refused (DynamoDB scans have no order).
+/// - count: Scan with Select COUNT over every page (cancellable); describeTable reports
+///   DynamoDB's ItemCount, an estimate (countExact false).
+/// - transactions: detected when the store opens (an empty TransactWriteItems is refused with a
+///   ValidationException where it exists; dynalite does not have it). With them,
+///   runTransaction() reads through, keeps every write in memory and commits them as one
+///   TransactWriteItems, each write conditional on the record still being what was read.
+///
+/// Table models: the key comes from DescribeTable; the rest from a model the user attached
+/// with setModel() (or createTable()), kept as a JSON file per endpoint and table under
+/// AppDataLocation/dynamodb-models/<host>/<table>.json. Without one the model is key-only.
+class DynamoDbStore final : public RecordStore
+{
+public:
+    /// Everything needed to reach one endpoint.
+    struct Config
+    {
+        QString location; ///< the location string, as given
+        QUrl endpoint;    ///< http(s)://host:port
+        QString region;
+        AwsCredentials credentials;
+        DynamoDbClient::Options clientOptions = {};
+        /// Where attached models are kept; empty: AppDataLocation/dynamodb-models/<host>.
+        QString modelDirectory = {};
+    };
+
+    /// Parses a location: `dynamodb://HOST:PORT?region=R` (http, local engines),
+    /// `dynamodbs://HOST[:PORT]?region=R` (https), `dynamodb://aws?region=R&profile=P` (the AWS
+    /// endpoint of the region), and resolves credentials and region (explicit values first, see
+    /// AwsCredentialResolver). Local engines without configured credentials get placeholder
+    /// ones (they accept any). Errors are Unavailable and never contain a secret.
+    static Result<Config> configFromLocation(
+        const QString &location, const AwsSettings &explicitSettings = {},
+        const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());
+
+    /// Opens the store: probes the endpoint (which also checks the credentials and detects
+    /// transactions). Use it on one thread only.
+    static Result<std::unique_ptr<DynamoDbStore>> open(Config config);
+    /// configFromLocation() then open().
+    static Result<std::unique_ptr<DynamoDbStore>>
+    openLocation(const QString &location, const AwsSettings &explicitSettings = {});
+
+    ~DynamoDbStore() override;
+
+    QString location() const override { return m_config.location; }
+    StoreCapabilities capabilities() const override;
+
+    Result<QStringList> listTables() override;
+    Result<TableInfo> describeTable(const QString &table) override;
+    Status createTable(const QString &table, const TableModel &model) override;
+    Status dropTable(const QString &table) override;
+    Status setModel(const QString &table, const TableModel &model) override;
+    Result<ScanPage> scan(const QString &table, const ScanRequest &request) override;
+    Result<qint64> count(const QString &table, const ScanRequest &filter = {}) override;
+    Status writeRaw(const QString &table, const Value &record, bool mustNotExist) override;
+    Status runTransaction(const std::function<Status()> &work) override;
+
+    DynamoDbClient &client() { return *m_client; }
+    const Config &config() const { return m_config; }
+    /// The file that keeps the model attached to `table`.
+    QString modelFile(const QString &table) const;
+
+    /// DynamoDB's item size of a record (attribute names and values, per AWS's sizing rules).
+    static qint64 itemSize(const Value &record);
+    static constexpr qint64 kMaxItemSize = 400 * 1024;
+    /// DynamoDB's expression length limit (4 KB), kept with a little margin.
+    static constexpr int kMaxExpressionLength = 4000;
+
+protected:
+    Result<TableModelPtr> loadModel(const QString &table) override;
+    Status doPut(const QString &table, const Value &key, const Value &record) override;
+    Status doReplace(const QString &table, const Value &key, const Value &expected,
+                     const Value &record) override;
+    Result<std::optional<Value>> doGet(const QString &table, const Value &key) override;
+    Result<std::optional<Value>> doRemove(const QString &table, const Value &key) override;
+    Result<std::vector<std::optional<Value>>>
+    doUpdate(const QString &table, const Value &key,
+             const std::vector<ResolvedSetter> &setters) override;
+    Result<std::optional<Value>> doRemoveField(const QString &table, const Value &key,
+                                               const ResolvedPath &path) override;
+
+private:
+    explicit DynamoDbStore(Config config);
+
+    /// One record's state inside runTransaction(): what was read and what is to be written.
+    struct TxRecord
+    {
+        QString table;
+        Value key;
+        std::optional<Value> base; ///< as read (nullopt: absent)
+        bool baseKnown = false;    ///< false for blind writes (writeRaw without the condition)
+        std::optional<Value> now;  ///< to write (nullopt: delete)
+        bool written = false;
+    };
+
+    Result<Value> call(const QString &operation, const QByteArray &body,
+                       const std::function<bool()> &cancelled = {});
+    Result<QString> hashKeyOf(const QString &table);
+    /// The table's key from DescribeTable, as a key-only model.
+    Result<TableModelPtr> describeKey(const QString &table);
+    Result<std::optional<Value>> readItem(const QString &table, const Value &key);
+    Status checkWritable(const Value &record, const Value &key) const;
+    Status putItem(const QString &table, const Value &key, const Value &record, bool mustNotExist);
+    Result<std::vector<std::optional<Value>>>
+    updateGroup(const QString &table, const Value &key,
+                const std::vector<const ResolvedSetter *> &group);
+    Status createMissingContainers(const QString &table, const Value &key,
+                                   const std::vector<const ResolvedSetter *> &group);
+    Status waitForTable(const QString &table, bool untilGone);
+    Result<QByteArray> filterExpression(const ScanRequest &request, DynamoDbExpression &expr) const;
+
+    Result<TxRecord *> txRecord(const QString &table, const Value &key, bool read);
+    Status commitTransaction(std::vector<TxRecord> writes);
+
+    Config m_config;
+    std::unique_ptr<DynamoDbClient> m_client;
+    bool m_transactions = false;
+    std::optional<std::vector<TxRecord>> m_tx; ///< set while runTransaction() collects writes
+};

@@ -1,0 +1,885 @@
+// The DynamoDB store against a real DynamoDB-compatible server (dynalite, started on loopback):
+// the shared operation table row for row, lossless round trips, tables and models, scans and
+// filters, faults (stopped server, throttling, nonsense, refused credentials) and interop with
+// the official AWS SDK for JavaScript.
+
+#include "model/dynamodbstore.h"
+#include "model/jsoncodec.h"
+#include "model/rekeyengine.h"
+#include "model/storefactory.h"
+#include "tests/common/dynalite.h"
+#include "tests/common/loopbackproxy.h"
+#include "tests/common/storecases.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <atomic>
+
+using namespace Qt::StringLiterals;
+
+class TstDynamoDbStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    Dynalite m_server;
+    QTemporaryDir m_models;
+    int m_counter = 0;
+
+    DynamoDbStore::Config config(quint16 port, int maxRetries = 2) const
+    {
+        DynamoDbStore::Config c;
+        c.location = u"dynamodb://127.0.0.1:%1?region=eu-west-2"_s.arg(port);
+        c.endpoint = QUrl(u"http://127.0.0.1:%1"_s.arg(port));
+        c.region = u"eu-west-2"_s;
+        c.credentials =
+            AwsCredentials{u"AKIDTESTKEY00001"_s, u"test-secret-never-shown"_s, {}, u"the test"_s};
+        c.clientOptions.maxRetries = maxRetries;
+        c.clientOptions.baseDelayMs = 5;
+        c.clientOptions.maxDelayMs = 40;
+        c.clientOptions.timeoutMs = 10000;
+        c.modelDirectory = m_models.filePath(u"models"_s);
+        return c;
+    }
+
+    std::unique_ptr<DynamoDbStore> open(quint16 port = 0, int maxRetries = 2)
+    {
+        auto store = DynamoDbStore::open(config(port ? port : m_server.port(), maxRetries));
+        if (!store)
+            qFatal("cannot open the DynamoDB store: %s", qPrintable(store.error().toString()));
+        return std::move(*store);
+    }
+
+    QString freshTable()
+    {
+        return u"t%1_%2"_s.arg(QDateTime::currentMSecsSinceEpoch() % 100000).arg(++m_counter);
+    }
+
+    static TableModelPtr freeModel(const QString &table)
+    {
+        return TableModel::keyOnly(table, u"id"_s, FieldKind::Str);
+    }
+
+    static void dropIfExists(RecordStore &store, const QString &table)
+    {
+        auto tables = store.listTables();
+        QVERIFY2(tables, qPrintable(tables ? QString() : tables.error().toString()));
+        if (tables->contains(table))
+            QVERIFY(store.dropTable(table));
+    }
+
+    /// Node with the SDK script, against the test server; returns its standard output.
+    QByteArray runSdk(const QStringList &arguments)
+    {
+        QProcess node;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(u"AWS_EC2_METADATA_DISABLED"_s, u"true"_s);
+        node.setProcessEnvironment(env);
+        node.start(Dynalite::nodeProgram(),
+                   QStringList{Dynalite::testsDir() + u"/interop/sdk_roundtrip.js"_s,
+                               m_server.endpoint()} +
+                       arguments);
+        if (!node.waitForFinished(60000) || node.exitCode() != 0) {
+            qWarning("sdk_roundtrip.js failed: %s", node.readAllStandardError().constData());
+            return {};
+        }
+        return node.readAllStandardOutput();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        const QString why = Dynalite::unavailableReason();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(why));
+        QString error;
+        QVERIFY2(m_server.start(&error), qPrintable(error));
+    }
+
+    void openDetectsCapabilities()
+    {
+        auto store = open();
+        const StoreCapabilities c = store->capabilities();
+        QVERIFY(!c.exactCount);
+        QVERIFY(!c.readOnly);
+        // dynalite has no TransactWriteItems.
+        QVERIFY(!c.transactions);
+        // Without transactions, the work just runs.
+        bool ran = false;
+        QVERIFY(store->runTransaction([&] {
+            ran = true;
+            return okStatus();
+        }));
+        QVERIFY(ran);
+    }
+
+    void factoryOpensLocations()
+    {
+        // The location resolves credentials from the environment: keep a developer's AWS
+        // profile settings out of it (dynalite takes any credentials).
+        qunsetenv("AWS_PROFILE");
+        qunsetenv("AWS_CONFIG_FILE");
+        qunsetenv("AWS_SHARED_CREDENTIALS_FILE");
+        auto store = StoreFactory::open(m_server.location());
+        QVERIFY2(store, qPrintable(store ? QString() : store.error().toString()));
+        QCOMPARE((*store)->location(), m_server.location());
+        QVERIFY((*store)->listTables());
+        QVERIFY(StoreFactory::isRemote(u"dynamodbs://example.com?region=eu-west-1"_s));
+        auto bad = StoreFactory::open(u"dynamodb://127.0.0.1?region=eu-west-2"_s);
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().kind, ErrorKind::Unavailable);
+        QVERIFY(bad.error().message.contains(u"port"_s));
+    }
+
+    void operations_data()
+    {
+        StoreCases::addColumns();
+        StoreCases::addRows();
+    }
+    void operations()
+    {
+        auto store = open();
+        dropIfExists(*store, u"users"_s);
+        StoreCases::seed(*store);
+        if (QTest::currentTestFailed())
+            return;
+        StoreCases::run(*store);
+    }
+
+    void losslessRoundTrip_data()
+    {
+        QTest::addColumn<QByteArray>("dynamoJson");
+        QTest::newRow("38-digit integer")
+            << R"({"id":{"S":"a"},"n":{"N":"12345678901234567890123456789012345678"}})"_ba;
+        QTest::newRow("38-digit decimal")
+            << R"({"id":{"S":"a"},"n":{"N":"0.12345678901234567890123456789012345678"}})"_ba;
+        QTest::newRow("negative 38 digits")
+            << R"({"id":{"S":"a"},"n":{"N":"-9999999999999999999.999999999999999999"}})"_ba;
+        QTest::newRow("sets")
+            << R"({"id":{"S":"a"},"ss":{"SS":["x","y"]},"ns":{"NS":["1","2.5","99999999999999999999999999999999999999"]},"bs":{"BS":["AAE=","/w=="]}})"_ba;
+        QTest::newRow("binary") << R"({"id":{"S":"a"},"b":{"B":"AAECAwQF/w=="}})"_ba;
+        QTest::newRow("bool and null")
+            << R"({"id":{"S":"a"},"t":{"BOOL":true},"f":{"BOOL":false},"z":{"NULL":true}})"_ba;
+        QTest::newRow("unicode") << QByteArray("{\"id\":{\"S\":\"ключ-🔑\"},\"名前\":{\"S\":\"Zoë "
+                                               "\\\"quoted\\\" \\\\ tab\\t nl\\n 😀\"}}");
+        QTest::newRow("dollar and dotted keys")
+            << R"({"id":{"S":"a"},"m":{"M":{"$SS":{"S":"not a set"},"a.b":{"N":"1"},"#x":{"L":[]}}}})"_ba;
+        QTest::newRow("lists of everything")
+            << R"({"id":{"S":"a"},"l":{"L":[{"S":"x"},{"N":"1"},{"B":"AA=="},{"SS":["q"]},{"M":{"k":{"NULL":true}}},{"L":[]}]}})"_ba;
+        QTest::newRow("nested maps")
+            << R"({"id":{"S":"a"},"m":{"M":{"a":{"M":{"b":{"M":{"c":{"NS":["1","2"]},"d":{"M":{}}}}}}}}})"_ba;
+        QByteArray deep = R"({"S":"bottom"})"_ba;
+        for (int i = 0; i < 31; ++i)
+            deep = R"({"M":{"k":)"_ba + deep + "}}";
+        QTest::newRow("32 levels") << (R"({"id":{"S":"a"},"d":)"_ba + deep + "}");
+    }
+    void losslessRoundTrip()
+    {
+        QFETCH(QByteArray, dynamoJson);
+        auto record = JsonCodec::parseDynamoItem(dynamoJson);
+        QVERIFY2(record, qPrintable(record ? QString() : record.error().toString()));
+        auto store = open();
+        const QString table = freshTable();
+        QVERIFY(store->createTable(table, *freeModel(table)));
+        const Status put = store->putRecord(table, *record);
+        QVERIFY2(put, qPrintable(put ? QString() : put.error().toString()));
+        auto back = store->getRecord(table, *record->find(u"id"_s));
+        QVERIFY(back && back->has_value());
+        QVERIFY2(**back == *record, JsonCodec::toDynamoItem(**back).constData());
+        QCOMPARE(JsonCodec::toDynamoItem(**back), JsonCodec::toDynamoItem(*record));
+        // What was read, saved unchanged, reads back the same; a form save of it is no change.
+        QVERIFY(store->writeRaw(table, **back, false));
+        QVERIFY(store->replaceRecord(table, **back, **back));
+        auto again = store->getRecord(table, *record->find(u"id"_s));
+        QVERIFY(again && again->has_value());
+        QCOMPARE(JsonCodec::toDynamoItem(**again), JsonCodec::toDynamoItem(*record));
+        QVERIFY(store->dropTable(table));
+    }
+
+    void refusesTooDeepOrTooBigBeforeSending()
+    {
+        auto store = open();
+        const QString table = freshTable();
+        QVERIFY(store->createTable(table, *freeModel(table)));
+        Value v = Value::string(u"bottom"_s);
+        for (int i = 0; i < 32; ++i)
+            v = Value::map({{u"k"_s, v}});
+        const Status deep = store->writeRaw(
+            table, Value::map({{u"id"_s, Value::string(u"a"_s)}, {u"d"_s, v}}), false);
+        QVERIFY(!deep);
+        QCOMPARE(deep.error().kind, ErrorKind::Invalid);
+        QVERIFY(deep.error().message.contains(u"32"_s));
+        const Value big = Value::map({{u"id"_s, Value::string(u"b"_s)},
+                                      {u"blob"_s, Value::binary(QByteArray(401 * 1024, 'x'))}});
+        const Status large = store->putRecord(table, big);
+        QVERIFY(!large);
+        QCOMPARE(large.error().kind, ErrorKind::Invalid);
+        QVERIFY2(large.error().message.contains(u"400 KB"_s), qPrintable(large.error().message));
+        // An update that would nest too deep is refused too.
+        const Status update =
+            store->updateField(table, Value::string(u"c"_s), FieldSetter{u"d"_s, v});
+        QVERIFY(!update);
+        QCOMPARE(update.error().kind, ErrorKind::Invalid);
+        auto n = store->count(table);
+        QVERIFY(n);
+        QCOMPARE(*n, 0);
+        QVERIFY(store->dropTable(table));
+    }
+
+    void tablesAndModels()
+    {
+        auto model = TableModel::fromJson(StoreCases::modelJson(), u"cases"_s);
+        QVERIFY(model);
+        auto withIndex = TableModel::fromJson(R"({
+  "table": "people",
+  "primaryIndex": { "hashKey": "userId", "hashKeyType": "str" },
+  "secondaryIndexes": [ { "hashKey": "username", "hashKeyType": "str", "projection": "ALL" } ],
+  "fields": { "userId": { "type": "str", "required": true }, "username": { "type": "str", "required": true } }
+})",
+                                              u"inline"_s);
+        QVERIFY2(withIndex, qPrintable(withIndex ? QString() : withIndex.error().toString()));
+        auto store = open();
+        const QString table = freshTable();
+        QVERIFY(store->createTable(table, **withIndex));
+        const Status again = store->createTable(table, **withIndex);
+        QVERIFY(!again);
+        QCOMPARE(again.error().kind, ErrorKind::Exists);
+        auto tables = store->listTables();
+        QVERIFY(tables && tables->contains(table));
+
+        // The attached model lives beside the store and comes back in a new connection.
+        QVERIFY(QFile::exists(store->modelFile(table)));
+        auto reopened = open();
+        auto m = reopened->model(table);
+        QVERIFY(m);
+        QVERIFY((*m)->declaresFields());
+        QCOMPARE(int((*m)->secondaryIndexes().size()), 1);
+        auto info = reopened->describeTable(table);
+        QVERIFY(info);
+        QVERIFY(!info->countExact);
+        QVERIFY(info->hasModel);
+        QVERIFY(reopened->putRecord(table, Value::map({{u"userId"_s, Value::string(u"u1"_s)},
+                                                       {u"username"_s, Value::string(u"Bob"_s)}})));
+        // Validation from the attached model.
+        const Status invalid =
+            reopened->putRecord(table, Value::map({{u"userId"_s, Value::string(u"u2"_s)}}));
+        QVERIFY(!invalid);
+        QCOMPARE(invalid.error().kind, ErrorKind::Invalid);
+
+        // A model whose key does not match is refused; a matching one replaces it.
+        auto other = TableModel::fromJson(
+            R"({"table":"xyz","primaryIndex":{"hashKey":"id","hashKeyType":"str"},"fields":{"id":{"type":"str","required":true}}})",
+            u"x"_s);
+        QVERIFY(other);
+        const Status mismatch = reopened->setModel(table, **other);
+        QVERIFY(!mismatch);
+        QCOMPARE(mismatch.error().kind, ErrorKind::Invalid);
+        QVERIFY(reopened->setModel(table, **model));
+        auto replaced = reopened->model(table);
+        QVERIFY(replaced);
+        QVERIFY((*replaced)->root().field(u"tokens"_s));
+
+        // Dropping forgets the model file; a missing table is NotFound.
+        QVERIFY(reopened->dropTable(table));
+        QVERIFY(!QFile::exists(reopened->modelFile(table)));
+        auto gone = reopened->getRecord(table, Value::string(u"u1"_s));
+        QVERIFY(!gone);
+        QCOMPARE(gone.error().kind, ErrorKind::NotFound);
+        const Status dropAgain = reopened->dropTable(table);
+        QVERIFY(!dropAgain);
+        QCOMPARE(dropAgain.error().kind, ErrorKind::NotFound);
+        const Status badName = reopened->createTable(u"a b"_s, **model);
+        QVERIFY(!badName);
+        QCOMPARE(badName.error().kind, ErrorKind::Invalid);
+    }
+
+    void numberKeys()
+    {
+        auto model = TableModel::fromJson(
+            R"({"table":"nums","primaryIndex":{"hashKey":"n","hashKeyType":"int"},"fields":{"n":{"type":"int","required":true},"v":{"type":"str"}}})",
+            u"n"_s);
+        QVERIFY(model);
+        auto store = open();
+        const QString table = freshTable();
+        QVERIFY(store->createTable(table, **model));
+        QVERIFY(store->putRecord(
+            table, Value::map({{u"n"_s, Value::integer(7)}, {u"v"_s, Value::string(u"seven"_s)}})));
+        auto key = RecordStore::parseKey(**store->model(table), u"7"_s);
+        QVERIFY(key);
+        auto got = store->getRecord(table, *key);
+        QVERIFY(got && got->has_value());
+        QCOMPARE((**got).find(u"v"_s)->text(), u"seven"_s);
+        QVERIFY(store->updateField(table, *key, FieldSetter{u"v"_s, Value::string(u"sieben"_s)}));
+        auto removed = store->removeRecord(table, *key);
+        QVERIFY(removed && removed->has_value());
+        QCOMPARE((**removed).find(u"v"_s)->text(), u"sieben"_s);
+        QVERIFY(store->dropTable(table));
+    }
+
+    void scanPagesAndFilters()
+    {
+        auto store = open();
+        const QString table = freshTable();
+        QVERIFY(store->createTable(table, *freeModel(table)));
+        for (int i = 0; i < 25; ++i) {
+            Value::Map m{
+                {u"id"_s, Value::string(u"r%1"_s.arg(i, 2, 10, QChar(u'0')))},
+                {u"n"_s, Value::integer(i)},
+                {u"name"_s, Value::string(i % 2 ? u"odd-%1"_s.arg(i) : u"Even-%1"_s.arg(i))},
+                {u"tags"_s, Value::stringSet(i % 5 == 0 ? QStringList{u"five"_s, u"x"_s}
+                                                        : QStringList{u"x"_s})}};
+            if (i % 3 == 0)
+                m.insert(u"three"_s, Value::boolean(true));
+            QVERIFY(store->writeRaw(table, Value::map(m), true));
+        }
+        // Pages of 10 reach every record once, by their cursors.
+        ScanRequest request;
+        request.limit = 10;
+        QSet<QString> seen;
+        QList<int> sizes;
+        do {
+            auto page = store->scan(table, request);
+            QVERIFY2(page, qPrintable(page ? QString() : page.error().toString()));
+            sizes << int(page->records.size());
+            for (const Value &r : page->records)
+                seen.insert(r.find(u"id"_s)->text());
+            request.cursor = page->nextCursor;
+        } while (!request.cursor.isEmpty());
+        QCOMPARE(seen.size(), 25);
+        QCOMPARE(sizes.mid(0, 3), (QList<int>{10, 10, 5}));
+        auto index = store->buildPageIndex(table, {}, 10);
+        QVERIFY(index);
+        QCOMPARE(index->rowCount, 25);
+        QCOMPARE(int(index->cursors.size()), 3);
+
+        auto countWhere = [&](FilterOp op, const QString &path, const Value &operand,
+                              const QString &text = {}) -> qint64 {
+            ScanRequest r;
+            r.conditions.push_back(FilterCondition{path.split(u'.'), op, operand});
+            r.text = text;
+            auto n = store->count(table, r);
+            if (!n) {
+                qWarning("%s", qPrintable(n.error().toString()));
+                return -1;
+            }
+            // A scan in small pages finds the same records.
+            r.limit = 4;
+            qint64 scanned = 0;
+            do {
+                auto page = store->scan(table, r);
+                if (!page)
+                    return -2;
+                scanned += qint64(page->records.size());
+                r.cursor = page->nextCursor;
+            } while (!r.cursor.isEmpty());
+            return scanned == *n ? *n : -3;
+        };
+        QCOMPARE(countWhere(FilterOp::Equal, u"n"_s, Value::integer(3)), 1);
+        QCOMPARE(countWhere(FilterOp::NotEqual, u"three"_s, Value::boolean(true)), 16);
+        QCOMPARE(countWhere(FilterOp::Less, u"n"_s, Value::integer(5)), 5);
+        QCOMPARE(countWhere(FilterOp::LessEqual, u"n"_s, Value::integer(5)), 6);
+        QCOMPARE(countWhere(FilterOp::Greater, u"n"_s, Value::integer(20)), 4);
+        QCOMPARE(countWhere(FilterOp::GreaterEqual, u"name"_s, Value::string(u"odd"_s)), 12);
+        QCOMPARE(countWhere(FilterOp::Contains, u"tags"_s, Value::string(u"five"_s)), 5);
+        QCOMPARE(countWhere(FilterOp::Contains, u"name"_s, Value::string(u"-1"_s)), 11);
+        QCOMPARE(countWhere(FilterOp::BeginsWith, u"name"_s, Value::string(u"Even"_s)), 13);
+        QCOMPARE(countWhere(FilterOp::Exists, u"three"_s, Value()), 9);
+        QCOMPARE(countWhere(FilterOp::NotExists, u"three"_s, Value()), 16);
+        // Free text is matched on the client, case-insensitively.
+        QCOMPARE(countWhere(FilterOp::Exists, u"n"_s, Value(), u"EVEN-1"_s), 5);
+
+        // What DynamoDB cannot do is refused with a reason.
+        ScanRequest sorted;
+        sorted.sortPath = QStringList{u"n"_s};
+        auto refused = store->scan(table, sorted);
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, ErrorKind::Invalid);
+        QVERIFY(refused.error().message.contains(u"sort"_s));
+        ScanRequest mapFilter;
+        mapFilter.conditions.push_back(FilterCondition{{u"n"_s}, FilterOp::Equal, Value::map()});
+        QVERIFY(!store->count(table, mapFilter));
+        ScanRequest badCursor;
+        badCursor.cursor = "not a key";
+        QVERIFY(!store->scan(table, badCursor));
+
+        // Counting can be cancelled.
+        ScanRequest cancelled;
+        cancelled.cancelled = [] { return true; };
+        auto stopped = store->count(table, cancelled);
+        QVERIFY(!stopped);
+        QVERIFY(stopped.error().message.contains(u"cancelled"_s));
+        QVERIFY(store->dropTable(table));
+    }
+
+    void updatesCreateParentsAndReturnOld()
+    {
+        auto model = TableModel::fromJson(StoreCases::modelJson(), u"cases"_s);
+        QVERIFY(model);
+        auto store = open();
+        const QString table = freshTable();
+        QVERIFY(store->createTable(table, **model));
+        const Value key = Value::string(u"u1"_s);
+        // Several new parents at once, on a missing record, with overlapping setters in order.
+        auto old = store->updateMultipleFieldsReturnOld(
+            table, key,
+            {FieldSetter{u"tokens.{{tokenId}}.expirationTimestamp"_s,
+                         Value::integer(5),
+                         {{u"tokenId"_s, u"a.b"_s}}},
+             FieldSetter{u"metadata.lastConnectionTimestamp"_s, Value::integer(6)},
+             FieldSetter{
+                 u"tokens.{{tokenId}}.scope"_s, Value::string(u"s"_s), {{u"tokenId"_s, u"a.b"_s}}},
+             FieldSetter{u"tokens.{{tokenId}}.expirationTimestamp"_s,
+                         Value::integer(7),
+                         {{u"tokenId"_s, u"a.b"_s}}}});
+        QVERIFY2(old, qPrintable(old ? QString() : old.error().toString()));
+        QCOMPARE(int(old->size()), 4);
+        QVERIFY(!(*old)[0] && !(*old)[1] && !(*old)[2]);
+        QVERIFY((*old)[3] && (*old)[3]->text() == u"5"_s);
+        auto got = store->getRecord(table, key);
+        QVERIFY(got && got->has_value());
+        QCOMPARE(
+            JsonCodec::toPlain(**got),
+            R"({"metadata":{"lastConnectionTimestamp":6},"tokens":{"a.b":{"expirationTimestamp":7,"scope":"s"}},"userId":"u1"})"_ba);
+        // A parent that is not a map: refused, nothing written.
+        QVERIFY(
+            store->updateField(table, key, FieldSetter{u"settings"_s, Value::string(u"flat"_s)}));
+        const Status notAMap =
+            store->updateField(table, key, FieldSetter{u"settings.x"_s, Value::integer(1)});
+        QVERIFY(!notAMap);
+        QCOMPARE(notAMap.error().kind, ErrorKind::Invalid);
+        // List items: set by index (old value returned), appended past the end.
+        QVERIFY(store->updateField(
+            table, key,
+            FieldSetter{u"logs"_s, Value::list({Value::string(u"a"_s), Value::string(u"b"_s)})}));
+        auto second = store->updateFieldReturnOld(
+            table, key,
+            FieldSetter{u"logs.{{logIndex}}"_s, Value::string(u"B"_s), {{u"logIndex"_s, u"1"_s}}});
+        QVERIFY(second && second->has_value());
+        QCOMPARE((**second).text(), u"b"_s);
+        auto removed =
+            store->removeField(table, key, u"logs.{{logIndex}}"_s, {{u"logIndex"_s, u"0"_s}});
+        QVERIFY(removed && removed->has_value());
+        QCOMPARE((**removed).text(), u"a"_s);
+        got = store->getRecord(table, key);
+        QCOMPARE(JsonCodec::toPlain(*(**got).find(u"logs"_s)), R"(["B"])"_ba);
+        QVERIFY(store->dropTable(table));
+    }
+
+    void atomicRekeyIsRefusedWithoutTransactions()
+    {
+        auto store = open();
+        dropIfExists(*store, u"users"_s);
+        StoreCases::seed(*store);
+        QTemporaryDir journalDir;
+        RecoveryJournal journal(journalDir.path());
+        RekeyEngine engine(*store, journal);
+        const RekeyOutcome atomic = engine.run(u"users"_s, Value::string(u"u1"_s),
+                                               Value::string(u"u7"_s), RekeyStrategy::Atomic);
+        QCOMPARE(int(atomic.state), int(RekeyOutcome::State::Refused));
+        const RekeyOutcome moved = engine.run(u"users"_s, Value::string(u"u1"_s),
+                                              Value::string(u"u7"_s), RekeyStrategy::GetPutDelete);
+        QCOMPARE(int(moved.state), int(RekeyOutcome::State::Done));
+        auto at = store->getRecord(u"users"_s, Value::string(u"u7"_s));
+        QVERIFY(at && at->has_value());
+        QCOMPARE(JsonCodec::toPlain(**at),
+                 JsonCodec::toPlain(
+                     StoreCases::typed(**store->model(u"users"_s),
+                                       QByteArray(StoreCases::kU1).replace("\"u1\"", "\"u7\""))));
+    }
+
+    // ----- faults -------------------------------------------------------------------------
+
+    void stoppedServerIsUnavailableAfterRetries()
+    {
+        Dynalite doomed;
+        QString error;
+        QVERIFY2(doomed.start(&error), qPrintable(error));
+        auto store = open(doomed.port(), 3);
+        QList<DynamoDbClient::RetryEvent> retries;
+        store->client().setRetryObserver(
+            [&](const DynamoDbClient::RetryEvent &e) { retries << e; });
+        doomed.stop();
+        auto got = store->listTables();
+        QVERIFY(!got);
+        QCOMPARE(got.error().kind, ErrorKind::Unavailable);
+        QCOMPARE(retries.size(), 3);
+        QCOMPARE(store->client().lastRetries(), 3);
+        QVERIFY2(got.error().message.contains(u"gave up after 3 retries"_s),
+                 qPrintable(got.error().message));
+        QVERIFY2(got.error().message.contains(u"127.0.0.1"_s), qPrintable(got.error().message));
+        QVERIFY(retries.first().retry == 1 && retries.last().retry == 3);
+        // Opening a location whose server is down fails the same way.
+        auto down = DynamoDbStore::open(config(doomed.port(), 1));
+        QVERIFY(!down);
+        QCOMPARE(down.error().kind, ErrorKind::Unavailable);
+    }
+
+    void throttlingIsRetried()
+    {
+        auto throttled = std::make_shared<std::atomic<int>>(0);
+        LoopbackProxy proxy(m_server.port(),
+                            [throttled](const QByteArray &operation, const QByteArray &, int) {
+                                if (operation == "ListTables" && *throttled < 2) {
+                                    ++*throttled;
+                                    return LoopbackProxy::Reply{LoopbackProxy::dynamoError(
+                                        400, "ThrottlingException",
+                                        "Rate of requests exceeds the allowed throughput.")};
+                                }
+                                return LoopbackProxy::Reply{};
+                            });
+        auto store = open(proxy.port(), 3);
+        QList<DynamoDbClient::RetryEvent> retries;
+        store->client().setRetryObserver(
+            [&](const DynamoDbClient::RetryEvent &e) { retries << e; });
+        auto tables = store->listTables();
+        QVERIFY2(tables, qPrintable(tables ? QString() : tables.error().toString()));
+        QCOMPARE(retries.size(), 2);
+        QVERIFY(retries.first().reason.contains(u"ThrottlingException"_s));
+        QCOMPARE(store->client().lastRetries(), 2);
+    }
+
+    void persistentThrottlingIsThrottled()
+    {
+        LoopbackProxy proxy(
+            m_server.port(), [](const QByteArray &operation, const QByteArray &, int) {
+                if (operation == "GetItem")
+                    return LoopbackProxy::Reply{LoopbackProxy::dynamoError(
+                        400, "ProvisionedThroughputExceededException", "slow down")};
+                return LoopbackProxy::Reply{};
+            });
+        auto store = open(proxy.port(), 2);
+        dropIfExists(*store, u"users"_s);
+        StoreCases::seed(*store);
+        auto got = store->getRecord(u"users"_s, Value::string(u"u1"_s));
+        QVERIFY(!got);
+        QCOMPARE(got.error().kind, ErrorKind::Throttled);
+        QVERIFY(got.error().message.contains(u"slow down"_s));
+        QVERIFY(got.error().message.contains(u"gave up after 2 retries"_s));
+    }
+
+    void serverErrorsAreRetried()
+    {
+        auto failures = std::make_shared<std::atomic<int>>(0);
+        LoopbackProxy proxy(m_server.port(),
+                            [failures](const QByteArray &operation, const QByteArray &, int) {
+                                if (operation == "ListTables" && *failures < 1) {
+                                    ++*failures;
+                                    return LoopbackProxy::Reply{LoopbackProxy::dynamoError(
+                                        500, "InternalServerError", "Internal server error")};
+                                }
+                                return LoopbackProxy::Reply{};
+                            });
+        auto store = open(proxy.port(), 3);
+        QVERIFY(store->listTables());
+        QCOMPARE(store->client().lastRetries(), 1);
+    }
+
+    void nonsenseIsABackendError_data()
+    {
+        QTest::addColumn<QByteArray>("answer");
+        QTest::addColumn<QString>("fragment");
+        QTest::newRow("HTTP 200 with text")
+            << LoopbackProxy::httpAnswer(200, "OK", "this is not json", "text/plain")
+            << u"not DynamoDB JSON"_s;
+        QTest::newRow("HTTP 200 with a JSON list")
+            << LoopbackProxy::httpAnswer(200, "OK", "[1,2]") << u"not DynamoDB JSON"_s;
+        QTest::newRow("HTTP 400 without a DynamoDB error")
+            << LoopbackProxy::httpAnswer(400, "Bad Request", "<html>no</html>", "text/html")
+            << u"no DynamoDB error"_s;
+    }
+    void nonsenseIsABackendError()
+    {
+        QFETCH(QByteArray, answer);
+        QFETCH(QString, fragment);
+        LoopbackProxy proxy(m_server.port(),
+                            [answer](const QByteArray &operation, const QByteArray &, int) {
+                                if (operation == "ListTables")
+                                    return LoopbackProxy::Reply{answer, true};
+                                return LoopbackProxy::Reply{};
+                            });
+        auto store = open(proxy.port(), 2);
+        auto tables = store->listTables();
+        QVERIFY(!tables);
+        QCOMPARE(errorKindName(tables.error().kind), errorKindName(ErrorKind::Backend));
+        QVERIFY2(tables.error().message.contains(fragment), qPrintable(tables.error().message));
+        QCOMPARE(store->client().lastRetries(), 0);
+    }
+
+    void notHttpAtAllIsUnavailable()
+    {
+        // Qt's HTTP stack reports bytes that are not HTTP, followed by a close, as a closed
+        // connection: indistinguishable from a server that died mid-answer, so it is retried.
+        LoopbackProxy proxy(m_server.port(),
+                            [](const QByteArray &operation, const QByteArray &, int) {
+                                if (operation == "ListTables")
+                                    return LoopbackProxy::Reply{
+                                        "SSH-2.0-OpenSSH_9.2\r\nProtocol mismatch.\r\n"_ba, true};
+                                return LoopbackProxy::Reply{};
+                            });
+        auto store = open(proxy.port(), 1);
+        auto tables = store->listTables();
+        QVERIFY(!tables);
+        QCOMPARE(errorKindName(tables.error().kind), errorKindName(ErrorKind::Unavailable));
+        QVERIFY2(tables.error().message.contains(u"ListTables"_s) &&
+                     tables.error().message.contains(u"gave up after 1 retry"_s),
+                 qPrintable(tables.error().message));
+    }
+
+    void refusedCredentialsNameTheirSourceButNotTheSecret()
+    {
+        LoopbackProxy proxy(m_server.port(), [](const QByteArray &, const QByteArray &, int) {
+            return LoopbackProxy::Reply{LoopbackProxy::dynamoError(
+                400, "UnrecognizedClientException",
+                "The security token included in the request is invalid.")};
+        });
+        DynamoDbStore::Config c = config(proxy.port());
+        c.credentials = AwsCredentials{
+            u"AKIAIOSFODNN7EXAMPLE"_s, u"wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRETKEY"_s,
+            u"SESSIONTOKENSECRET"_s, u"profile \"dev\" in /home/me/.aws/credentials"_s};
+        auto store = DynamoDbStore::open(c);
+        QVERIFY(!store);
+        const QString message = store.error().toString();
+        QVERIFY2(message.contains(u"profile \"dev\" in /home/me/.aws/credentials"_s),
+                 qPrintable(message));
+        QVERIFY2(message.contains(u"UnrecognizedClientException"_s), qPrintable(message));
+        QVERIFY(!message.contains(u"wJalrXUtnFEMI"_s));
+        QVERIFY(!message.contains(u"SECRETKEY"_s));
+        QVERIFY(!message.contains(u"SESSIONTOKENSECRET"_s));
+        QVERIFY(!message.contains(u"AKIAIOSFODNN7EXAMPLE"_s)); // shortened key ID only
+    }
+
+    void requestsAreSigned()
+    {
+        LoopbackProxy proxy(m_server.port(), [](const QByteArray &, const QByteArray &, int) {
+            return LoopbackProxy::Reply{};
+        });
+        // dynalite checks the Authorization header's shape; a refused signature would fail here.
+        auto store = open(proxy.port());
+        QVERIFY(store->listTables());
+        QVERIFY(proxy.requests() >= 2);
+    }
+
+    // ----- transactions, where the server has them ------------------------------------------
+
+    /// A proxy that gives dynalite a TransactWriteItems: the probe is refused as invalid, as
+    /// DynamoDB does; a transaction runs its Puts and Deletes one by one with their conditions
+    /// and answers TransactionCanceledException with reasons at the first failed condition
+    /// (not atomic, which the tests below do not need: the failing write is always the first).
+    static LoopbackProxy::Reply emulateTransactions(quint16 port, const QByteArray &operation,
+                                                    const QByteArray &body)
+    {
+        if (operation != "TransactWriteItems")
+            return {};
+        const nlohmann::json request = nlohmann::json::parse(body.toStdString());
+        const nlohmann::json &items = request.at("TransactItems");
+        if (items.empty())
+            return {LoopbackProxy::dynamoError(
+                400, "ValidationException",
+                "1 validation error detected: Member must have length greater than or equal to 1")};
+        nlohmann::json reasons = nlohmann::json::array();
+        bool cancelled = false;
+        for (const nlohmann::json &item : items) {
+            if (cancelled) {
+                reasons.push_back({{"Code", "None"}});
+                continue;
+            }
+            const bool put = item.contains("Put");
+            const QByteArray single =
+                QByteArray::fromStdString((put ? item.at("Put") : item.at("Delete")).dump());
+            const QByteArray http =
+                "POST / HTTP/1.1\r\nHost: 127.0.0.1:" + QByteArray::number(port) +
+                "\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810." +
+                (put ? "PutItem" : "DeleteItem") +
+                "\r\nX-Amz-Date: 20150830T123600Z\r\nAuthorization: AWS4-HMAC-SHA256 "
+                "Credential=a/20150830/eu-west-2/dynamodb/aws4_request, "
+                "SignedHeaders=host;x-amz-date, "
+                "Signature=0\r\nContent-Length: " +
+                QByteArray::number(single.size()) + "\r\n\r\n" + single;
+            const QByteArray answer = LoopbackProxy::exchange(port, http);
+            if (answer.startsWith("HTTP/1.1 200")) {
+                reasons.push_back({{"Code", "None"}});
+            } else if (answer.contains("ConditionalCheckFailedException")) {
+                reasons.push_back({{"Code", "ConditionalCheckFailed"},
+                                   {"Message", "The conditional request failed"}});
+                cancelled = true;
+            } else {
+                return {answer};
+            }
+        }
+        if (!cancelled)
+            return {LoopbackProxy::httpAnswer(200, "OK", "{}")};
+        const nlohmann::json error = {
+            {"__type", "com.amazonaws.dynamodb.v20120810#TransactionCanceledException"},
+            {"message",
+             "Transaction cancelled, please refer cancellation reasons for specific reasons"},
+            {"CancellationReasons", reasons}};
+        return {
+            LoopbackProxy::httpAnswer(400, "Bad Request", QByteArray::fromStdString(error.dump()))};
+    }
+
+    void transactionsWhereTheServerHasThem()
+    {
+        const quint16 target = m_server.port();
+        QList<QByteArray> transactions;
+        QMutex mutex;
+        LoopbackProxy proxy(target, [&](const QByteArray &operation, const QByteArray &body, int) {
+            if (operation == "TransactWriteItems") {
+                QMutexLocker lock(&mutex);
+                transactions << body;
+            }
+            return emulateTransactions(target, operation, body);
+        });
+        auto store = open(proxy.port());
+        QVERIFY(store->capabilities().transactions);
+        auto direct = open();
+        dropIfExists(*direct, u"users"_s);
+        StoreCases::seed(*direct);
+
+        // The atomic key change: one TransactWriteItems with the conditional Delete and Put.
+        QTemporaryDir journalDir;
+        RecoveryJournal journal(journalDir.path());
+        RekeyEngine engine(*store, journal);
+        const RekeyOutcome moved = engine.run(u"users"_s, Value::string(u"u1"_s),
+                                              Value::string(u"u7"_s), RekeyStrategy::Atomic);
+        QVERIFY2(moved.state == RekeyOutcome::State::Done, qPrintable(moved.message));
+        {
+            QMutexLocker lock(&mutex);
+            QCOMPARE(transactions.size(), 2); // the probe, then the key change
+            QVERIFY(transactions.last().contains("\"Delete\"") &&
+                    transactions.last().contains("\"Put\""));
+            QVERIFY(transactions.last().contains("attribute_not_exists"));
+        }
+        auto oldGone = direct->getRecord(u"users"_s, Value::string(u"u1"_s));
+        QVERIFY(oldGone && !oldGone->has_value());
+        auto atNew = direct->getRecord(u"users"_s, Value::string(u"u7"_s));
+        QVERIFY(atNew && atNew->has_value());
+
+        // Reads inside a transaction see its own writes; nothing is sent before the end.
+        const Status local = store->runTransaction([&]() -> Status {
+            if (auto s = store->writeRaw(u"users"_s,
+                                         Value::map({{u"userId"_s, Value::string(u"u8"_s)},
+                                                     {u"username"_s, Value::string(u"Tx"_s)}}),
+                                         true);
+                !s)
+                return s;
+            auto seen = store->getRecord(u"users"_s, Value::string(u"u8"_s));
+            if (!seen || !seen->has_value())
+                return makeError(ErrorKind::Backend,
+                                 u"the transaction does not see its own write"_s);
+            auto outside = direct->getRecord(u"users"_s, Value::string(u"u8"_s));
+            if (!outside || outside->has_value())
+                return makeError(ErrorKind::Backend, u"the write left before the commit"_s);
+            return store->updateField(u"users"_s, Value::string(u"u8"_s),
+                                      FieldSetter{u"age"_s, Value::integer(3)});
+        });
+        QVERIFY2(local, qPrintable(local ? QString() : local.error().toString()));
+        auto u8 = direct->getRecord(u"users"_s, Value::string(u"u8"_s));
+        QVERIFY(u8 && u8->has_value());
+        QCOMPARE(JsonCodec::toPlain(**u8), R"({"age":3,"userId":"u8","username":"Tx"})"_ba);
+
+        // Work that fails writes nothing.
+        const Status failed = store->runTransaction([&]() -> Status {
+            (void)store->deleteRecord(u"users"_s, Value::string(u"u8"_s));
+            return makeError(ErrorKind::Invalid, u"changed my mind"_s);
+        });
+        QVERIFY(!failed);
+        u8 = direct->getRecord(u"users"_s, Value::string(u"u8"_s));
+        QVERIFY(u8 && u8->has_value());
+
+        // Someone else changes the record between the read and the commit: a conflict, nothing
+        // written.
+        const Status conflict = store->runTransaction([&]() -> Status {
+            auto current = store->getRecord(u"users"_s, Value::string(u"u2"_s));
+            if (!current)
+                return current.error();
+            if (auto s = direct->updateField(u"users"_s, Value::string(u"u2"_s),
+                                             FieldSetter{u"username"_s, Value::string(u"Other"_s)});
+                !s)
+                return s;
+            Value mine = **current;
+            mine.mapRef().insert(u"username"_s, Value::string(u"Mine"_s));
+            return store->replaceRecord(u"users"_s, **current, mine);
+        });
+        QVERIFY(!conflict);
+        QCOMPARE(errorKindName(conflict.error().kind), errorKindName(ErrorKind::Conflict));
+        QVERIFY2(conflict.error().message.contains(u"changed meanwhile"_s),
+                 qPrintable(conflict.error().message));
+        auto u2 = direct->getRecord(u"users"_s, Value::string(u"u2"_s));
+        QCOMPARE((**u2).find(u"username"_s)->text(), u"Other"_s);
+
+        // Someone else takes the key first: Exists.
+        const Status taken = store->runTransaction([&]() -> Status {
+            if (auto s = store->writeRaw(u"users"_s,
+                                         Value::map({{u"userId"_s, Value::string(u"u5"_s)},
+                                                     {u"username"_s, Value::string(u"A"_s)}}),
+                                         true);
+                !s)
+                return s;
+            return direct->writeRaw(u"users"_s,
+                                    Value::map({{u"userId"_s, Value::string(u"u5"_s)},
+                                                {u"username"_s, Value::string(u"B"_s)}}),
+                                    true);
+        });
+        QVERIFY(!taken);
+        QCOMPARE(errorKindName(taken.error().kind), errorKindName(ErrorKind::Exists));
+        auto u5 = direct->getRecord(u"users"_s, Value::string(u"u5"_s));
+        QCOMPARE((**u5).find(u"username"_s)->text(), u"B"_s);
+    }
+
+    // ----- interop with the AWS SDK for JavaScript -------------------------------------------
+
+    void sdkInterop()
+    {
+        if (!QFileInfo::exists(Dynalite::testsDir() +
+                               u"/node_modules/@aws-sdk/client-dynamodb/package.json"_s))
+            QSKIP("@aws-sdk/client-dynamodb is missing from tests/node_modules (npm ci --prefix "
+                  "tests)");
+        auto store = open();
+        const QString table = freshTable();
+        QVERIFY(store->createTable(table, *freeModel(table)));
+
+        // The SDK writes records of every type; StructDesk reads each back exactly.
+        const QByteArray written = runSdk({u"write"_s, table});
+        QVERIFY(!written.isEmpty());
+        int checked = 0;
+        for (const QByteArray &line : written.split('\n')) {
+            if (line.trimmed().isEmpty())
+                continue;
+            auto expected = JsonCodec::parseDynamoItem(line);
+            QVERIFY2(expected, qPrintable(expected ? QString() : expected.error().toString()));
+            auto got = store->getRecord(table, *expected->find(u"id"_s));
+            QVERIFY(got && got->has_value());
+            QVERIFY2(**got == *expected, qPrintable(u"got %1\nexpected %2"_s.arg(
+                                             QString::fromUtf8(JsonCodec::toDynamoItem(**got)),
+                                             QString::fromUtf8(line))));
+            ++checked;
+        }
+        QVERIFY(checked >= 3);
+
+        // StructDesk writes; the SDK reads back exactly the same attribute values.
+        const QByteArray ours =
+            R"({"id":{"S":"from-structdesk"},"n":{"N":"-12345678901234567890.123456789012345678"},"b":{"B":"AP8BAgM="},)"
+            R"("ss":{"SS":["a","b"]},"ns":{"NS":["1","10.5"]},"bs":{"BS":["AQ==","Ag=="]},"t":{"BOOL":true},"z":{"NULL":true},)"
+            R"("m":{"M":{"k":{"L":[{"S":"x"},{"N":"1"},{"M":{}}]},"ü":{"S":"ß 😀"}}}})"_ba;
+        auto record = JsonCodec::parseDynamoItem(ours);
+        QVERIFY(record);
+        QVERIFY(store->putRecord(table, *record));
+        const QByteArray read = runSdk({u"read"_s, table, u"from-structdesk"_s});
+        auto sdkSaw = JsonCodec::parseDynamoItem(read.trimmed());
+        QVERIFY2(sdkSaw, read.constData());
+        QVERIFY2(*sdkSaw == *record, read.constData());
+        QVERIFY(store->dropTable(table));
+    }
+
+    void cleanupTestCase() { m_server.stop(); }
+};
+
+QTEST_GUILESS_MAIN(TstDynamoDbStore)
+#include "tst_dynamodbstore.moc"
