@@ -599,6 +599,12 @@ QVariant RecordTableModel::data(const QModelIndex &index, int role) const
         cell = cell->find(path[i]);
     switch (role) {
     case Qt::DisplayRole: return cell ? summary(*cell) : QString();
+    case Qt::EditRole:
+        if (!cell || cell->isNull())
+            return QString();
+        if (cell->type() == Value::Type::Bool)
+            return cell->toBool() ? QStringLiteral("true") : QStringLiteral("false");
+        return cell->text();
     case Qt::ToolTipRole:
         if (!row->problems.isEmpty())
             return row->problems.join(u'\n');
@@ -650,7 +656,27 @@ Qt::ItemFlags RecordTableModel::flags(const QModelIndex &index) const
 {
     if (!index.isValid())
         return Qt::NoItemFlags;
-    return Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+    Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
+    // Scalar root fields (not the key) can be edited in place; nested values go to the form.
+    if (m_model && index.column() > 0 && index.column() < m_columns.size() && m_columns[index.column()].size() == 1) {
+        const QString &field = m_columns[index.column()].front();
+        const FieldSpec *spec = m_model->root().field(field);
+        const bool scalarSpec = !spec || !(spec->accepts(FieldKind::Map) || spec->accepts(FieldKind::Dict) ||
+                                           spec->accepts(FieldKind::List) || spec->accepts(FieldKind::Set));
+        if (field != m_model->hashKey() && scalarSpec)
+            flags |= Qt::ItemIsEditable;
+    }
+    return flags;
+}
+
+bool RecordTableModel::setData(const QModelIndex &index, const QVariant &value, int role)
+{
+    if (role != Qt::EditRole || !(flags(index) & Qt::ItemIsEditable))
+        return false;
+    if (data(index, Qt::EditRole).toString() == value.toString())
+        return false;
+    emit cellEditRequested(index.row(), index.column(), value.toString());
+    return false; // the store decides; a reload shows what it holds
 }
 
 void RecordTableModel::acceptSequentialPage(int page, std::vector<Row> rows, const QByteArray &next)

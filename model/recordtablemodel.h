@@ -109,6 +109,7 @@ public:
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
+    bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
@@ -128,6 +129,9 @@ signals:
     void firstRowsLoaded(qint64 milliseconds);
     /// A running filter or sort was cancelled; the previous view is being shown again.
     void cancelled();
+    /// The user typed `text` into a cell (in-place edit of a scalar root field). Nothing is
+    /// written by the model: the window validates it and runs update_field.
+    void cellEditRequested(int row, int column, const QString &text);
     /// A load failed; the grid keeps what it had.
     void loadFailed(const QString &message);
 

@@ -1,4 +1,8 @@
 #include "widgets/mainwindow.h"
+#include "widgets/connectdialog.h"
+#include "widgets/deleterecords.h"
+#include "widgets/recordcommands.h"
+#include "widgets/recordformdialog.h"
 
 #include "model/recoveryjournal.h"
 
@@ -292,6 +296,72 @@ void MainWindow::createActions()
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelLoad);
     m_grid->addAction(m_cancelAction);
 
+    // New Store moves to Ctrl+Shift+N: Ctrl+N makes a new record, as in every record editor.
+    m_newAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
+
+    m_connectAction = new QAction(tr("&Connect to DynamoDB…"), this);
+    m_connectAction->setObjectName(QStringLiteral("connectAction"));
+    m_connectAction->setShortcut(QKeySequence(Qt::CTRL | Qt::ALT | Qt::Key_O));
+    m_connectAction->setStatusTip(tr("Open tables in Amazon DynamoDB or a DynamoDB-compatible engine"));
+    connect(m_connectAction, &QAction::triggered, this, &MainWindow::connectDialog);
+
+    m_newRecordAction = new QAction(icon("add"), tr("&New Record…"), this);
+    m_newRecordAction->setObjectName(QStringLiteral("newRecordAction"));
+    m_newRecordAction->setShortcut(QKeySequence::New);
+    m_newRecordAction->setIconText(tr("New Record"));
+    connect(m_newRecordAction, &QAction::triggered, this, &MainWindow::newRecord);
+
+    m_editRecordAction = new QAction(tr("&Edit Record…"), this);
+    m_editRecordAction->setObjectName(QStringLiteral("editRecordAction"));
+    // Return and double-click reach editRecord through the grid's activated(): a Return shortcut
+    // would also fire while a cell is being edited in place.
+    m_editRecordAction->setShortcut(QKeySequence(Qt::Key_F2));
+    m_editRecordAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_editRecordAction, &QAction::triggered, this, &MainWindow::editRecord);
+    m_grid->addAction(m_editRecordAction);
+
+    m_editCellAction = new QAction(tr("Edit &Cell in Place"), this);
+    m_editCellAction->setObjectName(QStringLiteral("editCellAction"));
+    m_editCellAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    connect(m_editCellAction, &QAction::triggered, this, &MainWindow::editCell);
+
+    m_deleteAction = new QAction(icon("remove"), tr("&Delete Records…"), this);
+    m_deleteAction->setObjectName(QStringLiteral("deleteRecordsAction"));
+    m_deleteAction->setShortcut(QKeySequence::Delete);
+    m_deleteAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(m_deleteAction, &QAction::triggered, this, &MainWindow::deleteSelected);
+    m_grid->addAction(m_deleteAction);
+
+    m_removeAction = new QAction(tr("Re&move Records…"), this);
+    m_removeAction->setObjectName(QStringLiteral("removeRecordsAction"));
+    m_removeAction->setShortcut(QKeySequence(Qt::SHIFT | Qt::Key_Delete));
+    m_removeAction->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    m_removeAction->setStatusTip(tr("Delete the selected records and keep them as JSON to copy or save"));
+    connect(m_removeAction, &QAction::triggered, this, &MainWindow::removeSelected);
+    m_grid->addAction(m_removeAction);
+
+    m_history = new RecordHistory(m_pagesRunner.get(), this);
+    connect(m_history, &RecordHistory::failed, this, &MainWindow::showError);
+    connect(m_history, &RecordHistory::succeeded, this,
+            [this](const QString &message) { statusBar()->showMessage(message, kStatusMessageMs); });
+    connect(m_history, &RecordHistory::tableChanged, this, [this](const QString &table) {
+        if (table == currentTable())
+            m_model->reload();
+    });
+    connect(m_history, &RecordHistory::deletionFinished, this, [this](const DeletionReport &report) {
+        if (!report.error.isEmpty())
+            showError(report.summary());
+        else
+            statusBar()->showMessage(report.summary(), kStatusMessageMs);
+        if (report.mode == DeleteMode::Remove && !report.records.isEmpty()) {
+            auto *dialog = new RemovedRecordsDialog(report, this);
+            dialog->setAttribute(Qt::WA_DeleteOnClose);
+            dialog->open();
+        }
+    });
+    connect(m_model, &RecordTableModel::cellEditRequested, this, &MainWindow::onCellEditRequested);
+    connect(m_grid, &QAbstractItemView::activated, this, [this](const QModelIndex &) { editRecord(); });
+
     m_countExactlyAction = new QAction(tr("Count E&xactly"), this);
     m_countExactlyAction->setObjectName(QStringLiteral("countExactlyAction"));
     m_countExactlyAction->setStatusTip(tr("Count every record of the table (a full scan on DynamoDB)"));
@@ -324,6 +394,7 @@ void MainWindow::createMenus()
     file->addAction(m_newAction);
     file->addAction(m_openAction);
     file->addAction(m_openLocationAction);
+    file->addAction(m_connectAction);
     m_recentMenu = file->addMenu(tr("Open &Recent"));
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
     file->addSeparator();
@@ -331,6 +402,15 @@ void MainWindow::createMenus()
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     edit->setObjectName(QStringLiteral("editMenu"));
+    edit->addAction(m_history->undoAction());
+    edit->addAction(m_history->redoAction());
+    edit->addSeparator();
+    edit->addAction(m_newRecordAction);
+    edit->addAction(m_editRecordAction);
+    edit->addAction(m_editCellAction);
+    edit->addAction(m_deleteAction);
+    edit->addAction(m_removeAction);
+    edit->addSeparator();
     edit->addAction(m_copyAction);
     edit->addSeparator();
     edit->addAction(m_changeKeyAction);
@@ -364,6 +444,7 @@ void MainWindow::createToolBar()
     bar->addAction(m_openAction);
     bar->addAction(m_refreshAction);
     bar->addSeparator();
+    bar->addAction(m_newRecordAction);
     bar->addAction(m_copyAction);
     bar->addAction(m_clearSortAction);
     bar->addSeparator();
@@ -1098,4 +1179,129 @@ void MainWindow::onKeyChanged(const QString &table, const Value &oldKey, const V
             Qt::SingleShotConnection);
     }
     m_model->reload();
+}
+
+void MainWindow::openForm(std::optional<Value> record)
+{
+    if (!m_model->tableModel()) {
+        showError(tr("Choose a table first."));
+        return;
+    }
+    const QString table = currentTable();
+    const TableModelPtr model = m_model->tableModel();
+    auto *form = new RecordFormDialog(m_pagesRunner.get(), table, model, std::move(record), this);
+    form->setAttribute(Qt::WA_DeleteOnClose);
+    connect(form, &RecordFormDialog::recordSaved, this, [this, table, model](const Value &before, const Value &after) {
+        m_history->recordSaved(table, model, before, after);
+        if (table == currentTable())
+            m_model->reload();
+        statusBar()->showMessage(tr("Saved."), kStatusMessageMs);
+    });
+    connect(form, &RecordFormDialog::openExistingRequested, this, [this, table](const Value &key) {
+        m_pagesRunner->call([table, key](RecordStore &store) { return store.getRecord(table, key); }, this,
+                            [this](Result<std::optional<Value>> got) {
+                                if (!got)
+                                    showError(got.error().toString());
+                                else if (!got->has_value())
+                                    showError(tr("That record no longer exists."));
+                                else
+                                    openForm(**got);
+                            });
+    });
+    form->open();
+}
+
+void MainWindow::newRecord()
+{
+    openForm(std::nullopt);
+}
+
+void MainWindow::editRecord()
+{
+    const std::optional<Value> record = currentRecord();
+    if (!record) {
+        showError(tr("Select a loaded record to edit."));
+        return;
+    }
+    openForm(*record);
+}
+
+void MainWindow::editCell()
+{
+    const QModelIndex current = m_grid->currentIndex();
+    if (!current.isValid() || !(m_model->flags(current) & Qt::ItemIsEditable)) {
+        showError(tr("Only scalar fields other than the key can be edited in place; use the form (F2)."));
+        return;
+    }
+    m_grid->edit(current);
+}
+
+void MainWindow::onCellEditRequested(int row, int column, const QString &text)
+{
+    const std::optional<Value> record = m_model->recordAt(row);
+    const TableModelPtr model = m_model->tableModel();
+    if (!record || !model)
+        return;
+    const QString field = m_model->fieldPath(column).value(0);
+    auto value = cellEditValue(*model, *record, field, text);
+    if (!value) {
+        showError(value.error().toString());
+        return;
+    }
+    const Value *key = record->find(model->hashKey());
+    const Value *shown = record->find(field);
+    if (!key)
+        return;
+    m_history->editField(currentTable(), model, *key, field,
+                         shown ? std::optional<Value>(*shown) : std::nullopt, *value);
+}
+
+QList<Value> MainWindow::selectedKeys() const
+{
+    QList<Value> keys;
+    QModelIndexList rows = m_grid->selectionModel()->selectedRows();
+    if (rows.isEmpty() && m_grid->currentIndex().isValid())
+        rows << m_grid->currentIndex().siblingAtColumn(0);
+    for (const QModelIndex &row : std::as_const(rows)) {
+        const QVariant key = row.data(RecordTableModel::RecordKeyRole);
+        if (key.isValid())
+            keys << key.value<Value>();
+    }
+    return keys;
+}
+
+void MainWindow::deleteWithMode(DeleteMode mode)
+{
+    const QList<Value> keys = selectedKeys();
+    if (keys.isEmpty() || !m_model->tableModel()) {
+        showError(tr("Select the records to delete."));
+        return;
+    }
+    if (!confirmDeletion(this, currentTable(), keys, mode))
+        return;
+    m_history->deleteRecords(currentTable(), m_model->tableModel(), keys, mode);
+}
+
+void MainWindow::deleteSelected()
+{
+    deleteWithMode(DeleteMode::Delete);
+}
+
+void MainWindow::removeSelected()
+{
+    deleteWithMode(DeleteMode::Remove);
+}
+
+void MainWindow::connectDialog()
+{
+    auto *dialog = new ConnectDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QString location = dialog->location();
+        if (!location.isEmpty()) {
+            ConnectDialog::rememberLocation(location);
+            openStore(location);
+        }
+    });
+    dialog->open();
 }

@@ -22,6 +22,8 @@ class RecordInspector;
 class RecordTableModel;
 class StoreRunner;
 class TableListView;
+class RecordHistory;
+enum class DeleteMode;
 
 /// The main window: the tables panel, the filter bar over the record grid, the record
 /// inspector, and a status bar with counts, loading progress and the last load time.
@@ -73,6 +75,16 @@ public slots:
     void changeKeys();
     /// Offers to restore what a crash left in the recovery journal; returns false when empty.
     bool offerJournalRecovery();
+    /// A form for a new record of the current table (Ctrl+N).
+    void newRecord();
+    /// The form of the current record (Enter, F2, double-click).
+    void editRecord();
+    /// Edits the current cell in place (Ctrl+E; scalar root fields).
+    void editCell();
+    /// Deletes the selected records after confirmation (Del).
+    void deleteSelected();
+    /// Removes the selected records and offers them as JSON (Shift+Del).
+    void removeSelected();
 
 signals:
     void storeOpened(const QString &location);
@@ -140,6 +152,18 @@ private:
     QAction *m_aboutAction = nullptr;
     QAction *m_changeKeyAction = nullptr;
     QAction *m_countExactlyAction = nullptr;
+    QAction *m_newRecordAction = nullptr;
+    QAction *m_editRecordAction = nullptr;
+    QAction *m_editCellAction = nullptr;
+    QAction *m_deleteAction = nullptr;
+    QAction *m_removeAction = nullptr;
+    QAction *m_connectAction = nullptr;
+    RecordHistory *m_history = nullptr;
+    void openForm(std::optional<Value> record);
+    void onCellEditRequested(int row, int column, const QString &text);
+    QList<Value> selectedKeys() const;
+    void deleteWithMode(DeleteMode mode);
+    void connectDialog();
     QAction *m_changeKeysAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 

@@ -6,17 +6,41 @@
 #include "model/recoveryjournal.h"
 #include "widgets/bulkrekeydialog.h"
 #include "widgets/journalrecoverydialog.h"
+#include "model/sqlitestore.h"
 #include "widgets/mainwindow.h"
+#include "widgets/notifier.h"
+#include "widgets/recordformdialog.h"
 #include "widgets/recordgridview.h"
 #include "widgets/rekeywizard.h"
 
+#include <QAction>
+#include <QApplication>
+#include <QLabel>
+#include <QStatusBar>
 #include <QItemSelectionModel>
+#include <QLineEdit>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+/// Answers every question with yes and records it, so no dialog blocks.
+class YesNotifier : public Notifier
+{
+public:
+    void notify(QWidget *, Level, const QString &, const QString &text) override { messages << text; }
+    bool ask(QWidget *, const QString &, const QString &question) override
+    {
+        messages << question;
+        return true;
+    }
+    void about(QWidget *, const QString &, const QString &) override {}
+    QStringList messages;
+};
+} // namespace
 
 class TstMainWindowActions : public QObject
 {
@@ -26,6 +50,24 @@ private:
     QTemporaryDir m_dir;
     QString m_store;
     QString m_journal;
+    YesNotifier m_notifier;
+
+    std::optional<Value> stored(const QString &key)
+    {
+        auto store = SqliteStore::open(m_store);
+        if (!store)
+            return std::nullopt;
+        auto got = (*store)->getRecord(u"users"_s, Value::string(key));
+        return got ? *got : std::nullopt;
+    }
+
+    bool ready(MainWindow *w, int row)
+    {
+        RecordTableModel *model = w->recordModel();
+        return QTest::qWaitFor([&] {
+            return model->rowCount() > row && model->index(row, 0).data(RecordTableModel::LoadedRole).toBool();
+        }, 20000);
+    }
 
     std::unique_ptr<MainWindow> openWindow()
     {
@@ -62,6 +104,90 @@ private slots:
         QVERIFY(DemoData::createDemoStore(m_store, 200));
         m_journal = m_dir.filePath(u"journal"_s);
         qputenv("STRUCTDESK_JOURNAL", m_journal.toUtf8());
+        Notifier::setInstance(&m_notifier);
+    }
+
+    void cleanupTestCase() { Notifier::setInstance(nullptr); }
+
+    void ctrlNOpensANewRecordFormAndF2TheCurrentOne()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        QVERIFY(ready(w.get(), 2));
+        grid(w.get())->setCurrentIndex(w->recordModel()->index(2, 0));
+        grid(w.get())->setFocus();
+        QTest::keyClick(grid(w.get()), Qt::Key_N, Qt::ControlModifier);
+        QTRY_VERIFY(visibleChild<RecordFormDialog>(w.get()));
+        visibleChild<RecordFormDialog>(w.get())->reject();
+        QTRY_VERIFY(!visibleChild<RecordFormDialog>(w.get()));
+        grid(w.get())->setFocus();
+        QTest::keyClick(grid(w.get()), Qt::Key_F2);
+        QTRY_VERIFY(visibleChild<RecordFormDialog>(w.get()));
+        visibleChild<RecordFormDialog>(w.get())->reject();
+        QTRY_VERIFY(!visibleChild<RecordFormDialog>(w.get()));
+        // Return on a row opens its form too (once).
+        grid(w.get())->setFocus();
+        QTest::keyClick(grid(w.get()), Qt::Key_Return);
+        QTRY_VERIFY(visibleChild<RecordFormDialog>(w.get()));
+        int visibleForms = 0;
+        for (RecordFormDialog *form : w->findChildren<RecordFormDialog *>())
+            visibleForms += form->isVisible();
+        QCOMPARE(visibleForms, 1);
+        visibleChild<RecordFormDialog>(w.get())->reject();
+    }
+
+    void cellEditInPlaceThenUndo()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        RecordTableModel *model = w->recordModel();
+        QVERIFY(ready(w.get(), 7));
+        const int email = model->columnOf(u"email"_s);
+        QVERIFY(email > 0);
+        auto emailOf7 = [this] {
+            const auto record = stored(u"user-0000007"_s);
+            const Value *v = record ? record->find(u"email"_s) : nullptr;
+            return v ? v->text() : u"<absent>"_s;
+        };
+        const QString before = emailOf7();
+        grid(w.get())->setCurrentIndex(model->index(7, email));
+        grid(w.get())->setFocus();
+        QTest::keyClick(grid(w.get()), Qt::Key_E, Qt::ControlModifier);
+        auto *editor = QApplication::focusWidget();
+        QVERIFY(qobject_cast<QLineEdit *>(editor));
+        qobject_cast<QLineEdit *>(editor)->selectAll();
+        QTest::keyClicks(editor, u"changed@example.com"_s);
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_COMPARE(emailOf7(), u"changed@example.com"_s);
+        QVERIFY(!visibleChild<RecordFormDialog>(w.get())); // Return ended the edit, nothing more
+        // Undo is itself a checked store operation.
+        auto *undo = w->findChild<QAction *>(u"undoAction"_s);
+        QVERIFY(undo);
+        QTRY_VERIFY(undo->isEnabled());
+        grid(w.get())->setFocus();
+        QTest::keyClick(grid(w.get()), Qt::Key_Z, Qt::ControlModifier);
+        QTRY_COMPARE(emailOf7(), before);
+    }
+
+    void deleteKeyDeletesAfterConfirmation()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        RecordTableModel *model = w->recordModel();
+        QVERIFY(ready(w.get(), 9));
+        QVERIFY(stored(u"user-0000009"_s));
+        grid(w.get())->setCurrentIndex(model->index(9, 0));
+        grid(w.get())->selectionModel()->select(model->index(9, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        grid(w.get())->setFocus();
+        m_notifier.messages.clear();
+        QTest::keyClick(grid(w.get()), Qt::Key_Delete);
+        QTRY_VERIFY(!stored(u"user-0000009"_s));
+        QVERIFY(!m_notifier.messages.isEmpty()); // it asked first
+        auto *undo = w->findChild<QAction *>(u"undoAction"_s);
+        QTRY_VERIFY(undo->isEnabled());
+        grid(w.get())->setFocus();
+        QTest::keyClick(grid(w.get()), Qt::Key_Z, Qt::ControlModifier);
+        QTRY_VERIFY(stored(u"user-0000009"_s));
     }
 
     void ctrlKOpensTheWizardOnTheCurrentRecord()
