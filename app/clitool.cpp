@@ -6,6 +6,12 @@
 #include "model/rekeyengine.h"
 #include "model/storefactory.h"
 #include "model/validator.h"
+#include "model/exporter.h"
+#include "model/importer.h"
+#include "model/modelinference.h"
+#include "model/pythonmodel.h"
+#include "model/tablecheck.h"
+#include "model/transferformat.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -63,7 +69,36 @@ struct Arguments
     std::optional<int> limit;
     bool returnOld = false;
     bool help = false;
+    // import, export, infer-model, import-python-model
+    QString format;
+    QString mode;
+    QString existing;
+    QString rejects;
+    QString out;
+    QString file;
+    QString tableClass;
 };
+
+/// The value-taking options of import, export, infer-model and import-python-model.
+QString *transferOption(Arguments &a, const QString &arg)
+{
+    const QString name = arg.section(u'=', 0, 0);
+    if (name == u"--format")
+        return &a.format;
+    if (name == u"--mode")
+        return &a.mode;
+    if (name == u"--existing")
+        return &a.existing;
+    if (name == u"--rejects")
+        return &a.rejects;
+    if (name == u"--out")
+        return &a.out;
+    if (name == u"--file")
+        return &a.file;
+    if (name == u"--table-class")
+        return &a.tableClass;
+    return nullptr;
+}
 
 CliResult<Arguments> parseArguments(const QStringList &args)
 {
@@ -127,6 +162,9 @@ CliResult<Arguments> parseArguments(const QStringList &args)
             if (!ok || n < 0)
                 return usage(QStringLiteral("--limit takes a whole number, not \"%1\"").arg(v));
             a.limit = n;
+        } else if (QString *target = transferOption(a, arg)) {
+            if (auto e = valueOf(arg.section(u'=', 0, 0), *target))
+                return *e;
         } else if (arg == u"--return-old") {
             a.returnOld = true;
         } else if (arg == u"--help" || arg == u"-h") {
@@ -253,6 +291,7 @@ private:
             {QStringLiteral("tables"), &Session::tables},
             {QStringLiteral("create-table"), &Session::createTable},
             {QStringLiteral("model"), &Session::showModel},
+            {QStringLiteral("set-model"), &Session::setModel},
             {QStringLiteral("drop-table"), &Session::dropTable},
             {QStringLiteral("put"), &Session::put},
             {QStringLiteral("get"), &Session::get},
@@ -266,6 +305,11 @@ private:
             {QStringLiteral("count"), &Session::count},
             {QStringLiteral("rekey"), &Session::rekey},
             {QStringLiteral("journal"), &Session::journal},
+            {QStringLiteral("import"), &Session::importFile},
+            {QStringLiteral("export"), &Session::exportTable},
+            {QStringLiteral("infer-model"), &Session::inferModel},
+            {QStringLiteral("import-python-model"), &Session::importPythonModel},
+            {QStringLiteral("check"), &Session::checkTable},
         };
         auto it = commands.constFind(m_command);
         if (it == commands.cend())
@@ -329,6 +373,26 @@ private:
         writeOut(std::get<TableModelPtr>(m)->toJson());
         if (!std::get<TableModelPtr>(m)->toJson().endsWith('\n'))
             writeOut("\n");
+        return std::nullopt;
+    }
+
+    /// Attaches a model file to an existing table (its key must match the table's).
+    Outcome setModel()
+    {
+        if (auto e = expectArgs(1, 1, "TABLE --model FILE"))
+            return e;
+        if (m_args.modelFile.isEmpty())
+            return usage(QStringLiteral("set-model needs --model FILE"));
+        auto model = TableModel::fromFile(m_args.modelFile);
+        if (!model)
+            return CliError{CliTool::Failed, model.error().toString()};
+        if (auto e = openStore())
+            return e;
+        if (auto s = m_store->setModel(m_args.positional[0], **model); !s)
+            return fromError(s.error());
+        printLine(QStringLiteral("attached the model %1 to table %2")
+                      .arg(m_args.modelFile, m_args.positional[0])
+                      .toUtf8());
         return std::nullopt;
     }
 
@@ -675,6 +739,191 @@ private:
         return std::nullopt;
     }
 
+    // ---- import, export, infer-model, import-python-model, check ----
+
+    /// --format, or nullopt when it is not given.
+    CliResult<std::optional<TransferFormat>> formatOption()
+    {
+        if (m_args.format.isEmpty())
+            return std::optional<TransferFormat>();
+        const auto format = transferFormatFromName(m_args.format);
+        if (!format)
+            return usage(QStringLiteral("unknown format %1; use %2")
+                             .arg(m_args.format, transferFormatNames().join(QStringLiteral(", "))));
+        return std::optional<TransferFormat>(*format);
+    }
+
+    /// Text to --out FILE (replaced only once complete) or to standard output.
+    Outcome writeOutput(const QByteArray &text, const QString &what)
+    {
+        if (m_args.out.isEmpty()) {
+            writeOut(text);
+            if (!text.endsWith('\n'))
+                writeOut("\n");
+            return std::nullopt;
+        }
+        QSaveFile file(m_args.out);
+        if (!file.open(QIODevice::WriteOnly) || file.write(text) != text.size() || !file.commit())
+            return CliError{CliTool::Failed, QStringLiteral("cannot write %1: %2").arg(m_args.out, file.errorString())};
+        printLine(QStringLiteral("wrote %1 to %2").arg(what, m_args.out).toUtf8());
+        return std::nullopt;
+    }
+
+    Outcome importFile()
+    {
+        if (auto e = expectArgs(2, 2, "TABLE FILE [--format jsonl|json|dynamodb-json|csv] [--mode all-or-nothing|skip-invalid] "
+                                      "[--existing refuse|skip|replace] [--rejects FILE]"))
+            return e;
+        auto format = formatOption();
+        if (auto *e = std::get_if<CliError>(&format))
+            return *e;
+        ImportOptions options;
+        options.format = std::get<std::optional<TransferFormat>>(format);
+        if (m_args.mode.isEmpty() || m_args.mode == u"all-or-nothing")
+            options.mode = ImportOptions::Mode::AllOrNothing;
+        else if (m_args.mode == u"skip-invalid")
+            options.mode = ImportOptions::Mode::SkipInvalid;
+        else
+            return usage(QStringLiteral("unknown mode %1; use all-or-nothing or skip-invalid").arg(m_args.mode));
+        if (m_args.existing.isEmpty() || m_args.existing == u"refuse")
+            options.existing = ImportOptions::Existing::Refuse;
+        else if (m_args.existing == u"skip")
+            options.existing = ImportOptions::Existing::Skip;
+        else if (m_args.existing == u"replace")
+            options.existing = ImportOptions::Existing::Replace;
+        else
+            return usage(QStringLiteral("unknown --existing %1; use refuse, skip or replace").arg(m_args.existing));
+        if (!m_args.rejects.isEmpty() && options.mode != ImportOptions::Mode::SkipInvalid)
+            return usage(QStringLiteral("--rejects goes with --mode skip-invalid"));
+        options.rejectsPath = m_args.rejects;
+        if (auto e = openStore())
+            return e;
+        Importer importer(*m_store, m_args.positional[0]);
+        const ImportReport report = importer.run(m_args.positional[1], options);
+        for (const QString &line : report.problemLines())
+            writeErr((QStringLiteral("structdesk-cli: ") + line + u'\n').toUtf8());
+        if (!report.writtenKeys.empty()) {
+            QByteArray keys;
+            for (const Value &k : report.writtenKeys)
+                keys += JsonCodec::toPlain(k) + ' ';
+            writeErr("structdesk-cli: keys written (to undo): " + keys.trimmed() + '\n');
+        }
+        switch (report.outcome) {
+        case ImportReport::Outcome::Imported:
+            printLine(report.summary().toUtf8());
+            return std::nullopt;
+        case ImportReport::Outcome::PartlyImported:
+            printLine(report.summary().toUtf8());
+            return CliError{CliTool::Failed, report.summary()};
+        case ImportReport::Outcome::Failed:
+            if (report.error && report.writtenKeys.empty())
+                return CliError{exitFor(report.error->kind), report.error->toString()};
+            return CliError{report.error ? exitFor(report.error->kind) : int(CliTool::Unavailable), report.summary()};
+        default: return CliError{CliTool::Failed, report.summary()};
+        }
+    }
+
+    Outcome exportTable()
+    {
+        if (auto e = expectArgs(1, 1, "TABLE [--format jsonl|json|dynamodb-json|csv] [--where PATH=VALUE]... [--out FILE]"))
+            return e;
+        auto format = formatOption();
+        if (auto *e = std::get_if<CliError>(&format))
+            return *e;
+        ExportOptions options;
+        const auto given = std::get<std::optional<TransferFormat>>(format);
+        const auto byName = m_args.out.isEmpty() ? std::nullopt : transferFormatFromExtension(m_args.out);
+        options.format = given ? *given : byName ? *byName : TransferFormat::JsonLines;
+        auto request = filterRequest();
+        if (auto *e = std::get_if<CliError>(&request))
+            return *e;
+        if (auto e = openStore())
+            return e;
+        Exporter exporter(*m_store, m_args.positional[0]);
+        Result<ExportReport> report = makeError(ErrorKind::Backend, QString());
+        if (m_args.out.isEmpty()) {
+            QFile out;
+            if (!out.open(m_out, QIODevice::WriteOnly))
+                return CliError{CliTool::Failed, QStringLiteral("cannot write to standard output")};
+            report = exporter.exportScan(std::get<ScanRequest>(request), out, options);
+            out.flush();
+        } else {
+            report = exporter.exportScan(std::get<ScanRequest>(request), m_args.out, options);
+        }
+        if (!report)
+            return fromError(report.error());
+        if (!m_args.out.isEmpty())
+            printLine(QStringLiteral("exported %1 records of %2 to %3 (%4)")
+                          .arg(report->records)
+                          .arg(m_args.positional[0], m_args.out, transferFormatName(options.format))
+                          .toUtf8());
+        return std::nullopt;
+    }
+
+    Outcome inferModel()
+    {
+        Result<TableModelPtr> model = makeError(ErrorKind::Backend, QString());
+        if (!m_args.file.isEmpty()) {
+            if (auto e = expectArgs(0, 0, "TABLE|--file FILE [--format ...] [--out FILE]"))
+                return e;
+            auto format = formatOption();
+            if (auto *e = std::get_if<CliError>(&format))
+                return *e;
+            model = ModelInference::fromFile(m_args.file, std::get<std::optional<TransferFormat>>(format), {});
+        } else {
+            if (auto e = expectArgs(1, 1, "TABLE|--file FILE [--format ...] [--out FILE]"))
+                return e;
+            if (auto e = openStore())
+                return e;
+            model = ModelInference::fromTable(*m_store, m_args.positional[0]);
+        }
+        if (!model)
+            return fromError(model.error());
+        return writeOutput((*model)->toJson(), QStringLiteral("the inferred model"));
+    }
+
+    Outcome importPythonModel()
+    {
+        if (auto e = expectArgs(1, 1, "FILE [--table-class NAME] [--out FILE]"))
+            return e;
+        PythonModel::Options options;
+        options.tableClass = m_args.tableClass;
+        auto read = PythonModel::readFile(m_args.positional[0], options);
+        if (!read)
+            return CliError{CliTool::Failed, read.error().toString()};
+        for (const QString &note : read->notes)
+            writeErr((QStringLiteral("structdesk-cli: note: ") + note + u'\n').toUtf8());
+        return writeOutput(read->modelJson, QStringLiteral("the model of %1").arg(read->tableClass));
+    }
+
+    Outcome checkTable()
+    {
+        if (auto e = expectArgs(1, 1, "TABLE [--where PATH=VALUE]..."))
+            return e;
+        auto request = filterRequest();
+        if (auto *e = std::get_if<CliError>(&request))
+            return *e;
+        if (auto e = openStore())
+            return e;
+        const QString &table = m_args.positional[0];
+        TableCheck::Options options;
+        options.filter = std::get<ScanRequest>(request);
+        options.failing = [&](const FailingRecord &record) {
+            writeErr((QStringLiteral("structdesk-cli: %1: %2\n").arg(table, record.toString())).toUtf8());
+            return true;
+        };
+        auto report = TableCheck::run(*m_store, table, options);
+        if (!report)
+            return fromError(report.error());
+        if (report->failing > 0)
+            return CliError{CliTool::Failed, QStringLiteral("%1 of the %2 records of %3 fail its model")
+                                                 .arg(report->failing)
+                                                 .arg(report->checked)
+                                                 .arg(table)};
+        printLine(QStringLiteral("all %1 records of %2 pass its model").arg(report->checked).arg(table).toUtf8());
+        return std::nullopt;
+    }
+
     FILE *m_out;
     FILE *m_err;
     FILE *m_in;
@@ -693,6 +942,7 @@ QString CliTool::usageText()
         "  LOCATION: a store file (default $STRUCTDESK_STORE, else the user's default store)\n"
         "\n"
         "  tables | create-table TABLE --model FILE | model TABLE | drop-table TABLE\n"
+        "  set-model TABLE --model FILE (attach a model to an existing table)\n"
         "  put TABLE JSON | get TABLE KEY | delete TABLE KEY | remove TABLE KEY\n"
         "  update TABLE KEY PATH VALUE_JSON [--var NAME=VALUE]... [--return-old]\n"
         "  update-many TABLE KEY JSON_OBJECT_OF_PATH_TO_VALUE [--var NAME=VALUE]... [--return-old]\n"
@@ -700,12 +950,23 @@ QString CliTool::usageText()
         "  scan TABLE [--limit N] [--where PATH=VALUE]... (JSON lines) | count TABLE [--where PATH=VALUE]...\n"
         "  rekey TABLE OLD_KEY NEW_KEY [--strategy remove-put-restore|get-put-delete|atomic]\n"
         "  journal [list|restore ID [--to old|new|FILE]]\n"
+        "  import TABLE FILE [--format jsonl|json|dynamodb-json|csv] [--mode all-or-nothing|skip-invalid]\n"
+        "         [--existing refuse|skip|replace] [--rejects FILE]\n"
+        "  export TABLE [--format jsonl|json|dynamodb-json|csv] [--where PATH=VALUE]... [--out FILE]\n"
+        "  infer-model TABLE|--file FILE [--format ...] [--out FILE]\n"
+        "  import-python-model FILE [--table-class NAME] [--out FILE]\n"
+        "  check TABLE [--where PATH=VALUE]...\n"
         "\n"
         "  JSON arguments may be - (standard input) or @FILE. KEY is typed by the table's key type.\n"
         "  Exit status: 0 success; 1 the operation's documented failure (refused, invalid, exists,\n"
         "  absent); 2 usage error; 3 store unavailable or backend error.\n"
         "  rekey: 0 the key changed; 1 refused or failed with the record back at its old key;\n"
-        "  3 the record is only in the recovery journal ($STRUCTDESK_JOURNAL to move it).\n");
+        "  3 the record is only in the recovery journal ($STRUCTDESK_JOURNAL to move it).\n"
+        "  import: the format is guessed from the file (extension, first line) unless given;\n"
+        "  1 when a record fails or the file is malformed, every problem on stderr as FILE:LINE:\n"
+        "  PATH: MESSAGE (all-or-nothing writes nothing then; skip-invalid writes the valid records\n"
+        "  and saves the others to --rejects, default NAME.rejects.EXT next to FILE).\n"
+        "  check: 1 when a record fails its model, one line per record (key: path: problem) on stderr.\n");
 }
 
 int CliTool::run(const QStringList &arguments)

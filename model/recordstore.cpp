@@ -1,5 +1,7 @@
 #include "model/recordstore.h"
 
+#include "model/jsoncodec.h"
+
 namespace {
 
 Error problemsError(const Problems &problems, const QString &what)
@@ -83,6 +85,16 @@ Result<Value> RecordStore::parseKey(const TableModel &model, const QString &text
                              .arg(model.tableName(), number.error().message),
                          model.hashKey());
     return checkKey(model, *number);
+}
+
+Status RecordStore::writeStored(const QString &table, const Value &key, const QByteArray &storedJson,
+                                bool mustNotExist)
+{
+    Q_UNUSED(key);
+    auto record = JsonCodec::parseStored(storedJson);
+    if (!record)
+        return record.error();
+    return writeRaw(table, *record, mustNotExist);
 }
 
 Result<Value> RecordStore::recordKey(const TableModel &model, const Value &record)

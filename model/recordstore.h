@@ -71,6 +71,9 @@ struct ScanRequest
     int limit = 256;
     QByteArray cursor;      ///< from the previous page's nextCursor; empty for the first page
     std::function<bool()> cancelled = {}; ///< polled by long scans; true stops them
+    /// Bulk reads (export): the store may return the records as stored JSON text
+    /// (JsonCodec's stored form) in ScanPage::storedRecords instead of Values.
+    bool storedJson = false;
 };
 
 /// A page of records and the cursor of the next one (empty at the end).
@@ -78,6 +81,9 @@ struct ScanPage
 {
     std::vector<Value> records;
     QByteArray nextCursor;
+    /// ScanRequest::storedJson: the records as stored JSON text (empty when the store gave
+    /// Values in `records` instead).
+    std::vector<QByteArray> storedRecords;
 };
 
 /// The record operations of DESIGN.md on one store (embedded SQLite, DynamoDB, ...).
@@ -154,6 +160,10 @@ public:
     /// Writes a record with no checks beyond the key, raw: the rekey engine and undo use it to
     /// put back exactly what was read. `mustNotExist` refuses an existing key (Exists).
     virtual Status writeRaw(const QString &table, const Value &record, bool mustNotExist) = 0;
+    /// writeRaw() for a record already in stored JSON text (JsonCodec's stored form) with its
+    /// checked key: the bulk import. The default parses the text and calls writeRaw().
+    virtual Status writeStored(const QString &table, const Value &key, const QByteArray &storedJson,
+                               bool mustNotExist);
 
     /// Runs `work` as one transaction where the store has them (capabilities().transactions):
     /// what it wrote is kept only when it returns success. Elsewhere it just runs `work`.

@@ -669,6 +669,38 @@ Status SqliteStore::writeRaw(const QString &table, const Value &record, bool mus
     return writeRecord(table, keyColumnText(*key), record);
 }
 
+Status SqliteStore::writeStored(const QString &table, const Value &key, const QByteArray &storedJson,
+                                bool mustNotExist)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro;
+    // A QByteArray binds as a blob; CAST makes it the UTF-8 text it is, without the UTF-16
+    // round trip a QString costs. The statements of the last table are kept: this runs once
+    // per record of an import.
+    thread_local QString lastTable;
+    thread_local QString insertSql;
+    thread_local QString upsertSql;
+    if (lastTable != table) {
+        lastTable = table;
+        insertSql = QStringLiteral("INSERT INTO %1(pk, item) VALUES (?, CAST(? AS TEXT)) ON CONFLICT(pk) DO NOTHING")
+                        .arg(sqlTable(table));
+        upsertSql = QStringLiteral("INSERT INTO %1(pk, item) VALUES (?, CAST(? AS TEXT)) ON CONFLICT(pk) DO UPDATE "
+                                   "SET item = excluded.item")
+                        .arg(sqlTable(table));
+    }
+    QSqlQuery &q = prepared(mustNotExist ? insertSql : upsertSql);
+    q.addBindValue(keyColumnText(key));
+    q.addBindValue(storedJson);
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("writing a record of %1").arg(table));
+    if (mustNotExist && q.numRowsAffected() == 0)
+        return makeError(ErrorKind::Exists,
+                         QStringLiteral("a record with the key %1 already exists; nothing was written")
+                             .arg(key.text()),
+                         key.text());
+    return okStatus();
+}
+
 Status SqliteStore::doReplace(const QString &table, const Value &key, const Value &expected,
                               const Value &record)
 {
@@ -863,7 +895,10 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
         }
     }
     const int limit = std::clamp(request.limit, 1, 100000);
-    QString sql = QStringLiteral("SELECT rowid, item, %1 FROM %2").arg(sortExpr, sqlTable(table));
+    // Stored JSON for bulk reads comes as the UTF-8 bytes it is (a blob), with no UTF-16 trip.
+    QString sql = QStringLiteral("SELECT rowid, %1, %2 FROM %3")
+                      .arg(request.storedJson ? QStringLiteral("CAST(item AS BLOB)") : QStringLiteral("item"),
+                           sortExpr, sqlTable(table));
     if (!conditions.isEmpty())
         sql += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
     sql += sorted ? QStringLiteral(" ORDER BY 3 %1, rowid %1").arg(dir)
@@ -890,6 +925,10 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
             return makeError(ErrorKind::Unavailable, QStringLiteral("the scan was cancelled"));
         lastRowid = q.value(0).toLongLong();
         lastSort = q.value(2);
+        if (request.storedJson) {
+            page.storedRecords.push_back(q.value(1).toByteArray());
+            continue;
+        }
         auto record = JsonCodec::parseStored(q.value(1).toString().toUtf8());
         if (!record)
             return makeError(ErrorKind::Backend,
@@ -897,7 +936,7 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
                                  .arg(table, record.error().toString()));
         page.records.push_back(std::move(*record));
     }
-    if (int(page.records.size()) == limit) {
+    if (int(page.records.size() + page.storedRecords.size()) == limit) {
         QJsonObject c;
         c.insert(QStringLiteral("r"), QString::number(lastRowid));
         if (sorted) {

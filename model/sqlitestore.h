@@ -45,6 +45,9 @@ public:
     Result<PageIndex> buildPageIndex(const QString &table, const ScanRequest &view, int pageSize,
                                      const std::function<bool(double)> &progress = {}) override;
     Status writeRaw(const QString &table, const Value &record, bool mustNotExist) override;
+    /// Binds the text as is (no UTF-16 round trip): the bulk import's write.
+    Status writeStored(const QString &table, const Value &key, const QByteArray &storedJson,
+                       bool mustNotExist) override;
 
     /// Runs `work` inside one SQLite transaction: everything it wrote is kept only when it
     /// returns success. Store operations called inside join the transaction.

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "model/recordstore.h"
+#include "model/result.h"
+#include "model/validator.h"
+#include "model/value.h"
+
+#include <QString>
+
+#include <functional>
+
+/// A record that fails its table model: its key and every blocking problem.
+struct FailingRecord
+{
+    Value key; ///< the record's hash key (null when the record has none)
+    Problems problems;
+    /// "\"user-1\": username: ...; age: ..." (a CLI report line).
+    QString toString() const;
+};
+
+/// What a check found.
+struct TableCheckReport
+{
+    qint64 checked = 0;
+    qint64 failing = 0;
+    bool cancelled = false;
+};
+
+/// Checks every record of a table (or of a filtered view) against the table's model with the
+/// Validator, page by page: memory stays flat, each failing record is handed over as it is met.
+class TableCheck
+{
+public:
+    struct Options
+    {
+        /// Conditions and text of the records to check (cursor and limit are ignored).
+        ScanRequest filter;
+        int pageSize = 1000;
+        /// Called for each failing record; false stops the check.
+        std::function<bool(const FailingRecord &)> failing;
+        /// Called after each page with the records checked and the total (-1 unknown).
+        std::function<void(qint64 checked, qint64 total)> progress;
+        /// Polled between pages and records; true cancels.
+        std::function<bool()> cancelled;
+    };
+
+    /// Runs the check on the calling thread (the store's thread).
+    static Result<TableCheckReport> run(RecordStore &store, const QString &table,
+                                        const Options &options);
+};

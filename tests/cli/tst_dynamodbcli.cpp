@@ -1,0 +1,266 @@
+// structdesk-cli against a DynamoDB location: the real binary, run with QProcess, talking to a
+// real DynamoDB-compatible server (dynalite on loopback). Every command of the CLI, the exit
+// statuses, set-model on DynamoDB and on the embedded store, and a server that is down.
+
+#include "tests/common/dynalite.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+struct CliRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QString describe(const QStringList &arguments) const
+    {
+        return u"structdesk-cli %1\n  exit: %2\n  stdout: %3\n  stderr: %4"_s.arg(
+            arguments.join(u' '), QString::number(exitCode), QString::fromUtf8(out),
+            QString::fromUtf8(err));
+    }
+};
+
+const QByteArray kBob =
+    R"({"age":30,"metadata":{"accountCreationTimestamp":1600000000},"tags":["a","b"],"userId":"u1","username":"Bob"})"_ba;
+const QByteArray kAlice = R"({"age":"unknown","userId":"u2","username":"Alice"})"_ba;
+
+} // namespace
+
+class TstDynamoDbCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    Dynalite m_server;
+    QTemporaryDir m_dir;
+    QString m_location;
+
+    QProcessEnvironment environment() const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        for (const QString &name : env.keys()) {
+            if (name.startsWith(u"AWS_"_s))
+                env.remove(name);
+        }
+        env.remove(u"STRUCTDESK_STORE"_s);
+        env.insert(u"HOME"_s, m_dir.filePath(u"home"_s));
+        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"home/.local/share"_s));
+        env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"home/.config"_s));
+        env.insert(u"STRUCTDESK_JOURNAL"_s, m_dir.filePath(u"journal"_s));
+        env.insert(u"LC_ALL"_s, u"C.UTF-8"_s);
+        // Local engines accept any credentials; these must never be printed.
+        env.insert(u"AWS_ACCESS_KEY_ID"_s, u"AKIACLITEST000000001"_s);
+        env.insert(u"AWS_SECRET_ACCESS_KEY"_s, u"cli-secret-must-not-leak"_s);
+        return env;
+    }
+
+    CliRun run(const QStringList &arguments, const QByteArray &input = {}) const
+    {
+        QProcess p;
+        p.setProcessEnvironment(environment());
+        p.setWorkingDirectory(m_dir.path());
+        p.start(QStringLiteral(STRUCTDESK_CLI_PATH), arguments);
+        CliRun r;
+        if (!p.waitForStarted(30000))
+            return r;
+        if (!input.isEmpty())
+            p.write(input);
+        p.closeWriteChannel();
+        if (!p.waitForFinished(120000)) {
+            p.kill();
+            p.waitForFinished();
+            return r;
+        }
+        r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+        r.out = p.readAllStandardOutput();
+        r.err = p.readAllStandardError();
+        return r;
+    }
+
+    CliRun onStore(const QStringList &arguments, const QByteArray &input = {}) const
+    {
+        return run(QStringList{u"--store"_s, m_location} + arguments, input);
+    }
+
+    QString writeFile(const QString &name, const QByteArray &bytes) const
+    {
+        const QString path = m_dir.filePath(name);
+        QFile f(path);
+        if (f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+            f.write(bytes);
+        return path;
+    }
+
+#define EXPECT_RUN(run, code, output)                                                              \
+    do {                                                                                           \
+        const CliRun r_ = (run);                                                                   \
+        QVERIFY2(r_.exitCode == (code), qPrintable(r_.describe({})));                              \
+        if (QByteArray(output) != QByteArray("*"))                                                 \
+            QVERIFY2(r_.out == QByteArray(output), qPrintable(r_.describe({})));                   \
+        QVERIFY2(!r_.err.contains("cli-secret-must-not-leak"), r_.err.constData());                \
+    } while (false)
+
+private slots:
+    void initTestCase()
+    {
+        const QString why = Dynalite::unavailableReason();
+        if (!why.isEmpty())
+            QSKIP(qPrintable(why));
+        QVERIFY(m_dir.isValid());
+        QVERIFY(QDir().mkpath(m_dir.filePath(u"home/.local/share"_s)));
+        QString error;
+        QVERIFY2(m_server.start(&error), qPrintable(error));
+        m_location = m_server.location(u"eu-west-2"_s);
+    }
+
+    void everyCommand()
+    {
+        const QString model = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/users.json");
+        EXPECT_RUN(onStore({u"create-table"_s, u"users"_s, u"--model"_s, model}), 0,
+                   "created table users\n");
+        EXPECT_RUN(onStore({u"create-table"_s, u"users"_s, u"--model"_s, model}), 1, "");
+        EXPECT_RUN(onStore({u"tables"_s}), 0, "users\n");
+        const CliRun shown = onStore({u"model"_s, u"users"_s});
+        QCOMPARE(shown.exitCode, 0);
+        QVERIFY(shown.out.contains("\"tokens\""));
+
+        EXPECT_RUN(onStore({u"put"_s, u"users"_s, QString::fromUtf8(kBob)}), 0, "");
+        EXPECT_RUN(onStore({u"put"_s, u"users"_s, u"-"_s}, kAlice), 0, "");
+        const CliRun again = onStore({u"put"_s, u"users"_s, QString::fromUtf8(kBob)});
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY(again.err.contains("already exists"));
+        const CliRun invalid = onStore({u"put"_s, u"users"_s, uR"({"userId":"u3"})"_s});
+        QCOMPARE(invalid.exitCode, 1);
+        QVERIFY(invalid.err.contains("username"));
+        EXPECT_RUN(onStore({u"get"_s, u"users"_s, u"u1"_s}), 0, kBob + '\n');
+        EXPECT_RUN(onStore({u"get"_s, u"users"_s, u"nobody"_s}), 1, "");
+
+        EXPECT_RUN(
+            onStore({u"update"_s, u"users"_s, u"u1"_s, u"age"_s, u"31"_s, u"--return-old"_s}), 0,
+            "30\n");
+        EXPECT_RUN(
+            onStore({u"update"_s, u"users"_s, u"u1"_s, u"tokens.{{tokenId}}.expirationTimestamp"_s,
+                     u"99"_s, u"--var"_s, u"tokenId=t.1"_s}),
+            0, "");
+        EXPECT_RUN(
+            onStore({u"update-many"_s, u"users"_s, u"u2"_s,
+                     uR"({"username":"Al","nextReminderTimestamp":5})"_s, u"--return-old"_s}),
+            0,
+            R"({"username":"Alice"})"
+            "\n");
+        EXPECT_RUN(
+            onStore({u"update"_s, u"users"_s, u"u2"_s, u"nextReminderTimestamp"_s, uR"("soon")"_s}),
+            1, "");
+        EXPECT_RUN(onStore({u"remove-field"_s, u"users"_s, u"u1"_s, u"tokens.{{tokenId}}"_s,
+                            u"--var"_s, u"tokenId=t.1"_s}),
+                   0,
+                   R"({"expirationTimestamp":99})"
+                   "\n");
+        EXPECT_RUN(onStore({u"delete-field"_s, u"users"_s, u"u2"_s, u"nextReminderTimestamp"_s}), 0,
+                   "");
+        EXPECT_RUN(onStore({u"delete-field"_s, u"users"_s, u"u2"_s, u"nextReminderTimestamp"_s}), 1,
+                   "");
+        EXPECT_RUN(onStore({u"delete-field"_s, u"users"_s, u"u2"_s, u"username"_s}), 1, "");
+
+        EXPECT_RUN(onStore({u"count"_s, u"users"_s}), 0, "2\n");
+        EXPECT_RUN(onStore({u"count"_s, u"users"_s, u"--where"_s, u"username=\"Bob\""_s}), 0,
+                   "1\n");
+        EXPECT_RUN(
+            onStore({u"scan"_s, u"users"_s, u"--where"_s, u"age=31"_s}), 0,
+            R"({"age":31,"metadata":{"accountCreationTimestamp":1600000000},"tags":["a","b"],"tokens":{},"userId":"u1","username":"Bob"})"
+            "\n");
+        const CliRun one = onStore({u"scan"_s, u"users"_s, u"--limit"_s, u"1"_s});
+        QCOMPARE(one.exitCode, 0);
+        QCOMPARE(one.out.count('\n'), 1);
+        const CliRun all = onStore({u"scan"_s, u"users"_s});
+        QCOMPARE(all.out.count('\n'), 2);
+
+        const CliRun rekey = onStore({u"rekey"_s, u"users"_s, u"u2"_s, u"u9"_s});
+        QVERIFY2(rekey.exitCode == 0, qPrintable(rekey.describe({})));
+        EXPECT_RUN(onStore({u"get"_s, u"users"_s, u"u9"_s}), 0,
+                   R"({"age":"unknown","userId":"u9","username":"Al"})"
+                   "\n");
+        // The atomic strategy needs transactions, which dynalite lacks: refused, nothing changed.
+        EXPECT_RUN(
+            onStore({u"rekey"_s, u"users"_s, u"u9"_s, u"u8"_s, u"--strategy"_s, u"atomic"_s}), 1,
+            "*");
+
+        EXPECT_RUN(onStore({u"remove"_s, u"users"_s, u"u9"_s}), 0,
+                   R"({"age":"unknown","userId":"u9","username":"Al"})"
+                   "\n");
+        EXPECT_RUN(onStore({u"remove"_s, u"users"_s, u"u9"_s}), 1, "");
+        EXPECT_RUN(onStore({u"delete"_s, u"users"_s, u"u1"_s}), 0, "");
+        EXPECT_RUN(onStore({u"delete"_s, u"users"_s, u"u1"_s}), 1, "");
+        EXPECT_RUN(onStore({u"drop-table"_s, u"users"_s}), 0, "dropped table users\n");
+        EXPECT_RUN(onStore({u"get"_s, u"users"_s, u"u1"_s}), 1, "");
+        EXPECT_RUN(onStore({u"tables"_s}), 0, "");
+    }
+
+    void setModel()
+    {
+        const QString minimal = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/minimal.json");
+        const QString users = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/users.json");
+        const QString wider = writeFile(u"wider.json"_s, R"({
+  "table": "whatever",
+  "primaryIndex": { "hashKey": "id", "hashKeyType": "str" },
+  "fields": { "id": { "type": "str", "required": true }, "name": { "type": "str", "required": true },
+              "count": { "type": "int", "required": true } }
+})");
+        EXPECT_RUN(onStore({u"create-table"_s, u"minimal"_s, u"--model"_s, minimal}), 0,
+                   "created table minimal\n");
+        EXPECT_RUN(onStore({u"put"_s, u"minimal"_s, uR"({"id":"a","name":"x"})"_s}), 0, "");
+        // A model whose key differs is refused; one with the same key replaces the attached one.
+        const CliRun mismatch = onStore({u"set-model"_s, u"minimal"_s, u"--model"_s, users});
+        QCOMPARE(mismatch.exitCode, 1);
+        QVERIFY(mismatch.err.contains("does not match"));
+        EXPECT_RUN(onStore({u"set-model"_s, u"minimal"_s, u"--model"_s, wider}), 0,
+                   QByteArray("attached the model ") + wider.toUtf8() + " to table minimal\n");
+        const CliRun shown = onStore({u"model"_s, u"minimal"_s});
+        QVERIFY(shown.out.contains("\"count\""));
+        QVERIFY(shown.out.contains("\"table\": \"minimal\""));
+        const CliRun nowInvalid = onStore({u"put"_s, u"minimal"_s, uR"({"id":"b","name":"y"})"_s});
+        QCOMPARE(nowInvalid.exitCode, 1);
+        QVERIFY(nowInvalid.err.contains("count"));
+        EXPECT_RUN(onStore({u"set-model"_s, u"nosuchtable"_s, u"--model"_s, wider}), 1, "");
+        EXPECT_RUN(onStore({u"set-model"_s, u"minimal"_s}), 2, "");
+        EXPECT_RUN(onStore({u"drop-table"_s, u"minimal"_s}), 0, "dropped table minimal\n");
+
+        // The same command on the embedded store.
+        const QString file = m_dir.filePath(u"embedded.structdesk"_s);
+        EXPECT_RUN(
+            run({u"--store"_s, file, u"create-table"_s, u"minimal"_s, u"--model"_s, minimal}), 0,
+            "created table minimal\n");
+        EXPECT_RUN(run({u"--store"_s, file, u"set-model"_s, u"minimal"_s, u"--model"_s, wider}), 0,
+                   "*");
+        const CliRun embedded = run({u"--store"_s, file, u"model"_s, u"minimal"_s});
+        QVERIFY(embedded.out.contains("\"count\""));
+    }
+
+    void serverDown()
+    {
+        const QString location =
+            u"dynamodb://127.0.0.1:%1?region=eu-west-2"_s.arg(Dynalite::freePort());
+        const CliRun r = run({u"--store"_s, location, u"tables"_s});
+        QCOMPARE(r.exitCode, 3);
+        QVERIFY2(r.err.contains("cannot reach DynamoDB"), r.err.constData());
+        QVERIFY(r.err.contains("gave up after"));
+        const CliRun bad = run({u"--store"_s, u"dynamodb://127.0.0.1:1?regoin=x"_s, u"tables"_s});
+        QCOMPARE(bad.exitCode, 3);
+        QVERIFY(bad.err.contains("unknown option"));
+    }
+
+    void cleanupTestCase()
+    {
+        m_server.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TstDynamoDbCli)
+#include "tst_dynamodbcli.moc"

@@ -1,0 +1,10 @@
+# modeling_your_database.md, 8 - Non required nested fields
+from StructNoSQL import TableDataModel, BaseField, MapModel
+from typing import Dict
+
+class UsersTableModel(TableDataModel):
+    userId = BaseField(field_type=str, required=True)
+    class AuthTokenModel(MapModel):
+        expirationTimestamp = BaseField(field_type=int, required=True)
+        tokenMetadata = BaseField(field_type=dict, required=False)
+    tokens = BaseField(field_type=Dict[str, AuthTokenModel], key_name='tokenId', required=False)
