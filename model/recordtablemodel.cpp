@@ -250,12 +250,9 @@ void RecordTableModel::restart(bool keepColumns)
             [table, view, model, knownTotal](RecordStore &store) -> Result<First> {
                 First first;
                 first.exact = store.capabilities().exactCount;
-                if (first.exact) {
-                    auto n = store.count(table);
-                    if (!n)
-                        return n.error();
-                    first.count = *n;
-                } else if (!knownTotal) {
+                // The exact count follows as its own job: the first rows need not wait for it
+                // (a cold count of a million rows reads the whole key index).
+                if (!first.exact && !knownTotal) {
                     auto info = store.describeTable(table);
                     first.count = info ? info->count : -1;
                 }
@@ -295,23 +292,48 @@ void RecordTableModel::restart(bool keepColumns)
                     m_lastGood = ViewState{m_conditions, m_text, m_sortColumn, m_sortOrder};
                     return;
                 }
-                m_total = first->count;
-                m_totalExact = true;
-                const qint64 rows = std::min<qint64>(first->count, INT_MAX);
+                const qint64 rows = qint64(first->rows.size());
                 if (!m_index && rows > m_rows) {
                     beginInsertRows({}, int(m_rows), int(rows - 1));
                     m_rows = rows;
                     endInsertRows();
                 }
-                emit countsChanged(m_rows, m_total);
                 acceptPage(generation, 0, std::move(first->rows));
                 finishJob();
-                // Pages asked for before the count was known.
-                const QSet<int> waiting = m_waitingForIndex;
-                for (int page : waiting) {
-                    m_waitingForIndex.remove(page);
-                    requestPage(page);
+            });
+        ++m_pendingJobs;
+        m_pagesRunner->call([table](RecordStore &store) -> Result<qint64> {
+            if (!store.capabilities().exactCount)
+                return qint64(-1);
+            return store.count(table);
+        },
+            this, [this, generation](Result<qint64> n) {
+                if (generation != m_generation)
+                    return;
+                if (!n) {
+                    m_failed = true;
+                    emit loadFailed(n.error().toString());
+                    finishJob();
+                    return;
                 }
+                if (*n >= 0 && !m_sequential) {
+                    m_total = *n;
+                    m_totalExact = true;
+                    const qint64 rows = std::min<qint64>(*n, INT_MAX);
+                    if (!m_index && rows > m_rows) {
+                        beginInsertRows({}, int(m_rows), int(rows - 1));
+                        m_rows = rows;
+                        endInsertRows();
+                    }
+                    emit countsChanged(m_rows, m_total);
+                    // Pages asked for before the count was known.
+                    const QSet<int> waiting = m_waitingForIndex;
+                    for (int page : waiting) {
+                        m_waitingForIndex.remove(page);
+                        requestPage(page);
+                    }
+                }
+                finishJob();
             });
         if (m_sequential)
             return; // no page index: pages are reached by their start keys
