@@ -939,7 +939,8 @@ QString CliTool::usageText()
 {
     return QStringLiteral(
         "usage: structdesk-cli [--store LOCATION] COMMAND ...\n"
-        "  LOCATION: a store file (default $STRUCTDESK_STORE, else the user's default store)\n"
+        "  LOCATION: a store file, or dynamodb://HOST:PORT?region=R, dynamodbs://HOST?region=R,\n"
+        "  dynamodb://aws?region=R&profile=P (default $STRUCTDESK_STORE, else the user's default store)\n"
         "\n"
         "  tables | create-table TABLE --model FILE | model TABLE | drop-table TABLE\n"
         "  set-model TABLE --model FILE (attach a model to an existing table)\n"
