@@ -34,6 +34,18 @@ QString keyText(const Value &key)
     return key.isString() ? u'"' + key.text() + u'"' : key.text();
 }
 
+/// A whole record before it is written: every blocking problem, and DynamoDB's nesting limit.
+Status checkWhole(const TableModel &model, const Value &key, const Value &record)
+{
+    const Problems problems = Validator(model).validateRecord(record);
+    if (hasBlocking(problems))
+        return problemsError(problems, QStringLiteral("the record %1").arg(keyText(key)));
+    if (record.depth() > TableModel::kMaxDepth)
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("the record nests deeper than %1 levels").arg(TableModel::kMaxDepth));
+    return okStatus();
+}
+
 } // namespace
 
 Result<TableModelPtr> RecordStore::model(const QString &table)
@@ -118,12 +130,8 @@ Status RecordStore::putRecord(const QString &table, const Value &record)
     auto key = recordKey(**m, record);
     if (!key)
         return key.error();
-    const Problems problems = Validator(**m).validateRecord(record);
-    if (hasBlocking(problems))
-        return problemsError(problems, QStringLiteral("the record %1").arg(keyText(*key)));
-    if (record.depth() > TableModel::kMaxDepth)
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("the record nests deeper than %1 levels").arg(TableModel::kMaxDepth));
+    if (auto valid = checkWhole(**m, *key, record); !valid)
+        return valid;
     return doPut(table, *key, record);
 }
 
@@ -144,12 +152,8 @@ Status RecordStore::replaceRecord(const QString &table, const Value &expected, c
                                         "wizard (rekey)")
                              .arg(keyText(*oldKey), keyText(*key)),
                          (*m)->hashKey());
-    const Problems problems = Validator(**m).validateRecord(record);
-    if (hasBlocking(problems))
-        return problemsError(problems, QStringLiteral("the record %1").arg(keyText(*key)));
-    if (record.depth() > TableModel::kMaxDepth)
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("the record nests deeper than %1 levels").arg(TableModel::kMaxDepth));
+    if (auto valid = checkWhole(**m, *key, record); !valid)
+        return valid;
     return doReplace(table, *key, expected, record);
 }
 
