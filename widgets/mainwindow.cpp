@@ -771,6 +771,10 @@ void MainWindow::updateCounts()
         m_countLabel->setText(tr("Loading %1…").arg(m_model->table()));
     } else if (total < 0) {
         m_countLabel->setText(tr("%1 records shown").arg(formatCount(shown)));
+    } else if (!m_model->totalIsExact() && total <= shown) {
+        // The estimate lags behind (DynamoDB refreshes it about every six hours).
+        m_countLabel->setText(tr("%1 records shown, more as you scroll (View ▸ Count Exactly)")
+                                  .arg(formatCount(shown)));
     } else if (!m_model->totalIsExact()) {
         // DynamoDB's item count is an estimate, refreshed by the service about every six hours.
         m_countLabel->setText(tr("%1 records shown of about %2 (estimate; View ▸ Count Exactly)")

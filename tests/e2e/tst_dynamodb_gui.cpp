@@ -7,6 +7,7 @@
 #include "model/rekeyengine.h"
 #include "model/storefactory.h"
 #include "tests/common/dynalite.h"
+#include "tests/common/realgui.h"
 #include "widgets/mainwindow.h"
 #include "widgets/recordgridview.h"
 
@@ -110,6 +111,25 @@ private slots:
         QVERIFY(shot.save(QDir::current().filePath(u"dynamodb-window.png"_s)));
         if (qEnvironmentVariableIntValue("STRUCTDESK_UPDATE_SCREENSHOTS") == 1)
             QVERIFY(shot.save(QStringLiteral(STRUCTDESK_SOURCE_DIR "/resources/screenshots/dynamodb-window.png")));
+    }
+
+    void realProgramUnderXOnDynalite()
+    {
+        if (const QString why = RealGui::unavailableReason(); !why.isEmpty())
+            QSKIP(qPrintable(why));
+        RealGui gui;
+        QString error;
+        QProcessEnvironment env;
+        env.insert(u"STRUCTDESK_JOURNAL"_s, m_dir.filePath(u"journal-x"_s));
+        QVERIFY2(gui.start({m_location}, env, &error), qPrintable(error));
+        QTest::qWait(5000);
+        QVERIFY(gui.running());
+        const QString shot = QDir::current().filePath(u"dynamodb-xvfb.png"_s);
+        QVERIFY(gui.screenshot(shot));
+        const QImage image(shot);
+        QVERIFY(!image.isNull());
+        if (qEnvironmentVariableIntValue("STRUCTDESK_UPDATE_SCREENSHOTS") == 1)
+            QVERIFY(image.save(QStringLiteral(STRUCTDESK_SOURCE_DIR "/resources/screenshots/dynamodb-xvfb.png")));
     }
 };
 

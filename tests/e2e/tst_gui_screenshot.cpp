@@ -9,6 +9,7 @@
 #include "widgets/filterbar.h"
 #include "widgets/mainwindow.h"
 #include "widgets/recordgridview.h"
+#include "tests/common/realgui.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -169,61 +170,16 @@ void TstGuiScreenshot::offscreenJsonTab()
 
 void TstGuiScreenshot::realProgramUnderX()
 {
-    const QString import = QStandardPaths::findExecutable(QStringLiteral("import"));
-    if (import.isEmpty())
-        QSKIP("ImageMagick's import is not installed (make deps installs it)");
-    // A real X server of our own at 1280x800: Xvfb picks a free display and tells us which.
-    const QString xvfbPath = QStandardPaths::findExecutable(QStringLiteral("Xvfb"));
-    if (xvfbPath.isEmpty())
-        QSKIP("Xvfb is not installed (make deps installs it)");
-    QProcess xvfb;
-    xvfb.start(xvfbPath, {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                          QStringLiteral("0"), QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"),
-                          QStringLiteral("tcp")});
-    QVERIFY2(xvfb.waitForStarted(10000), qPrintable(xvfb.errorString()));
-    QByteArray number;
-    QElapsedTimer waited;
-    waited.start();
-    while (!number.contains('\n') && waited.elapsed() < 15000) {
-        xvfb.waitForReadyRead(200);
-        number += xvfb.readAllStandardOutput();
-    }
-    QVERIFY2(number.contains('\n'), "Xvfb did not report its display");
-    const QString display = u':' + QString::fromLatin1(number.trimmed());
-    const auto stopXvfb = qScopeGuard([&] {
-        xvfb.terminate();
-        if (!xvfb.waitForFinished(5000))
-            xvfb.kill();
-    });
-
-    QTemporaryDir home;
-    QVERIFY(home.isValid());
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("xcb"));
-    env.insert(QStringLiteral("DISPLAY"), display);
-    env.insert(QStringLiteral("HOME"), home.path());
-    env.insert(QStringLiteral("XDG_CONFIG_HOME"), home.filePath(QStringLiteral(".config")));
-    env.insert(QStringLiteral("XDG_DATA_HOME"), home.filePath(QStringLiteral(".local/share")));
-    QProcess gui;
-    gui.setProcessEnvironment(env);
-    gui.setProcessChannelMode(QProcess::ForwardedChannels);
-    gui.start(QStringLiteral(STRUCTDESK_GUI_PATH), {m_store});
-    QVERIFY2(gui.waitForStarted(10000), qPrintable(gui.errorString()));
+    if (const QString why = RealGui::unavailableReason(); !why.isEmpty())
+        QSKIP(qPrintable(why));
+    RealGui gui;
+    QString error;
+    QVERIFY2(gui.start({m_store}, {}, &error), qPrintable(error));
     // The window maps and the first page shows well within this; the test waits no longer.
     QTest::qWait(4000);
-    QCOMPARE(gui.state(), QProcess::Running);
-
+    QVERIFY(gui.running());
     const QString shot = QDir::current().filePath(QStringLiteral("gui-xvfb.png"));
-    QProcess grab;
-    grab.start(import, {QStringLiteral("-display"), display, QStringLiteral("-window"),
-                        QStringLiteral("root"), shot});
-    QVERIFY(grab.waitForFinished(30000));
-    QCOMPARE(grab.exitCode(), 0);
-    gui.terminate();
-    if (!gui.waitForFinished(10000)) {
-        gui.kill();
-        gui.waitForFinished(5000);
-    }
+    QVERIFY(gui.screenshot(shot));
     save(QImage(shot), QStringLiteral("gui-xvfb.png"));
 }
 
