@@ -66,6 +66,7 @@ struct Arguments
     QString modelFile;
     QString strategy;
     QString to;
+    QString index; ///< query --index
     std::optional<int> limit;
     bool returnOld = false;
     bool help = false;
@@ -136,6 +137,9 @@ CliResult<Arguments> parseArguments(const QStringList &args)
                 return *e;
         } else if (isOption(QStringLiteral("--strategy"))) {
             if (auto e = valueOf(QStringLiteral("--strategy"), a.strategy))
+                return *e;
+        } else if (isOption(QStringLiteral("--index"))) {
+            if (auto e = valueOf(QStringLiteral("--index"), a.index))
                 return *e;
         } else if (isOption(QStringLiteral("--to"))) {
             if (auto e = valueOf(QStringLiteral("--to"), a.to))
@@ -302,6 +306,7 @@ private:
             {QStringLiteral("delete-field"), &Session::deleteField},
             {QStringLiteral("remove-field"), &Session::removeField},
             {QStringLiteral("scan"), &Session::scan},
+            {QStringLiteral("query"), &Session::query},
             {QStringLiteral("count"), &Session::count},
             {QStringLiteral("rekey"), &Session::rekey},
             {QStringLiteral("journal"), &Session::journal},
@@ -608,6 +613,64 @@ private:
         do {
             r.limit = remaining > 0 ? int(std::min<qint64>(remaining, 1000)) : 1000;
             auto page = m_store->scan(m_args.positional[0], r);
+            if (!page)
+                return fromError(page.error());
+            for (const Value &record : page->records) {
+                line.clear();
+                JsonCodec::appendPlain(line, record);
+                line += '\n';
+                writeOut(line);
+            }
+            if (remaining > 0)
+                remaining -= qint64(page->records.size());
+            r.cursor = page->nextCursor;
+        } while (!r.cursor.isEmpty() && remaining != 0);
+        return std::nullopt;
+    }
+
+    Outcome query()
+    {
+        if (auto e =
+                expectArgs(2, 2, "TABLE KEY [--index NAME] [--limit N] [--where PATH=VALUE]..."))
+            return e;
+        if (auto e = openStore())
+            return e;
+        auto m = tableModel(m_args.positional[0]);
+        if (auto *e = std::get_if<CliError>(&m))
+            return *e;
+        const TableModel &model = *std::get<TableModelPtr>(m);
+        auto index = RecordStore::queryIndex(model, m_args.index);
+        if (!index)
+            return fromError(index.error());
+        // KEY is typed by the index's key type, as get's KEY is by the table's.
+        Value keyValue;
+        if (index->hashKeyType == FieldKind::Str) {
+            keyValue = Value::string(m_args.positional[1]);
+        } else {
+            auto number = Value::number(m_args.positional[1]);
+            if (!number)
+                return CliError{
+                    CliTool::Failed,
+                    QStringLiteral("%1: the key of index %2 is a number: %3")
+                        .arg(index->hashKey,
+                             m_args.index.isEmpty() ? QStringLiteral("(primary)") : m_args.index,
+                             number.error().message)};
+            keyValue = *number;
+        }
+        auto request = filterRequest();
+        if (auto *e = std::get_if<CliError>(&request))
+            return *e;
+        QueryRequest r;
+        r.index = m_args.index;
+        r.keyValue = keyValue;
+        r.conditions = std::get<ScanRequest>(std::move(request)).conditions;
+        qint64 remaining = m_args.limit ? *m_args.limit : -1;
+        if (remaining == 0)
+            return std::nullopt;
+        QByteArray line;
+        do {
+            r.limit = remaining > 0 ? int(std::min<qint64>(remaining, 1000)) : 1000;
+            auto page = m_store->query(m_args.positional[0], r);
             if (!page)
                 return fromError(page.error());
             for (const Value &record : page->records) {
@@ -949,6 +1012,8 @@ QString CliTool::usageText()
         "  update-many TABLE KEY JSON_OBJECT_OF_PATH_TO_VALUE [--var NAME=VALUE]... [--return-old]\n"
         "  delete-field TABLE KEY PATH [--var ...] | remove-field TABLE KEY PATH [--var ...]\n"
         "  scan TABLE [--limit N] [--where PATH=VALUE]... (JSON lines) | count TABLE [--where PATH=VALUE]...\n"
+        "  query TABLE KEY [--index NAME] [--limit N] [--where PATH=VALUE]... (JSON lines; KEY equals\n"
+        "        the table's key, or with --index the index's hash key)\n"
         "  rekey TABLE OLD_KEY NEW_KEY [--strategy remove-put-restore|get-put-delete|atomic]\n"
         "  journal [list|restore ID [--to old|new|FILE]]\n"
         "  import TABLE FILE [--format jsonl|json|dynamodb-json|csv] [--mode all-or-nothing|skip-invalid]\n"

@@ -1627,6 +1627,113 @@ Result<ScanPage> DynamoDbStore::scan(const QString &table, const ScanRequest &re
     return page;
 }
 
+Result<ScanPage> DynamoDbStore::query(const QString &table, const QueryRequest &request)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto index = queryIndex(**m, request.index);
+    if (!index)
+        return index.error();
+    auto k = checkIndexKey(*index, request.keyValue);
+    if (!k)
+        return k.error();
+    const QString tableKey = (*m)->hashKey();
+    const bool secondary = !request.index.isEmpty();
+    // The index name is the one createTable() gives it: "name", else the hash attribute.
+    const QString indexName = index->name.isEmpty() ? index->hashKey : index->name;
+
+    DynamoDbExpression expr;
+    const QString keyCondition =
+        QStringLiteral("%1 = %2").arg(expr.name(index->hashKey), expr.value(*k));
+    ScanRequest filterRequest;
+    filterRequest.conditions = request.conditions;
+    auto filter = filterExpression(filterRequest, expr);
+    if (!filter)
+        return filter.error();
+    const bool filtered = !filter->isEmpty();
+    const int limit = std::clamp(request.limit, 1, 100000);
+
+    QByteArray start = request.cursor;
+    if (!start.isEmpty()) {
+        auto parsed = JsonCodec::parseDynamoItem(start);
+        if (!parsed || !parsed->isMap())
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("the query cursor is not a DynamoDB key"));
+    }
+    ScanPage page;
+    for (;;) {
+        const int remaining = limit - int(page.records.size());
+        JsonBody body;
+        body.string("TableName", table);
+        if (secondary)
+            body.string("IndexName", indexName);
+        body.string("KeyConditionExpression", keyCondition)
+            .number("Limit", filtered ? std::max(remaining, 1000) : remaining);
+        if (!secondary) // global secondary indexes refuse consistent reads
+            body.boolean("ConsistentRead", true);
+        if (filtered)
+            body.string("FilterExpression", QString::fromUtf8(*filter));
+        if (!start.isEmpty())
+            body.raw("ExclusiveStartKey", start);
+        body.expression(expr);
+        auto response = call(QStringLiteral("Query"), body.take());
+        if (!response)
+            return response.error();
+        bool overflow = false;
+        if (const Value *items = response->find(QStringLiteral("Items"));
+            items && items->isList()) {
+            for (const Value &tree : items->toList()) {
+                auto record = JsonCodec::fromDynamoItemTree(tree);
+                if (!record)
+                    return makeError(ErrorKind::Backend,
+                                     QStringLiteral("a record of %1 cannot be read: %2")
+                                         .arg(table, record.error().toString()));
+                if (int(page.records.size()) == limit) {
+                    overflow = true;
+                    break;
+                }
+                page.records.push_back(std::move(*record));
+            }
+        }
+        if (overflow) {
+            // Continue right after the last record returned: its key attributes (the table's
+            // and, on an index, the index's) are a valid start key.
+            const Value &last = page.records.back();
+            Value::Map startKey;
+            QStringList attributes{tableKey};
+            if (secondary) {
+                attributes << index->hashKey;
+                if (!index->sortKey.isEmpty())
+                    attributes << index->sortKey;
+            }
+            for (const QString &attribute : attributes) {
+                const Value *v = last.find(attribute);
+                if (!v)
+                    return makeError(
+                        ErrorKind::Backend,
+                        QStringLiteral("a record of %1 has no %2").arg(table, attribute));
+                startKey.insert(attribute, *v);
+            }
+            page.nextCursor = JsonCodec::toDynamoItem(Value::map(startKey));
+            break;
+        }
+        const Value *last = response->find(QStringLiteral("LastEvaluatedKey"));
+        if (!last || !last->isMap() || last->size() == 0)
+            break;
+        auto lastKey = JsonCodec::fromDynamoItemTree(*last);
+        if (!lastKey)
+            return makeError(ErrorKind::Backend,
+                             QStringLiteral("DynamoDB answered an unreadable LastEvaluatedKey"));
+        start = JsonCodec::toDynamoItem(*lastKey);
+        if (int(page.records.size()) == limit) {
+            page.nextCursor = start;
+            break;
+        }
+    }
+    return page;
+}
+
 Result<qint64> DynamoDbStore::count(const QString &table, const ScanRequest &filter)
 {
     auto hashKey = hashKeyOf(table);

@@ -38,6 +38,8 @@ class DynamoDbExpression;
 /// - scan: Scan pages with ExclusiveStartKey (the cursor is the last evaluated key as DynamoDB
 ///   JSON), filters as a FilterExpression; free-text search is filtered here, on the client,
 ///   over the records read; sorting is refused (DynamoDB scans have no order).
+/// - query: Query with KeyConditionExpression on the table's or a secondary index's hash key,
+///   the cursor as for scan.
 /// - count: Scan with Select COUNT over every page (cancellable); describeTable reports
 ///   DynamoDB's ItemCount, an estimate (countExact false).
 /// - transactions: detected when the store opens (an empty TransactWriteItems is refused with a
@@ -90,6 +92,9 @@ public:
     Status dropTable(const QString &table) override;
     Status setModel(const QString &table, const TableModel &model) override;
     Result<ScanPage> scan(const QString &table, const ScanRequest &request) override;
+    /// Query on the primary index or on a global secondary index (IndexName as createTable()
+    /// names it), extra conditions as a FilterExpression, pages with ExclusiveStartKey.
+    Result<ScanPage> query(const QString &table, const QueryRequest &request) override;
     Result<qint64> count(const QString &table, const ScanRequest &filter = {}) override;
     Status writeRaw(const QString &table, const Value &record, bool mustNotExist) override;
     Status runTransaction(const std::function<Status()> &work) override;

@@ -61,8 +61,13 @@ Result<TableModelPtr> RecordStore::model(const QString &table)
 
 Result<Value> RecordStore::checkKey(const TableModel &model, const Value &key)
 {
-    const QString &name = model.hashKey();
-    switch (model.hashKeyType()) {
+    return checkIndexKey(model.primaryIndex(), key);
+}
+
+Result<Value> RecordStore::checkIndexKey(const IndexSpec &index, const Value &key)
+{
+    const QString &name = index.hashKey;
+    switch (index.hashKeyType) {
     case FieldKind::Str:
         if (!key.isString())
             return makeError(ErrorKind::Invalid,
@@ -84,6 +89,59 @@ Result<Value> RecordStore::checkKey(const TableModel &model, const Value &key)
                              name);
         return key;
     }
+}
+
+Result<IndexSpec> RecordStore::queryIndex(const TableModel &model, const QString &index)
+{
+    if (index.isEmpty())
+        return model.primaryIndex();
+    QStringList names;
+    for (const IndexSpec &spec : model.secondaryIndexes()) {
+        const QString name = spec.name.isEmpty() ? spec.hashKey : spec.name;
+        if (name == index)
+            return spec;
+        names << name;
+    }
+    return makeError(ErrorKind::Invalid,
+                     names.isEmpty()
+                         ? QStringLiteral("there is no secondary index %1: the table has none "
+                                          "(query its key without an index)")
+                               .arg(index)
+                         : QStringLiteral("there is no secondary index %1; the table's indexes: %2")
+                               .arg(index, names.join(QStringLiteral(", "))),
+                     index);
+}
+
+Result<ScanPage> RecordStore::query(const QString &table, const QueryRequest &request)
+{
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto index = queryIndex(**m, request.index);
+    if (!index)
+        return index.error();
+    auto k = checkIndexKey(*index, request.keyValue);
+    if (!k)
+        return k.error();
+    if (request.index.isEmpty() && request.conditions.empty()) {
+        ScanPage page;
+        if (!request.cursor.isEmpty())
+            return page; // the single record was on the first page
+        auto record = getRecord(table, *k);
+        if (!record)
+            return record.error();
+        if (record->has_value() && request.limit != 0)
+            page.records.push_back(std::move(**record));
+        return page;
+    }
+    ScanRequest scanRequest;
+    scanRequest.conditions.push_back(
+        FilterCondition{QStringList{index->hashKey}, FilterOp::Equal, *k});
+    scanRequest.conditions.insert(scanRequest.conditions.end(), request.conditions.begin(),
+                                  request.conditions.end());
+    scanRequest.limit = request.limit;
+    scanRequest.cursor = request.cursor;
+    return scan(table, scanRequest);
 }
 
 Result<Value> RecordStore::parseKey(const TableModel &model, const QString &text)

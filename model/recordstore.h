@@ -86,6 +86,19 @@ struct ScanPage
     std::vector<QByteArray> storedRecords;
 };
 
+/// A query (StructNoSQL's query_field): the records whose index hash key equals `keyValue`, on
+/// the primary index or on a secondary index, further filtered by `conditions`.
+struct QueryRequest
+{
+    /// Empty: the primary index; else a secondary index name (IndexSpec::name, or its hashKey
+    /// when it has no name).
+    QString index;
+    Value keyValue;
+    int limit = 256;
+    QByteArray cursor; ///< from the previous page's nextCursor; empty for the first page
+    std::vector<FilterCondition> conditions;
+};
+
 /// The record operations of DESIGN.md on one store (embedded SQLite, DynamoDB, ...).
 ///
 /// A store is used from one thread at a time, never the GUI thread: the GUI reaches it through
@@ -154,6 +167,11 @@ public:
     virtual Result<PageIndex> buildPageIndex(const QString &table, const ScanRequest &view,
                                              int pageSize,
                                              const std::function<bool(double)> &progress = {});
+    /// Records whose index hash key equals request.keyValue (query_field). Invalid when the
+    /// index is unknown (the message names the available ones) or the key value does not fit
+    /// the index's key type. The default reads the primary index with getRecord() and a
+    /// secondary index with scan() (an Equal condition on its hash attribute).
+    virtual Result<ScanPage> query(const QString &table, const QueryRequest &request);
     /// Number of records matching the conditions (all when empty).
     virtual Result<qint64> count(const QString &table, const ScanRequest &filter = {}) = 0;
 
@@ -171,6 +189,10 @@ public:
 
     /// Checks a key value against the table's key type; returns the typed key.
     static Result<Value> checkKey(const TableModel &model, const Value &key);
+    /// The index a query names (empty: the primary index), or Invalid naming the available ones.
+    static Result<IndexSpec> queryIndex(const TableModel &model, const QString &index);
+    /// Checks a key value against an index's key type (the rules of checkKey()).
+    static Result<Value> checkIndexKey(const IndexSpec &index, const Value &key);
     /// Parses a key typed on a command line ("u1", "42") by the table's key type.
     static Result<Value> parseKey(const TableModel &model, const QString &text);
     /// The record's hash key value, or an error naming the key attribute.

@@ -169,6 +169,22 @@ private slots:
                    "");
         EXPECT_RUN(onStore({u"delete-field"_s, u"users"_s, u"u2"_s, u"username"_s}), 1, "");
 
+        // query: the primary index and the secondary index on username (DynamoDB Query).
+        EXPECT_RUN(onStore({u"query"_s, u"users"_s, u"u2"_s}), 0,
+                   R"({"age":"unknown","userId":"u2","username":"Al"})"
+                   "\n");
+        EXPECT_RUN(onStore({u"query"_s, u"users"_s, u"nobody"_s}), 0, "");
+        EXPECT_RUN(onStore({u"query"_s, u"users"_s, u"Al"_s, u"--index"_s, u"username"_s}), 0,
+                   R"({"age":"unknown","userId":"u2","username":"Al"})"
+                   "\n");
+        EXPECT_RUN(onStore({u"query"_s, u"users"_s, u"Al"_s, u"--index"_s, u"username"_s,
+                            u"--where"_s, u"age=1"_s}),
+                   0, "");
+        const CliRun unknownIndex =
+            onStore({u"query"_s, u"users"_s, u"x"_s, u"--index"_s, u"email"_s});
+        QCOMPARE(unknownIndex.exitCode, 1);
+        QVERIFY(unknownIndex.err.contains("username"));
+
         EXPECT_RUN(onStore({u"count"_s, u"users"_s}), 0, "2\n");
         EXPECT_RUN(onStore({u"count"_s, u"users"_s, u"--where"_s, u"username=\"Bob\""_s}), 0,
                    "1\n");

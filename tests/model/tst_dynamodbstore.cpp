@@ -9,6 +9,7 @@
 #include "model/storefactory.h"
 #include "tests/common/dynalite.h"
 #include "tests/common/loopbackproxy.h"
+#include "tests/common/querycases.h"
 #include "tests/common/storecases.h"
 
 #include <nlohmann/json.hpp>
@@ -298,6 +299,16 @@ private slots:
         const Status badName = reopened->createTable(u"a b"_s, **model);
         QVERIFY(!badName);
         QCOMPARE(badName.error().kind, ErrorKind::Invalid);
+    }
+
+    void queryOnKeyAndSecondaryIndexes()
+    {
+        auto store = open();
+        const QString table = freshTable();
+        QueryCases::run(*store, table);
+        if (QTest::currentTestFailed())
+            return;
+        QVERIFY(store->dropTable(table));
     }
 
     void numberKeys()

@@ -1,6 +1,7 @@
 #include "model/jsoncodec.h"
 #include "model/sqlitestore.h"
 #include "model/storerunner.h"
+#include "tests/common/querycases.h"
 #include "tests/common/storecases.h"
 
 #include <QCryptographicHash>
@@ -328,6 +329,12 @@ private slots:
         QVERIFY(got && got->has_value());
         const Status dup = store->putRecord(u"nums"_s, Value::map({{u"n"_s, Value::integer(42)}}));
         QCOMPARE(dup.error().kind, ErrorKind::Exists);
+    }
+
+    void queryOnKeyAndSecondaryIndexes()
+    {
+        auto store = create(newPath());
+        QueryCases::run(*store, u"queried"_s);
     }
 
     void scanPagesVisitEveryRecordOnce()
