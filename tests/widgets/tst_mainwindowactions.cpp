@@ -153,12 +153,14 @@ private slots:
         grid(w.get())->setCurrentIndex(model->index(7, email));
         grid(w.get())->setFocus();
         QTest::keyClick(grid(w.get()), Qt::Key_E, Qt::ControlModifier);
-        auto *editor = QApplication::focusWidget();
-        QVERIFY(qobject_cast<QLineEdit *>(editor));
-        qobject_cast<QLineEdit *>(editor)->selectAll();
+        // The in-place editor is a line edit inside the grid (not the search box).
+        QLineEdit *editor = nullptr;
+        QTRY_VERIFY((editor = grid(w.get())->viewport()->findChild<QLineEdit *>()) != nullptr);
+        editor->setFocus();
+        editor->selectAll();
         QTest::keyClicks(editor, u"changed@example.com"_s);
         QTest::keyClick(editor, Qt::Key_Return);
-        QTRY_COMPARE(emailOf7(), u"changed@example.com"_s);
+        QTRY_COMPARE_WITH_TIMEOUT(emailOf7(), u"changed@example.com"_s, 20000);
         QVERIFY(!visibleChild<RecordFormDialog>(w.get())); // Return ended the edit, nothing more
         // Undo is itself a checked store operation.
         auto *undo = w->findChild<QAction *>(u"undoAction"_s);
@@ -166,7 +168,7 @@ private slots:
         QTRY_VERIFY(undo->isEnabled());
         grid(w.get())->setFocus();
         QTest::keyClick(grid(w.get()), Qt::Key_Z, Qt::ControlModifier);
-        QTRY_COMPARE(emailOf7(), before);
+        QTRY_COMPARE_WITH_TIMEOUT(emailOf7(), before, 20000);
     }
 
     void deleteKeyDeletesAfterConfirmation()
@@ -181,13 +183,13 @@ private slots:
         grid(w.get())->setFocus();
         m_notifier.messages.clear();
         QTest::keyClick(grid(w.get()), Qt::Key_Delete);
-        QTRY_VERIFY(!stored(u"user-0000009"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(!stored(u"user-0000009"_s), 20000);
         QVERIFY(!m_notifier.messages.isEmpty()); // it asked first
         auto *undo = w->findChild<QAction *>(u"undoAction"_s);
         QTRY_VERIFY(undo->isEnabled());
         grid(w.get())->setFocus();
         QTest::keyClick(grid(w.get()), Qt::Key_Z, Qt::ControlModifier);
-        QTRY_VERIFY(stored(u"user-0000009"_s));
+        QTRY_VERIFY_WITH_TIMEOUT(stored(u"user-0000009"_s), 20000);
     }
 
     void ctrlKOpensTheWizardOnTheCurrentRecord()
