@@ -606,13 +606,20 @@ private:
         if (auto *e = std::get_if<CliError>(&request))
             return *e;
         ScanRequest r = std::get<ScanRequest>(std::move(request));
+        return printPages(r, [&](ScanRequest &page) { return m_store->scan(m_args.positional[0], page); });
+    }
+
+    /// Prints the records of every page as JSON lines, up to --limit: scan and query.
+    template<typename Request, typename Fetch>
+    Outcome printPages(Request &request, Fetch fetch)
+    {
         qint64 remaining = m_args.limit ? *m_args.limit : -1;
         if (remaining == 0)
             return std::nullopt;
         QByteArray line;
         do {
-            r.limit = remaining > 0 ? int(std::min<qint64>(remaining, 1000)) : 1000;
-            auto page = m_store->scan(m_args.positional[0], r);
+            request.limit = remaining > 0 ? int(std::min<qint64>(remaining, 1000)) : 1000;
+            auto page = fetch(request);
             if (!page)
                 return fromError(page.error());
             for (const Value &record : page->records) {
@@ -623,8 +630,8 @@ private:
             }
             if (remaining > 0)
                 remaining -= qint64(page->records.size());
-            r.cursor = page->nextCursor;
-        } while (!r.cursor.isEmpty() && remaining != 0);
+            request.cursor = page->nextCursor;
+        } while (!request.cursor.isEmpty() && remaining != 0);
         return std::nullopt;
     }
 
@@ -664,26 +671,7 @@ private:
         r.index = m_args.index;
         r.keyValue = keyValue;
         r.conditions = std::get<ScanRequest>(std::move(request)).conditions;
-        qint64 remaining = m_args.limit ? *m_args.limit : -1;
-        if (remaining == 0)
-            return std::nullopt;
-        QByteArray line;
-        do {
-            r.limit = remaining > 0 ? int(std::min<qint64>(remaining, 1000)) : 1000;
-            auto page = m_store->query(m_args.positional[0], r);
-            if (!page)
-                return fromError(page.error());
-            for (const Value &record : page->records) {
-                line.clear();
-                JsonCodec::appendPlain(line, record);
-                line += '\n';
-                writeOut(line);
-            }
-            if (remaining > 0)
-                remaining -= qint64(page->records.size());
-            r.cursor = page->nextCursor;
-        } while (!r.cursor.isEmpty() && remaining != 0);
-        return std::nullopt;
+        return printPages(r, [&](QueryRequest &page) { return m_store->query(m_args.positional[0], page); });
     }
 
     Outcome count()
