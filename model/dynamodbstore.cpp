@@ -1540,6 +1540,20 @@ bool matchesText(const Value &record, const QString &lowerText)
 
 } // namespace
 
+/// The start key of the next page in a Scan or Query answer (re-encoded DynamoDB JSON), or
+/// nullopt after the last page.
+static Result<std::optional<QByteArray>> lastEvaluatedKey(const Value &response)
+{
+    const Value *last = response.find(QStringLiteral("LastEvaluatedKey"));
+    if (!last || !last->isMap() || last->size() == 0)
+        return std::optional<QByteArray>();
+    auto lastKey = JsonCodec::fromDynamoItemTree(*last);
+    if (!lastKey)
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("DynamoDB answered an unreadable LastEvaluatedKey"));
+    return std::optional<QByteArray>(JsonCodec::toDynamoItem(*lastKey));
+}
+
 Result<ScanPage> DynamoDbStore::scan(const QString &table, const ScanRequest &request)
 {
     if (!request.sortPath.isEmpty())
@@ -1611,14 +1625,12 @@ Result<ScanPage> DynamoDbStore::scan(const QString &table, const ScanRequest &re
             page.nextCursor = keyJson(*hashKey, *k);
             break;
         }
-        const Value *last = response->find(QStringLiteral("LastEvaluatedKey"));
-        if (!last || !last->isMap() || last->size() == 0)
+        auto next = lastEvaluatedKey(*response);
+        if (!next)
+            return next.error();
+        if (!next->has_value())
             break;
-        auto lastKey = JsonCodec::fromDynamoItemTree(*last);
-        if (!lastKey)
-            return makeError(ErrorKind::Backend,
-                             QStringLiteral("DynamoDB answered an unreadable LastEvaluatedKey"));
-        start = JsonCodec::toDynamoItem(*lastKey);
+        start = **next;
         if (int(page.records.size()) == limit) {
             page.nextCursor = start;
             break;
@@ -1718,14 +1730,12 @@ Result<ScanPage> DynamoDbStore::query(const QString &table, const QueryRequest &
             page.nextCursor = JsonCodec::toDynamoItem(Value::map(startKey));
             break;
         }
-        const Value *last = response->find(QStringLiteral("LastEvaluatedKey"));
-        if (!last || !last->isMap() || last->size() == 0)
+        auto next = lastEvaluatedKey(*response);
+        if (!next)
+            return next.error();
+        if (!next->has_value())
             break;
-        auto lastKey = JsonCodec::fromDynamoItemTree(*last);
-        if (!lastKey)
-            return makeError(ErrorKind::Backend,
-                             QStringLiteral("DynamoDB answered an unreadable LastEvaluatedKey"));
-        start = JsonCodec::toDynamoItem(*lastKey);
+        start = **next;
         if (int(page.records.size()) == limit) {
             page.nextCursor = start;
             break;
