@@ -378,6 +378,16 @@ private:
         writeOut(std::get<TableModelPtr>(m)->toJson());
         if (!std::get<TableModelPtr>(m)->toJson().endsWith('\n'))
             writeOut("\n");
+        // An inferred model is only as good as its sample: say so, apart from the model text.
+        if (auto info = m_store->describeTable(m_args.positional[0]);
+            info && info->inferredFrom > 0)
+            writeErr(QStringLiteral("note: %1 has no attached model; this one is inferred from %2 "
+                                    "sampled %3 (attach one with set-model)\n")
+                         .arg(m_args.positional[0])
+                         .arg(info->inferredFrom)
+                         .arg(info->inferredFrom == 1 ? QStringLiteral("record")
+                                                      : QStringLiteral("records"))
+                         .toUtf8());
         return std::nullopt;
     }
 

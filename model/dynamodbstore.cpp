@@ -1,6 +1,7 @@
 #include "model/dynamodbstore.h"
 
 #include "model/jsoncodec.h"
+#include "model/modelinference.h"
 
 #include <nlohmann/json.hpp>
 
@@ -16,6 +17,7 @@
 
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 /// The expression attribute names (#n0) and values (:v0) of one request.
 class DynamoDbExpression
@@ -664,6 +666,7 @@ Result<TableModelPtr> DynamoDbStore::describeKey(const QString &table)
 
 Result<TableModelPtr> DynamoDbStore::loadModel(const QString &table)
 {
+    m_inferredFrom.remove(table);
     auto live = describeKey(table);
     if (!live)
         return live;
@@ -673,18 +676,140 @@ Result<TableModelPtr> DynamoDbStore::loadModel(const QString &table)
     if (file.exists()) {
         auto attached = TableModel::fromFile(file.fileName());
         if (!attached) {
-            qWarning("StructDesk: the model attached to %s cannot be read, using the key only: %s",
+            qWarning("StructDesk: the model attached to %s cannot be read, ignoring it: %s",
                      qPrintable(table), qPrintable(attached.error().toString()));
         } else if ((*attached)->hashKey() != hashKey ||
                    fieldKindTag((*attached)->hashKeyType()) != keyType) {
-            qWarning("StructDesk: the model attached to %s has the key %s, the table %s; using the "
-                     "key only",
+            qWarning("StructDesk: the model attached to %s has the key %s, the table %s; "
+                     "ignoring it",
                      qPrintable(table), qPrintable((*attached)->hashKey()), qPrintable(hashKey));
         } else {
             return *attached;
         }
     }
-    return live;
+    return inferModel(table, *live);
+}
+
+namespace {
+
+/// Makes every field of an inferred field object optional, at every level of maps and items.
+void makeOptional(nlohmann::ordered_json &field)
+{
+    if (!field.is_object())
+        return;
+    field.erase("required");
+    if (auto fields = field.find("fields"); fields != field.end() && fields->is_object()) {
+        for (auto &member : fields->items())
+            makeOptional(member.value());
+    }
+    if (auto items = field.find("items"); items != field.end())
+        makeOptional(*items);
+}
+
+} // namespace
+
+TableModelPtr DynamoDbStore::inferModel(const QString &table, const TableModelPtr &keyOnly)
+{
+    // One Scan page, read directly: scan() asks model() for the key and would come back here.
+    // DynamoDB returns at most 1 MB per page, which bounds the sample's size; the deadline
+    // bounds its time (retries included). An eventually consistent read is enough for a sample.
+    QDeadlineTimer deadline(kModelSampleMs);
+    auto response = call(QStringLiteral("Scan"),
+                         JsonBody()
+                             .string("TableName", table)
+                             .number("Limit", kModelSampleSize)
+                             .boolean("ConsistentRead", false)
+                             .take(),
+                         [&deadline] { return deadline.hasExpired(); });
+    if (!response) {
+        qWarning("StructDesk: no model is attached to %s and its records cannot be sampled, "
+                 "using the key only: %s",
+                 qPrintable(table), qPrintable(response.error().toString()));
+        return keyOnly;
+    }
+    const QString &hashKey = keyOnly->hashKey();
+    ModelInference inference;
+    // Records holding each attribute, and holding it as a scalar: to order the fields.
+    QHash<QString, int> presence;
+    QHash<QString, int> scalars;
+    if (const Value *items = response->find(QStringLiteral("Items")); items && items->isList()) {
+        for (const Value &tree : items->toList()) {
+            auto record = JsonCodec::fromDynamoItemTree(tree);
+            if (!record || !record->isMap())
+                continue; // a record that cannot be read says nothing about the others
+            // The key's type is DescribeTable's, not the sample's: a number key holding 1 and
+            // 1.5 would stop the inference, so it sees the key's text as a (unique) string.
+            Value::Map &members = record->mapRef();
+            if (auto key = members.find(hashKey); key != members.end())
+                *key = Value::string(key->text());
+            for (auto it = members.cbegin(); it != members.cend(); ++it) {
+                ++presence[it.key()];
+                const Value &v = it.value();
+                if (!v.isMap() && !v.isList() && !v.isSet())
+                    ++scalars[it.key()];
+            }
+            inference.add(*record);
+        }
+    }
+    if (inference.records() == 0)
+        return keyOnly;
+    ModelInference::Options options;
+    options.table = table;
+    options.hashKey = hashKey;
+    auto inferred = inference.model(options);
+    if (!inferred) {
+        qWarning("StructDesk: no model is attached to %s and none can be inferred from its "
+                 "records, using the key only: %s",
+                 qPrintable(table), qPrintable(inferred.error().toString()));
+        return keyOnly;
+    }
+
+    // A sample proves nothing about absent fields: nothing is required but the key, whose
+    // type is the table's (a number key is a float, any number, as in the key-only model).
+    nlohmann::ordered_json json =
+        nlohmann::ordered_json::parse((*inferred)->toJson().toStdString(), nullptr, false);
+    if (json.is_discarded() || !json.is_object() || !json.contains("fields"))
+        return keyOnly;
+    json["table"] = table.toStdString();
+    const std::string keyName = hashKey.toStdString();
+    const std::string keyTypeName = fieldKindName(keyOnly->hashKeyType()).toStdString();
+    json["primaryIndex"] = {{"hashKey", keyName}, {"hashKeyType", keyTypeName}};
+    for (auto &member : json["fields"].items())
+        makeOptional(member.value());
+    json["fields"][keyName] = {{"type", keyTypeName}, {"required", true}};
+    // The grid shows the root fields in the model's order, and summarises maps, lists and
+    // sets in their cells: the key first, then the attributes mostly held as scalars, each
+    // group with the attributes most records hold first (alphabetical among equals).
+    std::vector<std::pair<std::string, nlohmann::ordered_json>> fields;
+    for (auto &member : json["fields"].items())
+        fields.emplace_back(member.key(), std::move(member.value()));
+    auto rank = [&](const std::string &name) {
+        const QString n = QString::fromStdString(name);
+        const int held = presence.value(n);
+        const bool scalar = 2 * scalars.value(n) >= held;
+        return std::make_tuple(name == keyName ? 0 : 1, scalar ? 0 : 1, -held);
+    };
+    std::stable_sort(fields.begin(), fields.end(),
+                     [&](const auto &a, const auto &b) { return rank(a.first) < rank(b.first); });
+    nlohmann::ordered_json ordered = nlohmann::ordered_json::object();
+    for (auto &[name, field] : fields)
+        ordered[name] = std::move(field);
+    json["fields"] = std::move(ordered);
+    auto model = TableModel::fromJson(QByteArray::fromStdString(json.dump(2)),
+                                      QStringLiteral("the model inferred from %1").arg(table));
+    if (!model) {
+        qWarning("StructDesk: the model inferred from %s is not valid, using the key only: %s",
+                 qPrintable(table), qPrintable(model.error().toString()));
+        return keyOnly;
+    }
+    m_inferredFrom.insert(table, inference.records());
+    return *model;
+}
+
+void DynamoDbStore::forgetModel(const QString &table)
+{
+    invalidateModel(table);
+    m_inferredFrom.remove(table);
 }
 
 Result<TableInfo> DynamoDbStore::describeTable(const QString &table)
@@ -700,11 +825,27 @@ Result<TableInfo> DynamoDbStore::describeTable(const QString &table)
     info.name = table;
     info.model = *m;
     info.hasModel = (*m)->declaresFields();
+    info.inferredFrom = m_inferredFrom.value(table, 0);
     if (const Value *t = described->find(QStringLiteral("Table"))) {
         if (const Value *n = t->find(QStringLiteral("ItemCount")); n && n->isNumber())
             info.count = n->text().toLongLong();
     }
     info.countExact = false;
+    // DynamoDB refreshes ItemCount about every six hours (dynalite never does): a table filled
+    // since says 0. Where a record proves otherwise (the model's sample, or a Scan of one
+    // record), the count is unknown.
+    if (info.count == 0 && info.inferredFrom > 0) {
+        info.count = -1;
+    } else if (info.count == 0) {
+        auto any = call(QStringLiteral("Scan"), JsonBody()
+                                                    .string("TableName", table)
+                                                    .number("Limit", 1)
+                                                    .string("Select", QStringLiteral("COUNT"))
+                                                    .take());
+        const Value *n = any ? any->find(QStringLiteral("Count")) : nullptr;
+        if (!n || !n->isNumber() || n->text() != u"0")
+            info.count = -1;
+    }
     return info;
 }
 
@@ -845,7 +986,7 @@ Status DynamoDbStore::createTable(const QString &table, const TableModel &model)
     }
     if (auto w = waitForTable(table, false); !w)
         return w;
-    invalidateModel(table);
+    forgetModel(table);
     if (model.declaresFields())
         return setModel(table, model);
     QFile::remove(modelFile(table));
@@ -863,7 +1004,7 @@ Status DynamoDbStore::dropTable(const QString &table)
                              table);
         return deleted.error();
     }
-    invalidateModel(table);
+    forgetModel(table);
     QFile::remove(modelFile(table));
     return waitForTable(table, true);
 }
@@ -899,7 +1040,7 @@ Status DynamoDbStore::setModel(const QString &table, const TableModel &newModel)
     if (!out.commit())
         return makeError(ErrorKind::Backend,
                          QStringLiteral("cannot write %1: %2").arg(file, out.errorString()), file);
-    invalidateModel(table);
+    forgetModel(table);
     return okStatus();
 }
 

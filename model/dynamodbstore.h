@@ -41,7 +41,8 @@ class DynamoDbExpression;
 /// - query: Query with KeyConditionExpression on the table's or a secondary index's hash key,
 ///   the cursor as for scan.
 /// - count: Scan with Select COUNT over every page (cancellable); describeTable reports
-///   DynamoDB's ItemCount, an estimate (countExact false).
+///   DynamoDB's ItemCount, an estimate (countExact false), or -1 (unknown) when it says 0 but
+///   the table holds a record (ItemCount is refreshed only every few hours).
 /// - transactions: detected when the store opens (an empty TransactWriteItems is refused with a
 ///   ValidationException where it exists; dynalite does not have it). With them,
 ///   runTransaction() reads through, keeps every write in memory and commits them as one
@@ -49,7 +50,16 @@ class DynamoDbExpression;
 ///
 /// Table models: the key comes from DescribeTable; the rest from a model the user attached
 /// with setModel() (or createTable()), kept as a JSON file per endpoint and table under
-/// AppDataLocation/dynamodb-models/<host>/<table>.json. Without one the model is key-only.
+/// AppDataLocation/dynamodb-models/<host>/<table>.json. Without one, the model is inferred
+/// from the first records of the table (one Scan page of at most kModelSampleSize records,
+/// which DynamoDB also bounds to 1 MB, within kModelSampleMs) with ModelInference, its key
+/// forced from DescribeTable; describeTable() reports it in TableInfo::inferredFrom. A sample
+/// proves nothing about the records it did not read, so the inferred model requires nothing
+/// but the key: a field missing from every sampled record could still be absent elsewhere, and
+/// making it required would mark the unread records invalid and block their saves. An empty
+/// table (or a sample that cannot be read) gives the key-only model. The model is kept per
+/// table with the store (RecordStore's model cache) until setModel(), createTable() or
+/// dropTable(); records written since are not sampled again.
 class DynamoDbStore final : public RecordStore
 {
 public:
@@ -109,6 +119,10 @@ public:
     static constexpr qint64 kMaxItemSize = 400 * 1024;
     /// DynamoDB's expression length limit (4 KB), kept with a little margin.
     static constexpr int kMaxExpressionLength = 4000;
+    /// How many records a model is inferred from, for tables without an attached model.
+    static constexpr int kModelSampleSize = 500;
+    /// How long reading that sample may take before the key-only model is used instead.
+    static constexpr int kModelSampleMs = 10000;
 
 protected:
     Result<TableModelPtr> loadModel(const QString &table) override;
@@ -142,6 +156,11 @@ private:
     Result<QString> hashKeyOf(const QString &table);
     /// The table's key from DescribeTable, as a key-only model.
     Result<TableModelPtr> describeKey(const QString &table);
+    /// The model inferred from a sample of the table's records, with the key of `keyOnly`;
+    /// `keyOnly` itself when the table is empty or the sample cannot be read.
+    TableModelPtr inferModel(const QString &table, const TableModelPtr &keyOnly);
+    /// Forgets what loadModel() knew about a table's model (with invalidateModel()).
+    void forgetModel(const QString &table);
     Result<std::optional<Value>> readItem(const QString &table, const Value &key);
     Status checkWritable(const Value &record, const Value &key) const;
     Status putItem(const QString &table, const Value &key, const Value &record, bool mustNotExist);
@@ -159,5 +178,7 @@ private:
     Config m_config;
     std::unique_ptr<DynamoDbClient> m_client;
     bool m_transactions = false;
+    /// Tables whose model in force was inferred: how many records it was inferred from.
+    QHash<QString, qint64> m_inferredFrom;
     std::optional<std::vector<TxRecord>> m_tx; ///< set while runTransaction() collects writes
 };

@@ -38,6 +38,9 @@ struct TableInfo
     QString name;
     TableModelPtr model;
     bool hasModel = true; ///< false when only the key is known (free-form records)
+    /// > 0 when no model is attached and the model in force was inferred from this many
+    /// sampled records (it then requires nothing but the key); 0 otherwise.
+    qint64 inferredFrom = 0;
     qint64 count = -1;    ///< -1 when unknown
     bool countExact = false;
 };

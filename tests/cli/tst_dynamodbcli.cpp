@@ -6,6 +6,8 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -42,7 +44,8 @@ private:
     QTemporaryDir m_dir;
     QString m_location;
 
-    QProcessEnvironment environment() const
+    /// `home`: another home folder (so other attached models), empty for the usual one.
+    QProcessEnvironment environment(const QString &home = {}) const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         for (const QString &name : env.keys()) {
@@ -50,9 +53,10 @@ private:
                 env.remove(name);
         }
         env.remove(u"STRUCTDESK_STORE"_s);
-        env.insert(u"HOME"_s, m_dir.filePath(u"home"_s));
-        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(u"home/.local/share"_s));
-        env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"home/.config"_s));
+        const QString homeName = home.isEmpty() ? u"home"_s : home;
+        env.insert(u"HOME"_s, m_dir.filePath(homeName));
+        env.insert(u"XDG_DATA_HOME"_s, m_dir.filePath(homeName + u"/.local/share"_s));
+        env.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(homeName + u"/.config"_s));
         env.insert(u"STRUCTDESK_JOURNAL"_s, m_dir.filePath(u"journal"_s));
         env.insert(u"LC_ALL"_s, u"C.UTF-8"_s);
         // Local engines accept any credentials; these must never be printed.
@@ -61,10 +65,11 @@ private:
         return env;
     }
 
-    CliRun run(const QStringList &arguments, const QByteArray &input = {}) const
+    CliRun run(const QStringList &arguments, const QByteArray &input = {},
+               const QString &home = {}) const
     {
         QProcess p;
-        p.setProcessEnvironment(environment());
+        p.setProcessEnvironment(environment(home));
         p.setWorkingDirectory(m_dir.path());
         p.start(QStringLiteral(STRUCTDESK_CLI_PATH), arguments);
         CliRun r;
@@ -257,6 +262,46 @@ private slots:
                    "*");
         const CliRun embedded = run({u"--store"_s, file, u"model"_s, u"minimal"_s});
         QVERIFY(embedded.out.contains("\"count\""));
+    }
+
+    void modelWithoutAttachedModelIsInferred()
+    {
+        const QString minimal = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/minimal.json");
+        EXPECT_RUN(onStore({u"create-table"_s, u"sampled"_s, u"--model"_s, minimal}), 0,
+                   "created table sampled\n");
+        // Another home has no model attached to the table: empty, the model is the key only.
+        const QString other = u"otherhome"_s;
+        QVERIFY(QDir().mkpath(m_dir.filePath(other + u"/.local/share"_s)));
+        const QStringList showModel{u"--store"_s, m_location, u"model"_s, u"sampled"_s};
+        const CliRun empty = run(showModel, {}, other);
+        QVERIFY2(empty.exitCode == 0, qPrintable(empty.describe(showModel)));
+        QVERIFY(!empty.out.contains("\"name\""));
+        QVERIFY2(!empty.err.contains("note:"), empty.err.constData());
+
+        for (const char *record :
+             {R"({"id":"a","name":"x","count":1})",
+              R"({"id":"b","name":"y","count":2,"tags":["t"]})", R"({"id":"c","count":3})"})
+            EXPECT_RUN(
+                run({u"--store"_s, m_location, u"put"_s, u"sampled"_s, QString::fromUtf8(record)},
+                    {}, other),
+                0, "");
+        const CliRun inferred = run(showModel, {}, other);
+        QVERIFY2(inferred.exitCode == 0, qPrintable(inferred.describe(showModel)));
+        const QJsonObject fields = QJsonDocument::fromJson(inferred.out)[u"fields"_s].toObject();
+        QCOMPARE(fields[u"count"_s][u"type"_s].toString(), u"int"_s);
+        QCOMPARE(fields[u"name"_s][u"type"_s].toString(), u"str"_s);
+        QVERIFY2(!fields[u"count"_s][u"required"_s].toBool(), inferred.out.constData());
+        QVERIFY(fields[u"id"_s][u"required"_s].toBool());
+        QVERIFY2(inferred.err == "note: sampled has no attached model; this one is inferred from 3 "
+                                 "sampled records (attach one with set-model)\n",
+                 inferred.err.constData());
+        // The usual home has the model attached at create-table: it wins, without a note.
+        const CliRun attached = onStore({u"model"_s, u"sampled"_s});
+        QCOMPARE(attached.exitCode, 0);
+        QVERIFY(
+            QJsonDocument::fromJson(attached.out)[u"fields"_s][u"name"_s][u"required"_s].toBool());
+        QVERIFY2(attached.err.isEmpty(), attached.err.constData());
+        EXPECT_RUN(onStore({u"drop-table"_s, u"sampled"_s}), 0, "dropped table sampled\n");
     }
 
     void serverDown()

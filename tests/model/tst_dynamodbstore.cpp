@@ -3,10 +3,12 @@
 // filters, faults (stopped server, throttling, nonsense, refused credentials) and interop with
 // the official AWS SDK for JavaScript.
 
+#include "model/demodata.h"
 #include "model/dynamodbstore.h"
 #include "model/jsoncodec.h"
 #include "model/rekeyengine.h"
 #include "model/storefactory.h"
+#include "model/validator.h"
 #include "tests/common/dynalite.h"
 #include "tests/common/loopbackproxy.h"
 #include "tests/common/querycases.h"
@@ -48,6 +50,49 @@ private:
         c.clientOptions.timeoutMs = 10000;
         c.modelDirectory = m_models.filePath(u"models"_s);
         return c;
+    }
+
+    /// A connection that keeps attached models in another folder: it sees no attached model.
+    std::unique_ptr<DynamoDbStore> openElsewhere(const QString &modelFolder)
+    {
+        DynamoDbStore::Config c = config(m_server.port());
+        c.modelDirectory = m_models.filePath(modelFolder);
+        auto store = DynamoDbStore::open(c);
+        if (!store)
+            qFatal("cannot open the DynamoDB store: %s", qPrintable(store.error().toString()));
+        return std::move(*store);
+    }
+
+    /// The paths of every required field of a map model, at every level (a recursive named
+    /// model once).
+    static QStringList requiredPaths(const MapModel &map, const QString &prefix = {},
+                                     QSet<const MapModel *> *seen = nullptr)
+    {
+        QSet<const MapModel *> own;
+        if (!seen)
+            seen = &own;
+        if (seen->contains(&map))
+            return {};
+        seen->insert(&map);
+        QStringList paths;
+        for (const auto &field : map.fields) {
+            const QString path = prefix.isEmpty() ? field->name : prefix + u'.' + field->name;
+            if (field->required)
+                paths << path;
+            for (const FieldType &type : field->types) {
+                if (type.model)
+                    paths << requiredPaths(*type.model, path, seen);
+                if (type.items && type.items->required)
+                    paths << path + u"[]"_s;
+                if (type.items) {
+                    for (const FieldType &itemType : type.items->types) {
+                        if (itemType.model)
+                            paths << requiredPaths(*itemType.model, path + u"[]"_s, seen);
+                    }
+                }
+            }
+        }
+        return paths;
     }
 
     std::unique_ptr<DynamoDbStore> open(quint16 port = 0, int maxRetries = 2)
@@ -299,6 +344,115 @@ private slots:
         const Status badName = reopened->createTable(u"a b"_s, **model);
         QVERIFY(!badName);
         QCOMPARE(badName.error().kind, ErrorKind::Invalid);
+    }
+
+    void modelIsInferredWithoutAnAttachedOne()
+    {
+        auto store = open();
+        dropIfExists(*store, u"users"_s);
+        QVERIFY(DemoData::populate(*store, 240));
+
+        // Another connection, without the attached model: typed fields from the records, the
+        // key from DescribeTable, and nothing required but the key.
+        auto elsewhere = openElsewhere(u"elsewhere"_s);
+        auto inferred = elsewhere->model(u"users"_s);
+        QVERIFY2(inferred, qPrintable(inferred ? QString() : inferred.error().toString()));
+        const TableModel &m = **inferred;
+        QVERIFY(m.declaresFields());
+        QCOMPARE(m.tableName(), u"users"_s);
+        QCOMPARE(m.hashKey(), u"userId"_s);
+        QCOMPARE(int(m.hashKeyType()), int(FieldKind::Str));
+        QCOMPARE(requiredPaths(m.root()), QStringList{u"userId"_s});
+        // The grid's column order: the key, scalars before containers, each by how many
+        // records hold them.
+        QStringList order;
+        for (const auto &field : m.root().fields)
+            order << field->name;
+        QCOMPARE(order.front(), u"userId"_s);
+        QVERIFY2(order.indexOf(u"username"_s) < order.indexOf(u"avatar"_s),
+                 qPrintable(order.join(u' ')));
+        QVERIFY2(order.indexOf(u"avatar"_s) < order.indexOf(u"metadata"_s),
+                 qPrintable(order.join(u' ')));
+        const FieldSpec *username = m.root().field(u"username"_s);
+        QVERIFY(username && username->accepts(FieldKind::Str));
+        const FieldSpec *age = m.root().field(u"age"_s);
+        QVERIFY(age && age->accepts(FieldKind::Int));
+        const FieldSpec *metadata = m.root().field(u"metadata"_s);
+        QVERIFY(metadata && metadata->type(FieldKind::Map) &&
+                metadata->type(FieldKind::Map)->model);
+        QVERIFY(metadata->type(FieldKind::Map)->model->field(u"accountCreationTimestamp"_s));
+        const FieldSpec *tags = m.root().field(u"tags"_s);
+        QVERIFY(tags && tags->accepts(FieldKind::Set));
+        auto info = elsewhere->describeTable(u"users"_s);
+        QVERIFY(info);
+        QVERIFY(info->hasModel);
+        QCOMPARE(info->inferredFrom, qint64(240));
+        // dynalite's ItemCount stays 0 (DynamoDB's lags hours): not a count of a filled table.
+        QCOMPARE(info->count, qint64(-1));
+        // Every sampled record is valid against it (every type seen is accepted), and a
+        // record with the key alone can be written.
+        for (quint64 i = 0; i < 240; ++i) {
+            const Problems problems = Validator(m).validateRecord(DemoData::userRecord(i));
+            for (const Problem &p : problems)
+                QVERIFY2(!p.blocking, qPrintable(u"user %1: %2"_s.arg(i).arg(p.toString())));
+        }
+        QVERIFY(elsewhere->putRecord(u"users"_s,
+                                     Value::map({{u"userId"_s, Value::string(u"only-a-key"_s)}})));
+        // The inferred model stays with the connection (no second sample).
+        QCOMPARE(elsewhere->model(u"users"_s)->get(), inferred->get());
+
+        // The attached model wins: in the connection that attached it, and once attached here.
+        auto attached = store->model(u"users"_s);
+        QVERIFY(attached);
+        QVERIFY(requiredPaths((*attached)->root()).contains(u"username"_s));
+        auto attachedInfo = store->describeTable(u"users"_s);
+        QVERIFY(attachedInfo);
+        QCOMPARE(attachedInfo->inferredFrom, qint64(0));
+        QVERIFY(elsewhere->setModel(u"users"_s, *DemoData::usersModel()));
+        auto now = elsewhere->model(u"users"_s);
+        QVERIFY(now);
+        QVERIFY(requiredPaths((*now)->root()).contains(u"username"_s));
+        QCOMPARE(elsewhere->describeTable(u"users"_s)->inferredFrom, qint64(0));
+        QVERIFY(store->dropTable(u"users"_s));
+
+        // An empty table: the key only.
+        const QString empty = freshTable();
+        QVERIFY(store->createTable(empty, *freeModel(empty)));
+        auto emptyElsewhere = openElsewhere(u"elsewhere2"_s);
+        auto keyOnly = emptyElsewhere->model(empty);
+        QVERIFY(keyOnly);
+        QVERIFY(!(*keyOnly)->declaresFields());
+        QCOMPARE((*keyOnly)->hashKey(), u"id"_s);
+        auto emptyInfo = emptyElsewhere->describeTable(empty);
+        QVERIFY(emptyInfo);
+        QVERIFY(!emptyInfo->hasModel);
+        QCOMPARE(emptyInfo->inferredFrom, qint64(0));
+        QCOMPARE(emptyInfo->count, qint64(0));
+        QVERIFY(store->dropTable(empty));
+
+        // A number key holding integers and fractions: the key's type is the table's (any
+        // number), not the sample's, and the inference still runs.
+        auto numbers = TableModel::fromJson(
+            R"({"table":"nums","primaryIndex":{"hashKey":"n","hashKeyType":"float"},"fields":{"n":{"type":"float","required":true}}})",
+            u"n"_s);
+        QVERIFY(numbers);
+        const QString numbered = freshTable();
+        QVERIFY(store->createTable(numbered, **numbers));
+        for (const char *n : {"1", "2.5", "3"})
+            QVERIFY(store->writeRaw(
+                numbered,
+                Value::map({{u"n"_s, Value::numberUnchecked(QString::fromLatin1(n))},
+                            {u"label"_s, Value::string(u"x"_s)}}),
+                true));
+        auto numberedElsewhere = openElsewhere(u"elsewhere3"_s);
+        auto byNumber = numberedElsewhere->model(numbered);
+        QVERIFY2(byNumber, qPrintable(byNumber ? QString() : byNumber.error().toString()));
+        QVERIFY((*byNumber)->declaresFields());
+        QCOMPARE(int((*byNumber)->hashKeyType()), int(FieldKind::Float));
+        QVERIFY((*byNumber)->root().field(u"label"_s));
+        QCOMPARE(requiredPaths((*byNumber)->root()), QStringList{u"n"_s});
+        QCOMPARE(numberedElsewhere->describeTable(numbered)->inferredFrom, qint64(3));
+        QVERIFY(store->dropTable(numbered));
     }
 
     void queryOnKeyAndSecondaryIndexes()
@@ -855,6 +1009,9 @@ private slots:
         auto store = open();
         const QString table = freshTable();
         QVERIFY(store->createTable(table, *freeModel(table)));
+        // Taken while the table is empty, the model stays key-only for this connection: the
+        // records the SDK writes are not sampled into an inferred model that would judge ours.
+        QVERIFY(!(*store->model(table))->declaresFields());
 
         // The SDK writes records of every type; StructDesk reads each back exactly.
         const QByteArray written = runSdk({u"write"_s, table});
