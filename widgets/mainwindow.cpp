@@ -397,7 +397,7 @@ void MainWindow::createActions()
         tr("New keys from a template for the selected records, or for every record the filter shows"));
     connect(m_changeKeysAction, &QAction::triggered, this, &MainWindow::changeKeys);
 
-    m_importAction = new QAction(tr("&Import Records…"), this);
+    m_importAction = new QAction(icon("import"), tr("&Import Records…"), this);
     m_importAction->setObjectName(QStringLiteral("importAction"));
     m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
     m_importAction->setIconText(tr("Import"));
@@ -405,7 +405,7 @@ void MainWindow::createActions()
         tr("Import JSON lines, JSON, DynamoDB JSON or CSV into the table (or drop a file on the window)"));
     connect(m_importAction, &QAction::triggered, this, [this] { importFile(); });
 
-    m_exportAction = new QAction(tr("E&xport Records…"), this);
+    m_exportAction = new QAction(icon("export"), tr("E&xport Records…"), this);
     m_exportAction->setObjectName(QStringLiteral("exportAction"));
     m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
     m_exportAction->setIconText(tr("Export"));
@@ -427,6 +427,11 @@ void MainWindow::createActions()
     m_inferFileAction->setObjectName(QStringLiteral("inferModelFromFileAction"));
     m_inferFileAction->setStatusTip(tr("Infer a table model from a JSON, DynamoDB JSON or CSV file"));
     connect(m_inferFileAction, &QAction::triggered, this, [this] { inferModelFromFile(); });
+
+    m_attachModelAction = new QAction(tr("&Attach Model File…"), this);
+    m_attachModelAction->setObjectName(QStringLiteral("attachModelAction"));
+    m_attachModelAction->setStatusTip(tr("Attach a table model file to the table (its key must match)"));
+    connect(m_attachModelAction, &QAction::triggered, this, [this] { attachModelFile(); });
 
     m_aboutAction = new QAction(icon("structdesk"), tr("&About StructDesk"), this);
     m_aboutAction->setObjectName(QStringLiteral("aboutAction"));
@@ -484,6 +489,7 @@ void MainWindow::createMenus()
     table->addAction(m_checkAction);
     table->addAction(m_inferAction);
     table->addAction(m_inferFileAction);
+    table->addAction(m_attachModelAction);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));
@@ -830,6 +836,9 @@ void MainWindow::updateCounts()
         m_countLabel->setText(m_location.isEmpty() ? tr("No store open") : tr("No table chosen"));
     } else if (total < 0 && shown == 0) {
         m_countLabel->setText(tr("Loading %1…").arg(m_model->table()));
+    } else if (total < 0 && m_model->isSequential() && m_model->canFetchMore({})) {
+        m_countLabel->setText(tr("%1 records shown, more as you scroll (View ▸ Count Exactly)")
+                                  .arg(formatCount(shown)));
     } else if (total < 0) {
         m_countLabel->setText(tr("%1 records shown").arg(formatCount(shown)));
     } else if (!m_model->totalIsExact() && total <= shown) {
@@ -845,6 +854,17 @@ void MainWindow::updateCounts()
             tr("%1 records shown of %2").arg(formatCount(shown), formatCount(total)));
     }
     m_countExactlyAction->setEnabled(!m_model->table().isEmpty() && !m_model->totalIsExact());
+    if (total >= 0 && m_model->totalIsExact() && isNaturalView()) {
+        // The grid knows the exact count (every page read, or counted): the tables panel and the
+        // details say it too, instead of an estimate or "?".
+        auto it = std::find_if(m_tableInfos.begin(), m_tableInfos.end(),
+                               [&](const TableInfo &info) { return info.name == m_model->table(); });
+        if (it != m_tableInfos.end() && (it->count != total || !it->countExact)) {
+            it->count = total;
+            it->countExact = true;
+            m_tables->setTables(m_tableInfos);
+        }
+    }
     if (!m_model->table().isEmpty() && shown == 0 && !m_model->isLoading() && total >= 0) {
         m_grid->setEmptyText(isNaturalView()
                                  ? tr("The table %1 has no records.").arg(m_model->table())
@@ -924,6 +944,15 @@ void MainWindow::updateTableDetails()
             row(tr("Fields"), tr("%1 (%2 required)").arg(model.root().fields.size()).arg(required));
     } else {
         html += row(tr("Fields"), tr("free-form (no table model)"));
+    }
+    if (it->inferredFrom > 0) {
+        int fields = static_cast<int>(model.root().fields.size());
+        html += row(tr("Model"),
+                    tr("%1 fields inferred from %2 sampled records; nothing but the key is "
+                       "required. Attach a model: Table ▸ Attach Model File…")
+                        .arg(fields)
+                        .arg(formatCount(it->inferredFrom))
+                        .toHtmlEscaped());
     }
     html += QStringLiteral("</table>");
     m_tableDetails->setText(html);
@@ -1530,6 +1559,37 @@ void MainWindow::inferModelFromFile(const QString &path)
         open(nullptr);
     else
         withTransferRunner(open);
+}
+
+void MainWindow::attachModelFile(const QString &path)
+{
+    const QString table = currentTable();
+    if (table.isEmpty()) {
+        showError(tr("Choose the table to attach a model to first."));
+        return;
+    }
+    QString file = path;
+    if (file.isEmpty()) {
+        file = QFileDialog::getOpenFileName(this, tr("Attach a Model File to %1").arg(table), QString(),
+                                            tr("Table models (*.json);;All files (*)"));
+        if (file.isEmpty())
+            return;
+    }
+    m_pagesRunner->call(
+        [file, table](RecordStore &store) -> Status {
+            auto model = TableModel::fromFile(file);
+            if (!model)
+                return model.error();
+            return store.setModel(table, **model);
+        },
+        this, [this, table, file](Status attached) {
+            if (!attached) {
+                showError(tr("Could not attach %1 to %2: %3")
+                              .arg(QDir::toNativeSeparators(file), table, attached.error().toString()));
+                return;
+            }
+            reloadTableModel(table);
+        });
 }
 
 void MainWindow::reloadTableModel(const QString &table)

@@ -97,6 +97,8 @@ public slots:
     void inferModelFromTable();
     /// Infers a model from a file (chosen by the user when `path` is empty).
     void inferModelFromFile(const QString &path = {});
+    /// Attaches a table model file to the current table (chosen by the user when `path` is empty).
+    void attachModelFile(const QString &path = {});
 
 signals:
     void storeOpened(const QString &location);
@@ -192,6 +194,7 @@ private:
     QAction *m_checkAction = nullptr;
     QAction *m_inferAction = nullptr;
     QAction *m_inferFileAction = nullptr;
+    QAction *m_attachModelAction = nullptr;
     QAction *m_changeKeysAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 

@@ -92,7 +92,10 @@ void TableListView::setTables(const QList<TableInfo> &tables)
                                      : tr("%1: %2 records").arg(info.name, formatCount(info.count));
         if (info.model)
             tip += tr("\nkey: %1").arg(info.model->hashKey());
-        if (!info.hasModel)
+        if (info.inferredFrom > 0)
+            tip += tr("\nno model attached: the one in force is inferred from %1 sampled records")
+                       .arg(formatCount(info.inferredFrom));
+        else if (!info.hasModel)
             tip += tr("\nno table model: only the key is checked");
         item->setToolTip(0, tip);
         item->setToolTip(1, tip);

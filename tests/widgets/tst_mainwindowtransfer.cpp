@@ -9,6 +9,7 @@
 #include "widgets/checktabledialog.h"
 #include "widgets/exportdialog.h"
 #include "widgets/importdialog.h"
+#include "widgets/messagebar.h"
 #include "widgets/mainwindow.h"
 #include "widgets/modelpreviewdialog.h"
 #include "widgets/notifier.h"
@@ -213,6 +214,42 @@ private slots:
             ++first;
         emit dialog->openRecordRequested(*DemoData::userRecord(first).find(u"userId"_s));
         QTRY_VERIFY(visibleChild<RecordFormDialog>(w.get()));
+    }
+
+    void aModelFileWithAnotherKeyIsNotAttached()
+    {
+        auto w = openWindow();
+        QVERIFY(w);
+        const TableModelPtr before = w->recordModel()->tableModel();
+        const QString file = m_dir.filePath(u"other-key.json"_s);
+        {
+            QFile out(file);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write(R"({"table": "users", "primaryIndex": {"hashKey": "id", "hashKeyType": "str"},
+                          "fields": {"id": {"type": "str", "required": true}}})");
+        }
+        w->attachModelFile(file);
+        auto *bar = w->findChild<MessageBar *>();
+        QTRY_VERIFY_WITH_TIMEOUT(bar->text().contains(u"does not match"_s), 20000);
+        QVERIFY2(bar->text().contains(u"other-key.json"_s), qPrintable(bar->text()));
+        QCOMPARE(w->recordModel()->tableModel(), before);
+        auto store = SqliteStore::open(m_store);
+        QVERIFY(store);
+        auto model = (*store)->model(u"users"_s);
+        QVERIFY(model);
+        QCOMPARE((*model)->hashKey(), u"userId"_s);
+        QVERIFY((*model)->root().fields.size() > 1);
+
+        // A file that is not a model names its place and attaches nothing either.
+        const QString broken = m_dir.filePath(u"broken.json"_s);
+        {
+            QFile out(broken);
+            QVERIFY(out.open(QIODevice::WriteOnly));
+            out.write("{\"table\": \"users\",\n  \"primaryIndex\": 7}");
+        }
+        w->attachModelFile(broken);
+        QTRY_VERIFY_WITH_TIMEOUT(bar->text().contains(u"broken.json"_s), 20000);
+        QCOMPARE(w->recordModel()->tableModel(), before);
     }
 
     void anInferredModelCanBeAttached()
