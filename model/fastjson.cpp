@@ -4,7 +4,6 @@
 
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <utility>
 
 namespace FastJson {
@@ -422,7 +421,7 @@ private:
             return fail(
                 QStringLiteral("nested deeper than %1 levels").arg(JsonCodec::kMaxParseDepth));
         ++m_p; // '{'
-        std::map<QString, Value> members;
+        Value::Map members;
         skipSpace();
         if (m_p < m_end && *m_p == '}') {
             ++m_p;
@@ -451,13 +450,11 @@ private:
                 return false;
             if (m_layout && depth == 1)
                 m_layout->rootMembers.push_back({key, valueAt - m_begin, m_p - m_begin});
-            // Keys usually arrive sorted (every export writes them so): the end is the hint.
-            const std::size_t before = members.size();
-            const auto it = members.try_emplace(members.end(), std::move(key), std::move(v));
-            if (members.size() == before) {
+            // Keys usually arrive sorted (every export writes them so): they are appended.
+            // tryInsert leaves `key` alone when it refuses it.
+            if (!members.tryInsert(std::move(key), std::move(v))) {
                 m_p = keyAt;
-                return fail(
-                    QStringLiteral("the key \"%1\" appears twice in one object").arg(it->first));
+                return fail(QStringLiteral("the key \"%1\" appears twice in one object").arg(key));
             }
             skipSpace();
             if (m_p < m_end && *m_p == ',') {
@@ -470,7 +467,7 @@ private:
             }
             return fail(QStringLiteral("unexpected %1; expected ',' or '}'").arg(describe()));
         }
-        out = Value::map(Value::Map(std::move(members)));
+        out = Value::map(std::move(members));
         return true;
     }
 

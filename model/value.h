@@ -9,7 +9,269 @@
 #include <QString>
 #include <QStringList>
 
+#include <initializer_list>
+#include <iterator>
+#include <utility>
 #include <variant>
+
+class Value;
+
+/// The members of a map value: the subset of QMap<QString, V> the code base uses, held as one
+/// contiguous, implicitly shared array of (key, value) entries sorted by key (the order QMap
+/// iterates in). A record is mostly small maps that are read far more often than changed: a
+/// flat array takes about a third of QMap's memory (one allocation instead of one node per
+/// member) and a walk over it reads memory in order.
+template <typename V> class BasicValueMap
+{
+public:
+    struct Entry
+    {
+        QString key;
+        V value;
+        bool operator==(const Entry &other) const = default;
+    };
+
+    template <bool Const> class Iterator
+    {
+    public:
+        using EntryType = std::conditional_t<Const, const Entry, Entry>;
+        using iterator_category = std::random_access_iterator_tag;
+        using difference_type = qsizetype;
+        using value_type = V;
+        using pointer = std::conditional_t<Const, const V *, V *>;
+        using reference = std::conditional_t<Const, const V &, V &>;
+
+        Iterator() = default;
+        explicit Iterator(EntryType *e) : m_e(e) {}
+        /// A mutable iterator converts to a const one, as QMap's does.
+        template <bool C = Const, typename = std::enable_if_t<C>>
+        Iterator(const Iterator<false> &other) : m_e(other.entry())
+        {
+        }
+
+        const QString &key() const { return m_e->key; }
+        reference value() const { return m_e->value; }
+        reference operator*() const { return m_e->value; }
+        pointer operator->() const { return &m_e->value; }
+        reference operator[](difference_type n) const { return m_e[n].value; }
+        EntryType *entry() const { return m_e; }
+
+        Iterator &operator++()
+        {
+            ++m_e;
+            return *this;
+        }
+        Iterator operator++(int) { return Iterator(m_e++); }
+        Iterator &operator--()
+        {
+            --m_e;
+            return *this;
+        }
+        Iterator operator--(int) { return Iterator(m_e--); }
+        Iterator &operator+=(difference_type n)
+        {
+            m_e += n;
+            return *this;
+        }
+        Iterator &operator-=(difference_type n)
+        {
+            m_e -= n;
+            return *this;
+        }
+        friend Iterator operator+(Iterator it, difference_type n) { return it += n; }
+        friend Iterator operator+(difference_type n, Iterator it) { return it += n; }
+        friend Iterator operator-(Iterator it, difference_type n) { return it -= n; }
+        friend difference_type operator-(Iterator a, Iterator b) { return a.m_e - b.m_e; }
+        friend bool operator==(Iterator a, Iterator b) { return a.m_e == b.m_e; }
+        friend auto operator<=>(Iterator a, Iterator b) { return a.m_e <=> b.m_e; }
+
+    private:
+        EntryType *m_e = nullptr;
+    };
+
+    using key_type = QString;
+    using mapped_type = V;
+    using value_type = V;
+    using size_type = qsizetype;
+    using difference_type = qsizetype;
+    using iterator = Iterator<false>;
+    using const_iterator = Iterator<true>;
+    using ConstIterator = const_iterator;
+
+    BasicValueMap() = default;
+    BasicValueMap(std::initializer_list<std::pair<QString, V>> list)
+    {
+        m_entries.reserve(qsizetype(list.size()));
+        for (const auto &[key, value] : list)
+            insert(key, value);
+    }
+
+    qsizetype size() const { return m_entries.size(); }
+    qsizetype count() const { return m_entries.size(); }
+    qsizetype count(const QString &key) const { return contains(key) ? 1 : 0; }
+    bool isEmpty() const { return m_entries.isEmpty(); }
+    bool empty() const { return m_entries.isEmpty(); }
+    void clear() { m_entries.clear(); }
+    void reserve(qsizetype n) { m_entries.reserve(n); }
+    void squeeze() { m_entries.squeeze(); }
+    void swap(BasicValueMap &other) noexcept { m_entries.swap(other.m_entries); }
+
+    const_iterator begin() const { return const_iterator(m_entries.constData()); }
+    const_iterator end() const { return const_iterator(m_entries.constData() + size()); }
+    const_iterator cbegin() const { return begin(); }
+    const_iterator cend() const { return end(); }
+    const_iterator constBegin() const { return begin(); }
+    const_iterator constEnd() const { return end(); }
+    /// Mutable iteration detaches a shared array, as QMap does.
+    iterator begin() { return iterator(m_entries.data()); }
+    iterator end() { return iterator(m_entries.data() + size()); }
+
+    const_iterator constFind(const QString &key) const
+    {
+        const qsizetype i = indexOf(key);
+        return i < 0 ? end() : begin() + i;
+    }
+    const_iterator find(const QString &key) const { return constFind(key); }
+    iterator find(const QString &key)
+    {
+        const qsizetype i = indexOf(key);
+        return i < 0 ? end() : begin() + i;
+    }
+    bool contains(const QString &key) const { return indexOf(key) >= 0; }
+    /// The member's value, or `defaultValue` when there is none.
+    V value(const QString &key, const V &defaultValue = V()) const
+    {
+        const qsizetype i = indexOf(key);
+        return i < 0 ? defaultValue : m_entries.at(i).value;
+    }
+    V operator[](const QString &key) const { return value(key); }
+    /// The member's value, inserted as V() when missing.
+    V &operator[](const QString &key)
+    {
+        const qsizetype i = lowerBound(key);
+        if (i == size() || m_entries.at(i).key != key)
+            m_entries.insert(i, Entry{key, V()});
+        return m_entries[i].value;
+    }
+
+    QStringList keys() const
+    {
+        QStringList out;
+        out.reserve(size());
+        for (const Entry &e : m_entries)
+            out.append(e.key);
+        return out;
+    }
+    QList<V> values() const
+    {
+        QList<V> out;
+        out.reserve(size());
+        for (const Entry &e : m_entries)
+            out.append(e.value);
+        return out;
+    }
+    const QString &firstKey() const { return m_entries.first().key; }
+    const QString &lastKey() const { return m_entries.last().key; }
+    const V &first() const { return m_entries.first().value; }
+    const V &last() const { return m_entries.last().value; }
+
+    /// Sets the member `key`, replacing its value when it is there.
+    iterator insert(const QString &key, const V &value) { return emplace(QString(key), V(value)); }
+    iterator insert(QString &&key, V &&value) { return emplace(std::move(key), std::move(value)); }
+    iterator insert(const QString &key, V &&value) { return emplace(QString(key), std::move(value)); }
+    iterator insert(QString &&key, const V &value) { return emplace(std::move(key), V(value)); }
+    /// Every member of `other`, replacing the values of keys already here.
+    void insert(const BasicValueMap &other)
+    {
+        for (const Entry &e : other.m_entries)
+            insert(e.key, e.value);
+    }
+    /// Adds the member unless the key is already there; false then, and nothing changes.
+    /// Keys arriving in ascending order (as parsers usually meet them) are appended.
+    bool tryInsert(QString &&key, V &&value)
+    {
+        const qsizetype n = size();
+        if (n == 0 || m_entries.at(n - 1).key < key) {
+            m_entries.emplaceBack(Entry{std::move(key), std::move(value)});
+            return true;
+        }
+        const qsizetype i = lowerBound(key);
+        if (m_entries.at(i).key == key)
+            return false;
+        m_entries.insert(i, Entry{std::move(key), std::move(value)});
+        return true;
+    }
+
+    /// Removes the member `key`; the number removed (0 or 1).
+    qsizetype remove(const QString &key)
+    {
+        const qsizetype i = indexOf(key);
+        if (i < 0)
+            return 0;
+        m_entries.remove(i);
+        return 1;
+    }
+    /// Removes the member at `it`; the iterator after it.
+    iterator erase(const_iterator it)
+    {
+        const qsizetype i = it.entry() - m_entries.constData();
+        m_entries.remove(i);
+        return begin() + i;
+    }
+    /// Removes the member `key` and returns its value (V() when missing).
+    V take(const QString &key)
+    {
+        const qsizetype i = indexOf(key);
+        if (i < 0)
+            return V();
+        V out = std::move(m_entries[i].value);
+        m_entries.remove(i);
+        return out;
+    }
+
+    bool operator==(const BasicValueMap &other) const { return m_entries == other.m_entries; }
+    bool operator!=(const BasicValueMap &other) const { return !(*this == other); }
+
+private:
+    iterator emplace(QString &&key, V &&value)
+    {
+        const qsizetype n = size();
+        if (n == 0 || m_entries.at(n - 1).key < key) {
+            m_entries.emplaceBack(Entry{std::move(key), std::move(value)});
+            return begin() + n;
+        }
+        const qsizetype i = lowerBound(key);
+        if (m_entries.at(i).key == key)
+            m_entries[i].value = std::move(value);
+        else
+            m_entries.insert(i, Entry{std::move(key), std::move(value)});
+        return begin() + i;
+    }
+
+    /// The first entry whose key is not less than `key` (QString's order, as QMap's).
+    qsizetype lowerBound(const QString &key) const
+    {
+        const Entry *data = m_entries.constData();
+        qsizetype lo = 0;
+        qsizetype hi = m_entries.size();
+        while (lo < hi) {
+            const qsizetype mid = lo + (hi - lo) / 2;
+            if (data[mid].key < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
+
+    qsizetype indexOf(const QString &key) const
+    {
+        const qsizetype i = lowerBound(key);
+        return i < size() && m_entries.at(i).key == key ? i : -1;
+    }
+
+    QList<Entry> m_entries;
+};
 
 /// An attribute value with DynamoDB's type system, held losslessly.
 ///
@@ -31,7 +293,7 @@ public:
         NumberSet,
         BinarySet
     };
-    using Map = QMap<QString, Value>;
+    using Map = BasicValueMap<Value>;
     using List = QList<Value>;
 
     /// The null value.
@@ -112,5 +374,8 @@ int compareNumbers(QStringView a, QStringView b);
 
 /// True when the number text has no fraction and no exponent ("12", "-3").
 bool isIntegerText(QStringView text);
+
+/// The members of a map value.
+using ValueMap = Value::Map;
 
 Q_DECLARE_METATYPE(Value)
