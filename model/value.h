@@ -9,6 +9,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <algorithm>
 #include <initializer_list>
 #include <iterator>
 #include <utility>
@@ -178,7 +179,10 @@ public:
     /// Sets the member `key`, replacing its value when it is there.
     iterator insert(const QString &key, const V &value) { return emplace(QString(key), V(value)); }
     iterator insert(QString &&key, V &&value) { return emplace(std::move(key), std::move(value)); }
-    iterator insert(const QString &key, V &&value) { return emplace(QString(key), std::move(value)); }
+    iterator insert(const QString &key, V &&value)
+    {
+        return emplace(QString(key), std::move(value));
+    }
     iterator insert(QString &&key, const V &value) { return emplace(std::move(key), V(value)); }
     /// Every member of `other`, replacing the values of keys already here.
     void insert(const BasicValueMap &other)
@@ -186,12 +190,39 @@ public:
         for (const Entry &e : other.m_entries)
             insert(e.key, e.value);
     }
+    /// Takes entries already sorted by keyLess() and without duplicate keys (a parser's), moving
+    /// them out of [first, last).
+    template <typename It> static BasicValueMap fromSortedEntries(It first, It last)
+    {
+        BasicValueMap m;
+        m.m_entries.reserve(qsizetype(std::distance(first, last)));
+        for (; first != last; ++first) {
+            Q_ASSERT(m.isEmpty() || keyLess(m.m_entries.constLast().key, first->key));
+            m.m_entries.emplaceBack(std::move(*first));
+        }
+        return m;
+    }
+
+    /// The order of the keys: QString's operator< (UTF-16 code units), inlined, as maps compare
+    /// short keys far more often than anything else.
+    static bool keyLess(QStringView a, QStringView b) noexcept
+    {
+        const qsizetype n = std::min(a.size(), b.size());
+        const char16_t *x = a.utf16();
+        const char16_t *y = b.utf16();
+        for (qsizetype i = 0; i < n; ++i) {
+            if (x[i] != y[i])
+                return x[i] < y[i];
+        }
+        return a.size() < b.size();
+    }
+
     /// Adds the member unless the key is already there; false then, and nothing changes.
     /// Keys arriving in ascending order (as parsers usually meet them) are appended.
     bool tryInsert(QString &&key, V &&value)
     {
         const qsizetype n = size();
-        if (n == 0 || m_entries.at(n - 1).key < key) {
+        if (n == 0 || keyLess(m_entries.at(n - 1).key, key)) {
             m_entries.emplaceBack(Entry{std::move(key), std::move(value)});
             return true;
         }
@@ -236,7 +267,7 @@ private:
     iterator emplace(QString &&key, V &&value)
     {
         const qsizetype n = size();
-        if (n == 0 || m_entries.at(n - 1).key < key) {
+        if (n == 0 || keyLess(m_entries.at(n - 1).key, key)) {
             m_entries.emplaceBack(Entry{std::move(key), std::move(value)});
             return begin() + n;
         }
@@ -256,7 +287,7 @@ private:
         qsizetype hi = m_entries.size();
         while (lo < hi) {
             const qsizetype mid = lo + (hi - lo) / 2;
-            if (data[mid].key < key)
+            if (keyLess(data[mid].key, key))
                 lo = mid + 1;
             else
                 hi = mid;
@@ -313,25 +344,44 @@ public:
     static Value numberSet(QStringList items);
     static Value binarySet(QList<QByteArray> items);
 
-    Type type() const { return m_type; }
-    bool isNull() const { return m_type == Type::Null; }
-    bool isMap() const { return m_type == Type::Map; }
-    bool isList() const { return m_type == Type::List; }
-    bool isNumber() const { return m_type == Type::Number; }
-    bool isString() const { return m_type == Type::String; }
+    Type type() const { return Type(m_data.index()); }
+    bool isNull() const { return type() == Type::Null; }
+    bool isMap() const { return type() == Type::Map; }
+    bool isList() const { return type() == Type::List; }
+    bool isNumber() const { return type() == Type::Number; }
+    bool isString() const { return type() == Type::String; }
     bool isSet() const
     {
-        return m_type == Type::StringSet || m_type == Type::NumberSet ||
-               m_type == Type::BinarySet;
+        const Type t = type();
+        return t == Type::StringSet || t == Type::NumberSet || t == Type::BinarySet;
     }
 
-    bool toBool() const;
+    bool toBool() const
+    {
+        const bool *b = std::get_if<bool>(&m_data);
+        return b && *b;
+    }
     /// The text of a string or the exact decimal text of a number; empty otherwise.
-    const QString &text() const;
+    const QString &text() const
+    {
+        if (const QString *s = std::get_if<QString>(&m_data))
+            return *s;
+        if (const NumberText *n = std::get_if<NumberText>(&m_data))
+            return n->text;
+        return emptyString();
+    }
     const QByteArray &bytes() const;
-    const Map &toMap() const;
+    const Map &toMap() const
+    {
+        const Map *m = std::get_if<Map>(&m_data);
+        return m ? *m : emptyMap();
+    }
     Map &mapRef();
-    const List &toList() const;
+    const List &toList() const
+    {
+        const List *l = std::get_if<List>(&m_data);
+        return l ? *l : emptyList();
+    }
     List &listRef();
     /// Items of a string or number set.
     const QStringList &textItems() const;
@@ -356,9 +406,36 @@ public:
     bool operator!=(const Value &other) const { return !(*this == other); }
 
 private:
-    using Storage = std::variant<std::monostate, bool, QString, QByteArray, Map, List,
-                                 QStringList, QList<QByteArray>>;
-    Type m_type = Type::Null;
+    // The variant's index is the type (alternatives in the order of Type): numbers and sets get
+    // types of their own, so a Value is the variant alone, 32 bytes, not 40 with a separate tag.
+    struct NumberText
+    {
+        QString text;
+        bool operator==(const NumberText &) const = default;
+    };
+    struct StringItems
+    {
+        QStringList items;
+        bool operator==(const StringItems &) const = default;
+    };
+    struct NumberItems
+    {
+        QStringList items;
+        bool operator==(const NumberItems &) const = default;
+    };
+    using Storage = std::variant<std::monostate, bool, NumberText, QString, QByteArray, Map, List,
+                                 StringItems, NumberItems, QList<QByteArray>>;
+    static_assert(std::variant_size_v<Storage> == std::size_t(Type::BinarySet) + 1);
+    static_assert(
+        std::is_same_v<std::variant_alternative_t<std::size_t(Type::Number), Storage>, NumberText>);
+    static_assert(std::is_same_v<std::variant_alternative_t<std::size_t(Type::Map), Storage>, Map>);
+    static_assert(std::is_same_v<std::variant_alternative_t<std::size_t(Type::NumberSet), Storage>,
+                                 NumberItems>);
+
+    static const QString &emptyString();
+    static const Map &emptyMap();
+    static const List &emptyList();
+
     Storage m_data;
 };
 
