@@ -224,6 +224,11 @@ protected:
     /// Forgets cached models (after setModel or dropTable).
     void invalidateModel(const QString &table) { m_models.remove(table); }
 
+public:
+    /// Forgets every cached model, so the next use reads them again: another connection (a
+    /// second window, the CLI) may have attached a new model meanwhile.
+    void forgetModels() { m_models.clear(); }
+
 private:
     Result<std::vector<ResolvedSetter>> resolveSetters(const TableModel &model,
                                                        const std::vector<FieldSetter> &setters);

@@ -12,6 +12,13 @@
 
 #include "widgets/rekeywizard.h"
 
+#include "widgets/checktabledialog.h"
+#include "widgets/exportdialog.h"
+#include "widgets/importdialog.h"
+#include "widgets/modelpreviewdialog.h"
+
+#include "model/transferformat.h"
+
 #include "model/demodata.h"
 #include "model/jsoncodec.h"
 #include "model/recordtablemodel.h"
@@ -30,6 +37,9 @@
 #include <QClipboard>
 #include <QCloseEvent>
 #include <QCryptographicHash>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFileDialog>
@@ -91,9 +101,12 @@ QIcon icon(const char *name)
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_pagesRunner(std::make_unique<StoreRunner>()),
-      m_workRunner(std::make_unique<StoreRunner>())
+      m_workRunner(std::make_unique<StoreRunner>()),
+      m_transferRunner(std::make_unique<StoreRunner>())
 {
     setObjectName(QStringLiteral("mainWindow"));
+    // A file dropped anywhere on the window is imported into the current table.
+    setAcceptDrops(true);
     setWindowTitle(tr("StructDesk"));
     setWindowIcon(icon("structdesk"));
 
@@ -213,6 +226,9 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    // Dialogs cancel their work when they go; they go while the runners still exist.
+    const QList<QDialog *> dialogs = findChildren<QDialog *>(Qt::FindDirectChildrenOnly);
+    qDeleteAll(dialogs);
     // The model and the view call into the runners: both go before the runners do.
     m_grid->setModel(nullptr);
     delete m_model;
@@ -381,6 +397,37 @@ void MainWindow::createActions()
         tr("New keys from a template for the selected records, or for every record the filter shows"));
     connect(m_changeKeysAction, &QAction::triggered, this, &MainWindow::changeKeys);
 
+    m_importAction = new QAction(tr("&Import Records…"), this);
+    m_importAction->setObjectName(QStringLiteral("importAction"));
+    m_importAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_I));
+    m_importAction->setIconText(tr("Import"));
+    m_importAction->setStatusTip(
+        tr("Import JSON lines, JSON, DynamoDB JSON or CSV into the table (or drop a file on the window)"));
+    connect(m_importAction, &QAction::triggered, this, [this] { importFile(); });
+
+    m_exportAction = new QAction(tr("E&xport Records…"), this);
+    m_exportAction->setObjectName(QStringLiteral("exportAction"));
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    m_exportAction->setIconText(tr("Export"));
+    m_exportAction->setStatusTip(tr("Export the selected records, the filtered records or the whole table"));
+    connect(m_exportAction, &QAction::triggered, this, &MainWindow::exportRecords);
+
+    m_checkAction = new QAction(tr("C&heck Against Model…"), this);
+    m_checkAction->setObjectName(QStringLiteral("checkTableAction"));
+    m_checkAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
+    m_checkAction->setStatusTip(tr("List every record that fails the table model"));
+    connect(m_checkAction, &QAction::triggered, this, &MainWindow::checkTable);
+
+    m_inferAction = new QAction(tr("Infer Model from &Records…"), this);
+    m_inferAction->setObjectName(QStringLiteral("inferModelAction"));
+    m_inferAction->setStatusTip(tr("Infer a table model from the records, edit it, save or attach it"));
+    connect(m_inferAction, &QAction::triggered, this, &MainWindow::inferModelFromTable);
+
+    m_inferFileAction = new QAction(tr("Infer Model from &File…"), this);
+    m_inferFileAction->setObjectName(QStringLiteral("inferModelFromFileAction"));
+    m_inferFileAction->setStatusTip(tr("Infer a table model from a JSON, DynamoDB JSON or CSV file"));
+    connect(m_inferFileAction, &QAction::triggered, this, [this] { inferModelFromFile(); });
+
     m_aboutAction = new QAction(icon("structdesk"), tr("&About StructDesk"), this);
     m_aboutAction->setObjectName(QStringLiteral("aboutAction"));
     m_aboutAction->setMenuRole(QAction::AboutRole);
@@ -429,6 +476,15 @@ void MainWindow::createMenus()
     view->addAction(m_showTablesAction);
     view->addAction(m_showInspectorAction);
 
+    QMenu *table = menuBar()->addMenu(tr("&Table"));
+    table->setObjectName(QStringLiteral("tableMenu"));
+    table->addAction(m_importAction);
+    table->addAction(m_exportAction);
+    table->addSeparator();
+    table->addAction(m_checkAction);
+    table->addAction(m_inferAction);
+    table->addAction(m_inferFileAction);
+
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->setObjectName(QStringLiteral("helpMenu"));
     help->addAction(m_aboutAction);
@@ -447,6 +503,9 @@ void MainWindow::createToolBar()
     bar->addAction(m_newRecordAction);
     bar->addAction(m_copyAction);
     bar->addAction(m_clearSortAction);
+    bar->addSeparator();
+    bar->addAction(m_importAction);
+    bar->addAction(m_exportAction);
     bar->addSeparator();
     bar->addAction(m_showTablesAction);
     bar->addAction(m_showInspectorAction);
@@ -623,6 +682,8 @@ void MainWindow::loadTables(const QString &select)
     // Table names and counts are quick: the pages runner, so a long filter never delays them.
     m_pagesRunner
         ->run([](RecordStore &store) -> Result<QList<TableInfo>> {
+            // Models may have changed through another connection (set-model, an attach).
+            store.forgetModels();
             auto names = store.listTables();
             if (!names)
                 return names.error();
@@ -1308,4 +1369,243 @@ void MainWindow::connectDialog()
         }
     });
     dialog->open();
+}
+
+// ---- import, export, models, checks ----
+
+ScanRequest MainWindow::currentFilter() const
+{
+    ScanRequest filter;
+    filter.conditions = m_model->filterConditions();
+    filter.text = m_model->filterText();
+    const int column = m_model->sortColumn();
+    if (column >= 0) {
+        filter.sortPath = m_model->fieldPath(column);
+        filter.descending = m_model->sortOrder() == Qt::DescendingOrder;
+    }
+    return filter;
+}
+
+void MainWindow::withTransferRunner(std::function<void(StoreRunner *)> use)
+{
+    if (m_location.isEmpty()) {
+        showError(tr("Open a store first."));
+        return;
+    }
+    if (m_transferRunner->location() == m_location) {
+        use(m_transferRunner.get());
+        return;
+    }
+    const QString location = m_location;
+    m_transferRunner->open(location).then(this, [this, location, use](Status opened) {
+        if (location != m_location)
+            return;
+        if (!opened) {
+            showError(tr("Could not open %1: %2").arg(location, opened.error().toString()));
+            return;
+        }
+        use(m_transferRunner.get());
+    });
+}
+
+void MainWindow::importFile(const QString &path)
+{
+    const QString table = currentTable();
+    if (table.isEmpty()) {
+        showError(tr("Choose the table to import into first."));
+        return;
+    }
+    withTransferRunner([this, table, path](StoreRunner *runner) {
+        runner->call([](RecordStore &store) { return Result<StoreCapabilities>(store.capabilities()); }, this,
+                     [this, runner, table, path](Result<StoreCapabilities> got) {
+                         if (!got) {
+                             showError(got.error().toString());
+                             return;
+                         }
+                         const StoreCapabilities capabilities = *got;
+                         if (capabilities.readOnly) {
+                             showError(tr("%1 is read-only: nothing can be imported.").arg(m_location));
+                             return;
+                         }
+                         auto *dialog = new ImportDialog(runner, table, path, capabilities.transactions, this);
+                         dialog->setAttribute(Qt::WA_DeleteOnClose);
+                         connect(dialog, &ImportDialog::tableChanged, this, [this](const QString &changed) {
+                             if (changed == currentTable())
+                                 m_model->reload();
+                             loadTables(currentTable());
+                         });
+                         dialog->open();
+                     });
+    });
+}
+
+void MainWindow::exportRecords()
+{
+    const QString table = currentTable();
+    if (table.isEmpty()) {
+        showError(tr("Choose the table to export first."));
+        return;
+    }
+    std::vector<Value> keys;
+    const QModelIndexList rows = m_grid->selectionModel()->selectedRows();
+    for (const QModelIndex &row : rows) {
+        const QVariant key = row.data(RecordTableModel::RecordKeyRole);
+        if (key.isValid())
+            keys.push_back(key.value<Value>());
+    }
+    const bool filtered = !m_model->filterConditions().empty() || !m_model->filterText().isEmpty();
+    const qint64 shown = filtered ? m_model->totalCount() : -1;
+    ScanRequest filter = currentFilter();
+    withTransferRunner([this, table, keys = std::move(keys), filter = std::move(filter), shown,
+                        filtered](StoreRunner *runner) mutable {
+        auto *dialog = new ExportDialog(runner, table, std::move(keys), std::move(filter), shown, filtered, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &ExportDialog::exported, this, [this](const QString &path, qint64 records) {
+            statusBar()->showMessage(tr("Exported %1 records to %2.").arg(formatCount(records), path),
+                                     kStatusMessageMs);
+        });
+        dialog->open();
+    });
+}
+
+void MainWindow::checkTable()
+{
+    const QString table = currentTable();
+    if (table.isEmpty() || !m_model->tableModel()) {
+        showError(tr("Choose the table to check first."));
+        return;
+    }
+    ScanRequest filter = currentFilter();
+    filter.sortPath.clear();
+    withTransferRunner([this, table, filter](StoreRunner *runner) {
+        auto *dialog = new CheckTableDialog(runner, table, filter, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &CheckTableDialog::openRecordRequested, this,
+                [this, table](const Value &key) { openRecordByKey(table, key); });
+        connect(dialog, &CheckTableDialog::finished, this, [this](qint64 checked, qint64 failing) {
+            statusBar()->showMessage(failing == 0
+                                         ? tr("All %1 records pass the model.").arg(formatCount(checked))
+                                         : tr("%1 of %2 records fail the model.")
+                                               .arg(formatCount(failing), formatCount(checked)),
+                                     kStatusMessageMs);
+        });
+        dialog->open();
+        dialog->start();
+    });
+}
+
+void MainWindow::inferModelFromTable()
+{
+    const QString table = currentTable();
+    if (table.isEmpty()) {
+        showError(tr("Choose the table to infer a model from first."));
+        return;
+    }
+    withTransferRunner([this, table](StoreRunner *runner) {
+        auto *dialog = new ModelPreviewDialog(runner, table, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &ModelPreviewDialog::modelAttached, this, &MainWindow::reloadTableModel);
+        dialog->open();
+    });
+}
+
+void MainWindow::inferModelFromFile(const QString &path)
+{
+    QString file = path;
+    if (file.isEmpty()) {
+        file = QFileDialog::getOpenFileName(this, tr("Infer a Model from a File"), QString(),
+                                            tr("Records (*.jsonl *.ndjson *.json *.csv);;All files (*)"));
+        if (file.isEmpty())
+            return;
+    }
+    auto open = [this, file](StoreRunner *runner) {
+        // The model is named after the file: attaching it then creates that table rather than
+        // replacing the model of whatever table happens to be open.
+        auto *dialog = new ModelPreviewDialog(runner, QFileInfo(file).baseName(), file, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        connect(dialog, &ModelPreviewDialog::modelAttached, this, &MainWindow::reloadTableModel);
+        dialog->open();
+    };
+    if (m_location.isEmpty())
+        open(nullptr);
+    else
+        withTransferRunner(open);
+}
+
+void MainWindow::reloadTableModel(const QString &table)
+{
+    connect(
+        this, &MainWindow::tablesLoaded, this,
+        [this, table] {
+            if (table != currentTable())
+                return;
+            auto it = std::find_if(m_tableInfos.cbegin(), m_tableInfos.cend(),
+                                   [&](const TableInfo &info) { return info.name == table; });
+            if (it != m_tableInfos.cend() && it->model) {
+                m_filterBar->reset();
+                m_model->setTable(table, it->model);
+                updateTableDetails();
+            }
+        },
+        Qt::SingleShotConnection);
+    loadTables(currentTable());
+    statusBar()->showMessage(tr("The model of %1 is attached.").arg(table), kStatusMessageMs);
+}
+
+void MainWindow::openRecordByKey(const QString &table, const Value &key)
+{
+    m_pagesRunner->call([table, key](RecordStore &store) { return store.getRecord(table, key); }, this,
+                        [this, table](Result<std::optional<Value>> got) {
+                            if (!got)
+                                showError(got.error().toString());
+                            else if (!got->has_value())
+                                showError(tr("That record no longer exists."));
+                            else if (table != currentTable())
+                                showError(tr("Choose table %1 to open its records.").arg(table));
+                            else
+                                openForm(**got);
+                        });
+}
+
+namespace {
+
+/// The local files a drag carries, if it carries only files.
+QStringList droppedFiles(const QMimeData *mime)
+{
+    QStringList files;
+    if (!mime || !mime->hasUrls())
+        return files;
+    for (const QUrl &url : mime->urls()) {
+        if (!url.isLocalFile())
+            return {};
+        files << url.toLocalFile();
+    }
+    return files;
+}
+
+} // namespace
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    const QStringList files = droppedFiles(event->mimeData());
+    if (files.size() == 1 && !currentTable().isEmpty() && QFileInfo(files.front()).isFile()) {
+        event->acceptProposedAction();
+        statusBar()->showMessage(tr("Drop to import %1 into %2")
+                                     .arg(QFileInfo(files.front()).fileName(), currentTable()));
+        return;
+    }
+    event->ignore();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    const QStringList files = droppedFiles(event->mimeData());
+    if (files.size() != 1) {
+        showError(tr("Drop one file at a time to import it."));
+        event->ignore();
+        return;
+    }
+    statusBar()->clearMessage();
+    event->acceptProposedAction();
+    importFile(files.front());
 }

@@ -5,6 +5,8 @@
 #include <QList>
 #include <QMainWindow>
 
+#include <functional>
+
 #include <memory>
 #include <optional>
 #include <vector>
@@ -85,6 +87,16 @@ public slots:
     void deleteSelected();
     /// Removes the selected records and offers them as JSON (Shift+Del).
     void removeSelected();
+    /// Imports a file into the current table (Ctrl+Shift+I; also a file dropped on the window).
+    void importFile(const QString &path = {});
+    /// Exports the selected records, the filtered records or the whole table (Ctrl+Shift+E).
+    void exportRecords();
+    /// Checks every record of the current table (or the filtered ones) against its model.
+    void checkTable();
+    /// Infers a model from the current table's records, for editing, saving or attaching.
+    void inferModelFromTable();
+    /// Infers a model from a file (chosen by the user when `path` is empty).
+    void inferModelFromFile(const QString &path = {});
 
 signals:
     void storeOpened(const QString &location);
@@ -93,6 +105,8 @@ signals:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
 private:
     void createActions();
@@ -164,6 +178,20 @@ private:
     QList<Value> selectedKeys() const;
     void deleteWithMode(DeleteMode mode);
     void connectDialog();
+    /// Runs `use` with the transfer runner (a third connection, so a long import or export
+    /// never holds up the grid's pages), opening it on the current store first when needed.
+    void withTransferRunner(std::function<void(StoreRunner *)> use);
+    /// Opens the form of the record with this key in `table` (loaded first).
+    void openRecordByKey(const QString &table, const Value &key);
+    /// Reads the tables again and gives the grid the new model of `table`.
+    void reloadTableModel(const QString &table);
+    ScanRequest currentFilter() const;
+    std::unique_ptr<StoreRunner> m_transferRunner;
+    QAction *m_importAction = nullptr;
+    QAction *m_exportAction = nullptr;
+    QAction *m_checkAction = nullptr;
+    QAction *m_inferAction = nullptr;
+    QAction *m_inferFileAction = nullptr;
     QAction *m_changeKeysAction = nullptr;
     QMenu *m_recentMenu = nullptr;
 
