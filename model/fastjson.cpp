@@ -2,10 +2,11 @@
 
 #include "model/jsoncodec.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <map>
 #include <utility>
+#include <vector>
 
 namespace FastJson {
 namespace {
@@ -328,6 +329,18 @@ StringCache &stringCache()
     return cache;
 }
 
+/// The members of the objects being parsed, one buffer per nesting level, kept from record to
+/// record: a map is then allocated once, at its final size, instead of growing member by member.
+using MemberBuffers = std::vector<std::vector<Value::Map::Entry>>;
+
+MemberBuffers &memberBuffers()
+{
+    // Sized once: a level's buffer is used while deeper levels are parsed, so the outer vector
+    // must never reallocate.
+    thread_local MemberBuffers buffers(std::size_t(JsonCodec::kMaxParseDepth) + 1);
+    return buffers;
+}
+
 class Parser
 {
 public:
@@ -422,7 +435,8 @@ private:
             return fail(
                 QStringLiteral("nested deeper than %1 levels").arg(JsonCodec::kMaxParseDepth));
         ++m_p; // '{'
-        std::map<QString, Value> members;
+        std::vector<Value::Map::Entry> &members = m_members[std::size_t(depth)];
+        members.clear();
         skipSpace();
         if (m_p < m_end && *m_p == '}') {
             ++m_p;
@@ -451,13 +465,20 @@ private:
                 return false;
             if (m_layout && depth == 1)
                 m_layout->rootMembers.push_back({key, valueAt - m_begin, m_p - m_begin});
-            // Keys usually arrive sorted (every export writes them so): the end is the hint.
-            const std::size_t before = members.size();
-            const auto it = members.try_emplace(members.end(), std::move(key), std::move(v));
-            if (members.size() == before) {
-                m_p = keyAt;
-                return fail(
-                    QStringLiteral("the key \"%1\" appears twice in one object").arg(it->first));
+            // Keys usually arrive sorted (every export writes them so): they are appended.
+            if (members.empty() || Value::Map::keyLess(members.back().key, key)) {
+                members.push_back({std::move(key), std::move(v)});
+            } else {
+                const auto at = std::lower_bound(members.begin(), members.end(), key,
+                                                 [](const Value::Map::Entry &e, const QString &k) {
+                                                     return Value::Map::keyLess(e.key, k);
+                                                 });
+                if (at->key == key) {
+                    m_p = keyAt;
+                    return fail(
+                        QStringLiteral("the key \"%1\" appears twice in one object").arg(key));
+                }
+                members.insert(at, {std::move(key), std::move(v)});
             }
             skipSpace();
             if (m_p < m_end && *m_p == ',') {
@@ -470,7 +491,10 @@ private:
             }
             return fail(QStringLiteral("unexpected %1; expected ',' or '}'").arg(describe()));
         }
-        out = Value::map(Value::Map(std::move(members)));
+        out = Value::map(Value::Map::fromSortedEntries(members.begin(), members.end()));
+        members.clear();
+        if (members.capacity() > 4096)
+            members = {}; // an unusually large object does not keep its memory per thread
         return true;
     }
 
@@ -734,6 +758,7 @@ private:
     const char *m_p;
     const char *m_end;
     StringCache &m_cache = stringCache();
+    MemberBuffers &m_members = memberBuffers();
 
 public:
     TextLayout *m_layout = nullptr;

@@ -167,19 +167,32 @@ bool isIntegerText(QStringView text)
     return !text.isEmpty();
 }
 
+const QString &Value::emptyString()
+{
+    return kEmptyString;
+}
+
+const Value::Map &Value::emptyMap()
+{
+    return kEmptyMap;
+}
+
+const Value::List &Value::emptyList()
+{
+    return kEmptyList;
+}
+
 Value Value::boolean(bool b)
 {
     Value v;
-    v.m_type = Type::Bool;
-    v.m_data = b;
+    v.m_data.emplace<bool>(b);
     return v;
 }
 
 Value Value::numberUnchecked(QString text)
 {
     Value v;
-    v.m_type = Type::Number;
-    v.m_data = std::move(text);
+    v.m_data.emplace<NumberText>(NumberText{std::move(text)});
     return v;
 }
 
@@ -199,69 +212,50 @@ Value Value::integer(qint64 n)
 Value Value::string(QString s)
 {
     Value v;
-    v.m_type = Type::String;
-    v.m_data = std::move(s);
+    v.m_data.emplace<QString>(std::move(s));
     return v;
 }
 
 Value Value::binary(QByteArray bytes)
 {
     Value v;
-    v.m_type = Type::Binary;
-    v.m_data = std::move(bytes);
+    v.m_data.emplace<QByteArray>(std::move(bytes));
     return v;
 }
 
 Value Value::map(Map m)
 {
     Value v;
-    v.m_type = Type::Map;
-    v.m_data = std::move(m);
+    v.m_data.emplace<Map>(std::move(m));
     return v;
 }
 
 Value Value::list(List l)
 {
     Value v;
-    v.m_type = Type::List;
-    v.m_data = std::move(l);
+    v.m_data.emplace<List>(std::move(l));
     return v;
 }
 
 Value Value::stringSet(QStringList items)
 {
     Value v;
-    v.m_type = Type::StringSet;
-    v.m_data = std::move(items);
+    v.m_data.emplace<StringItems>(StringItems{std::move(items)});
     return v;
 }
 
 Value Value::numberSet(QStringList items)
 {
     Value v;
-    v.m_type = Type::NumberSet;
-    v.m_data = std::move(items);
+    v.m_data.emplace<NumberItems>(NumberItems{std::move(items)});
     return v;
 }
 
 Value Value::binarySet(QList<QByteArray> items)
 {
     Value v;
-    v.m_type = Type::BinarySet;
-    v.m_data = std::move(items);
+    v.m_data.emplace<QList<QByteArray>>(std::move(items));
     return v;
-}
-
-bool Value::toBool() const
-{
-    const bool *b = std::get_if<bool>(&m_data);
-    return b && *b;
-}
-
-const QString &Value::text() const
-{
-    const QString *s = std::get_if<QString>(&m_data);
-    return s ? *s : kEmptyString;
 }
 
 const QByteArray &Value::bytes() const
@@ -270,34 +264,25 @@ const QByteArray &Value::bytes() const
     return b ? *b : kEmptyBytes;
 }
 
-const Value::Map &Value::toMap() const
-{
-    const Map *m = std::get_if<Map>(&m_data);
-    return m ? *m : kEmptyMap;
-}
-
 Value::Map &Value::mapRef()
 {
-    Q_ASSERT(m_type == Type::Map);
+    Q_ASSERT(isMap());
     return std::get<Map>(m_data);
-}
-
-const Value::List &Value::toList() const
-{
-    const List *l = std::get_if<List>(&m_data);
-    return l ? *l : kEmptyList;
 }
 
 Value::List &Value::listRef()
 {
-    Q_ASSERT(m_type == Type::List);
+    Q_ASSERT(isList());
     return std::get<List>(m_data);
 }
 
 const QStringList &Value::textItems() const
 {
-    const QStringList *l = std::get_if<QStringList>(&m_data);
-    return l ? *l : kEmptyStringList;
+    if (const StringItems *s = std::get_if<StringItems>(&m_data))
+        return s->items;
+    if (const NumberItems *n = std::get_if<NumberItems>(&m_data))
+        return n->items;
+    return kEmptyStringList;
 }
 
 const QList<QByteArray> &Value::binaryItems() const
@@ -308,7 +293,7 @@ const QList<QByteArray> &Value::binaryItems() const
 
 qsizetype Value::size() const
 {
-    switch (m_type) {
+    switch (type()) {
     case Type::Map: return toMap().size();
     case Type::List: return toList().size();
     case Type::StringSet:
@@ -330,12 +315,12 @@ const Value *Value::find(const QString &key) const
 int Value::depth() const
 {
     int inner = 0;
-    if (m_type == Type::Map) {
+    if (isMap()) {
         for (const Value &v : toMap())
             inner = std::max(inner, v.depth());
         return inner + 1;
     }
-    if (m_type == Type::List) {
+    if (isList()) {
         for (const Value &v : toList())
             inner = std::max(inner, v.depth());
         return inner + 1;
@@ -362,12 +347,12 @@ QString Value::typeTag(Type type)
 
 QString Value::typeTag() const
 {
-    return typeTag(m_type);
+    return typeTag(type());
 }
 
 QString Value::typeDescription() const
 {
-    switch (m_type) {
+    switch (type()) {
     case Type::Null: return QStringLiteral("null");
     case Type::Bool: return QStringLiteral("a boolean");
     case Type::Number:
@@ -386,9 +371,9 @@ QString Value::typeDescription() const
 
 bool Value::operator==(const Value &other) const
 {
-    if (m_type != other.m_type)
+    if (m_data.index() != other.m_data.index())
         return false;
-    switch (m_type) {
+    switch (type()) {
     case Type::StringSet:
     case Type::NumberSet: {
         const QStringList &a = textItems();
