@@ -446,38 +446,48 @@ Result<TableModelPtr> ModelInference::model(const Options &options) const
                                 QStringLiteral("the inferred model"));
 }
 
-Result<TableModelPtr> ModelInference::fromTable(RecordStore &store, const QString &table,
-                                                const std::function<void(qint64)> &progress,
-                                                const std::function<bool()> &cancelled)
+Result<ModelInference::Inferred>
+ModelInference::inferTable(RecordStore &store, const QString &table, const Hooks &hooks)
 {
     auto current = store.model(table);
     if (!current)
         return current.error();
+    const auto cancelled = [&hooks] { return hooks.cancelled && hooks.cancelled(); };
     ModelInference inference;
     ScanRequest request;
     request.limit = 1000;
-    request.cancelled = cancelled;
+    request.cancelled = hooks.cancelled;
     do {
-        if (cancelled && cancelled())
-            return makeError(ErrorKind::Unavailable, QStringLiteral("the inference was cancelled"));
+        if (cancelled())
+            return Inferred{nullptr, {}, inference.records(), true};
         auto page = store.scan(table, request);
-        if (!page)
+        if (!page) {
+            // A scan cut short by the cancel is the cancel, not a failure.
+            if (cancelled())
+                return Inferred{nullptr, {}, inference.records(), true};
             return page.error();
+        }
         for (const Value &record : page->records)
             inference.add(record);
-        if (progress)
-            progress(inference.records());
+        if (hooks.progress)
+            hooks.progress({inference.records(), 0, 0});
         request.cursor = page->nextCursor;
     } while (!request.cursor.isEmpty());
+    if (cancelled())
+        return Inferred{nullptr, {}, inference.records(), true};
     Options options;
     options.table = table;
     options.hashKey = (*current)->hashKey();
-    return inference.model(options);
+    auto model = inference.model(options);
+    if (!model)
+        return model.error();
+    return Inferred{*model, inference.notes(), inference.records(), false};
 }
 
-Result<TableModelPtr> ModelInference::fromFile(const QString &path,
-                                               std::optional<TransferFormat> format,
-                                               const Options &options)
+Result<ModelInference::Inferred> ModelInference::inferFile(const QString &path,
+                                                           std::optional<TransferFormat> format,
+                                                           const Options &options,
+                                                           const Hooks &hooks)
 {
     if (!format) {
         auto detected = detectTransferFormat(path);
@@ -491,6 +501,8 @@ Result<TableModelPtr> ModelInference::fromFile(const QString &path,
     ModelInference inference;
     RecordReader::Chunk chunk;
     for (;;) {
+        if (hooks.cancelled && hooks.cancelled())
+            return Inferred{nullptr, {}, inference.records(), true};
         auto more = (*reader)->readChunk(chunk);
         if (!more)
             return more.error();
@@ -510,9 +522,40 @@ Result<TableModelPtr> ModelInference::fromFile(const QString &path,
                                  QStringLiteral("%1:%2").arg(path).arg(problem.line));
             inference.add(record);
         }
+        if (hooks.progress)
+            hooks.progress({inference.records(), chunk.bytesDone, (*reader)->bytesTotal()});
     }
     Options o = options;
     if (o.table.isEmpty())
         o.table = QFileInfo(path).completeBaseName();
-    return inference.model(o);
+    auto model = inference.model(o);
+    if (!model)
+        return model.error();
+    return Inferred{*model, inference.notes(), inference.records(), false};
+}
+
+Result<TableModelPtr> ModelInference::fromTable(RecordStore &store, const QString &table,
+                                                const std::function<void(qint64)> &progress,
+                                                const std::function<bool()> &cancelled)
+{
+    Hooks hooks;
+    if (progress)
+        hooks.progress = [&progress](const Progress &p) { progress(p.records); };
+    hooks.cancelled = cancelled;
+    auto inferred = inferTable(store, table, hooks);
+    if (!inferred)
+        return inferred.error();
+    if (inferred->cancelled)
+        return makeError(ErrorKind::Unavailable, QStringLiteral("the inference was cancelled"));
+    return inferred->model;
+}
+
+Result<TableModelPtr> ModelInference::fromFile(const QString &path,
+                                               std::optional<TransferFormat> format,
+                                               const Options &options)
+{
+    auto inferred = inferFile(path, format, options);
+    if (!inferred)
+        return inferred.error();
+    return inferred->model;
 }

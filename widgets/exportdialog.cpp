@@ -8,27 +8,19 @@
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QStandardPaths>
 #include <QVBoxLayout>
 
-#include <algorithm>
-#include <atomic>
-
 namespace {
-
-constexpr int kProgressSteps = 1000;
-constexpr qint64 kProgressIntervalMs = 50;
 
 /// The file name ending a format gets. DynamoDB JSON files are .json, as AWS writes them; the
 /// ".dynamodb" before it tells them from plain JSON arrays at a glance.
@@ -85,17 +77,6 @@ QString filterWords(const ScanRequest &filter)
 
 } // namespace
 
-/// What a running export shares with the dialog: the dialog may be gone before the export
-/// ends, so the store thread only ever holds this.
-struct ExportDialog::Shared
-{
-    std::atomic_bool cancel{false};
-    std::atomic_bool posted{false}; ///< a progress update is queued and not yet shown
-    std::atomic<qint64> records{0};
-    std::atomic<qint64> total{-1};
-    QPointer<ExportDialog> dialog; ///< read on the GUI thread only
-};
-
 struct ExportDialog::Outcome
 {
     ExportReport report;
@@ -108,7 +89,7 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
     : QDialog(parent), m_runner(runner), m_table(std::move(table)),
       m_selectedKeys(std::move(selectedKeys)), m_filter(std::move(filter)),
       m_filteredCount(filteredCount), m_filterActive(filterActive),
-      m_shared(std::make_shared<Shared>()), m_intro(new QLabel(this)),
+      m_run(this, [this] { showProgress(); }), m_intro(new QLabel(this)),
       m_selected(new QRadioButton(this)), m_filtered(new QRadioButton(this)),
       m_whole(new QRadioButton(this)), m_format(new QComboBox(this)), m_file(new QLineEdit(this)),
       m_browse(new QPushButton(tr("Browse…"), this)), m_messages(new MessageBar(this)),
@@ -118,7 +99,6 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
     Q_ASSERT(m_runner);
     setObjectName(QStringLiteral("exportDialog"));
     setWindowTitle(tr("Export from %1").arg(m_table));
-    m_shared->dialog = this;
     // The cursor and page size of the grid's view mean nothing here.
     m_filter.cursor.clear();
 
@@ -197,6 +177,7 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
     m_messages->setObjectName(QStringLiteral("exportMessages"));
     m_progress->setObjectName(QStringLiteral("exportProgress"));
     m_progress->setVisible(false);
+    m_run.setProgressBar(m_progress);
     m_status->setObjectName(QStringLiteral("exportStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -225,12 +206,7 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
     connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::formatChosen);
     connect(m_export, &QPushButton::clicked, this, &ExportDialog::start);
     // Cancel stops a run and keeps the dialog to show what happened; idle, it closes.
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_running)
-            cancel();
-        else
-            reject();
-    });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { isRunning() ? cancel() : reject(); });
 
     // The whole table's size, where the store can count it exactly and cheaply.
     m_runner->call(
@@ -250,11 +226,8 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
     resize(qMax(sizeHint().width(), 620), sizeHint().height());
 }
 
-ExportDialog::~ExportDialog()
-{
-    // A running export stops at its next record and leaves no file.
-    m_shared->cancel = true;
-}
+// A running export stops at its next record and leaves no file (the run cancels).
+ExportDialog::~ExportDialog() = default;
 
 void ExportDialog::setTableCount(qint64 count)
 {
@@ -344,7 +317,7 @@ void ExportDialog::browse()
 
 void ExportDialog::updateControls()
 {
-    const bool idle = !m_running;
+    const bool idle = !isRunning();
     m_selected->setEnabled(idle && !m_selectedKeys.empty());
     m_filtered->setEnabled(idle && m_filterActive);
     m_whole->setEnabled(idle);
@@ -352,20 +325,12 @@ void ExportDialog::updateControls()
     m_file->setEnabled(idle);
     m_browse->setEnabled(idle);
     m_export->setEnabled(idle);
-    if (m_running) {
-        m_cancel->setText(m_shared->cancel ? tr("Cancelling…") : tr("Cancel"));
-        m_cancel->setEnabled(!m_shared->cancel);
-        m_cancel->setToolTip(tr("Stops the export; no file is left behind."));
-    } else {
-        m_cancel->setText(m_hasRun ? tr("Close") : tr("Cancel"));
-        m_cancel->setEnabled(true);
-        m_cancel->setToolTip(QString());
-    }
+    m_run.updateCancelButton(m_cancel, m_hasRun, tr("Stops the export; no file is left behind."));
 }
 
 void ExportDialog::start()
 {
-    if (m_running)
+    if (isRunning())
         return;
     const QString path = file();
     if (path.isEmpty()) {
@@ -390,58 +355,28 @@ void ExportDialog::start()
         return;
 
     const Scope chosen = scope();
+    // What the exporter cannot know up front (a filter's matches) the grid told us.
+    m_run.begin(chosen == Scope::Selected   ? qint64(m_selectedKeys.size())
+                : chosen == Scope::Filtered ? m_filteredCount
+                                            : m_tableCount);
     ExportOptions options;
     options.format = format();
-
-    m_shared->cancel = true;
-    m_shared = std::make_shared<Shared>();
-    m_shared->dialog = this;
-    // What the exporter cannot know up front (a filter's matches) the grid told us.
-    if (chosen == Scope::Selected)
-        m_shared->total = qint64(m_selectedKeys.size());
-    else if (chosen == Scope::Filtered)
-        m_shared->total = m_filteredCount;
-    else
-        m_shared->total = m_tableCount;
-    m_running = true;
+    options.cancelled = m_run.cancelCheck();
+    options.progress = m_run.progressReporter(m_runner);
     m_hasRun = true;
-    m_closeWhenDone = false;
     m_messages->dismiss();
-    // Determinate from the start when the count is known; a busy bar otherwise.
-    m_progress->setRange(0, m_shared->total > 0 ? kProgressSteps : 0);
-    m_progress->setValue(0);
-    m_progress->setVisible(true);
     m_status->setText(tr("Exporting to %1…").arg(QDir::toNativeSeparators(path)));
     m_status->show();
     updateControls();
 
-    auto shared = m_shared;
-    StoreRunner *runner = m_runner;
     std::optional<std::vector<Value>> keys;
     if (chosen == Scope::Selected)
         keys = m_selectedKeys;
     const ScanRequest request = chosen == Scope::Filtered ? m_filter : ScanRequest{};
     m_runner->call(
-        [shared, runner, path, options, keys = std::move(keys), request, table = m_table,
-         interposer = m_interposer](RecordStore &store) mutable -> Result<Outcome> {
+        [path, options, keys = std::move(keys), request, table = m_table,
+         interposer = m_interposer](RecordStore &store) -> Result<Outcome> {
             RecordStore &s = interposed(interposer, store);
-            QElapsedTimer sinceShown;
-            options.cancelled = [shared] { return shared->cancel.load(); };
-            options.progress = [shared, runner, &sinceShown](const TransferProgress &p) {
-                shared->records = p.records;
-                if (p.bytesTotal >= 0)
-                    shared->total = p.bytesTotal;
-                if (sinceShown.isValid() && sinceShown.elapsed() < kProgressIntervalMs)
-                    return;
-                if (shared->posted.exchange(true))
-                    return;
-                sinceShown.start();
-                runner->post([shared] {
-                    shared->posted = false;
-                    if (ExportDialog *dialog = shared->dialog.data())
-                        dialog->showProgress();
-                });
-            };
             Exporter exporter(s, table);
             Outcome outcome;
             if (!keys) {
@@ -456,7 +391,7 @@ void ExportDialog::start()
             std::vector<Value> records;
             records.reserve(keys->size());
             for (const Value &key : *keys) {
-                if (shared->cancel) {
+                if (options.cancelled()) {
                     outcome.report.cancelled = true;
                     return outcome;
                 }
@@ -482,37 +417,30 @@ void ExportDialog::start()
 
 void ExportDialog::showProgress()
 {
-    if (!m_running)
+    if (!isRunning())
         return;
-    const qint64 done = m_shared->records;
-    const qint64 total = m_shared->total;
-    if (total > 0) {
-        m_progress->setRange(0, kProgressSteps);
-        m_progress->setValue(
-            int(std::clamp<qint64>(done * kProgressSteps / total, 0, kProgressSteps)));
-        m_status->setText(tr("%1 of %2 written…")
-                              .arg(TransferLooks::number(done), TransferLooks::records(total)));
-    } else {
-        m_status->setText(tr("%1 written…").arg(TransferLooks::records(done)));
-    }
-    if (m_shared->cancel)
-        m_status->setText(m_status->text() + QStringLiteral(" · ") + tr("cancelling…"));
+    const qint64 done = m_run.records();
+    const qint64 total = m_run.total();
+    m_run.showFraction(done, total);
+    m_status->setText(m_run.withCancelNote(
+        total > 0 ? tr("%1 of %2 written…")
+                        .arg(TransferLooks::number(done), TransferLooks::records(total))
+                  : tr("%1 written…").arg(TransferLooks::records(done))));
 }
 
 void ExportDialog::cancel()
 {
-    if (!m_running || m_shared->cancel)
+    if (!m_run.cancel())
         return;
-    m_shared->cancel = true;
     m_status->setText(tr("Cancelling: the file being written is thrown away…"));
     updateControls();
 }
 
 void ExportDialog::reject()
 {
-    if (m_running) {
+    if (isRunning()) {
         cancel();
-        m_closeWhenDone = true;
+        m_run.closeWhenDone();
         return;
     }
     QDialog::reject();
@@ -520,8 +448,7 @@ void ExportDialog::reject()
 
 void ExportDialog::finish(Result<Outcome> result, const QString &path, bool existed)
 {
-    m_running = false;
-    m_progress->setVisible(false);
+    m_run.end();
     const QString shown = QDir::toNativeSeparators(path);
     const QString leftAsItWas =
         existed ? tr("%1 was left as it was.").arg(shown) : tr("No file was written.");
@@ -550,6 +477,6 @@ void ExportDialog::finish(Result<Outcome> result, const QString &path, bool exis
     }
     updateControls();
     emit exportFinished();
-    if (m_closeWhenDone)
+    if (m_run.closesWhenDone())
         QDialog::reject();
 }

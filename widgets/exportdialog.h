@@ -5,10 +5,10 @@
 #include "model/transferformat.h"
 #include "model/value.h"
 #include "widgets/storeinterposer.h"
+#include "widgets/transferrun.h"
 
 #include <QDialog>
 
-#include <memory>
 #include <vector>
 
 class MessageBar;
@@ -51,7 +51,7 @@ public:
 
     /// Starts the export (what the Export button does).
     void start();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_run.isRunning(); }
 
     /// Test hook: every store access goes through the interposer on the store thread.
     void setStoreInterposer(StoreInterposer interposer) { m_interposer = std::move(interposer); }
@@ -70,7 +70,6 @@ signals:
     void exportFinished();
 
 private:
-    struct Shared;
     struct Outcome;
     void fileEdited();
     void formatChosen();
@@ -87,10 +86,8 @@ private:
     qint64 m_tableCount = -1;
     bool m_filterActive;
     StoreInterposer m_interposer;
-    std::shared_ptr<Shared> m_shared;
+    TransferRun m_run;
     QString m_confirmedPath; ///< chosen in the file dialog, which already asked about replacing
-    bool m_running = false;
-    bool m_closeWhenDone = false;
     bool m_hasRun = false;
 
     QLabel *m_intro;

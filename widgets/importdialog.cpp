@@ -9,7 +9,6 @@
 #include <QClipboard>
 #include <QComboBox>
 #include <QDir>
-#include <QElapsedTimer>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFormLayout>
@@ -20,7 +19,6 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRadioButton>
@@ -31,7 +29,6 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
-#include <atomic>
 
 namespace TransferLooks {
 
@@ -81,9 +78,6 @@ QString records(qint64 n)
 } // namespace TransferLooks
 
 namespace {
-
-constexpr int kProgressSteps = 1000;
-constexpr qint64 kProgressIntervalMs = 50;
 
 QString capitalized(QString sentence)
 {
@@ -136,23 +130,12 @@ MessageBar::Kind outcomeKind(const ImportReport &report)
 
 } // namespace
 
-/// What a running import shares with the dialog: the dialog may be gone before the import ends,
-/// so the store thread only ever holds this.
-struct ImportDialog::Shared
-{
-    std::atomic_bool cancel{false};
-    std::atomic_bool posted{false}; ///< a progress update is queued and not yet shown
-    std::atomic<qint64> records{0};
-    std::atomic<qint64> bytes{0};
-    std::atomic<qint64> bytesTotal{0};
-    QPointer<ImportDialog> dialog; ///< read on the GUI thread only
-};
-
 ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, bool transactions,
                            QWidget *parent)
     : QDialog(parent), m_runner(runner), m_table(std::move(table)), m_transactions(transactions),
-      m_shared(std::make_shared<Shared>()), m_intro(new QLabel(this)), m_file(new QLineEdit(this)),
-      m_browse(new QPushButton(tr("Browse…"), this)), m_format(new QComboBox(this)),
+      m_run(this, [this] { showProgress(); }), m_intro(new QLabel(this)),
+      m_file(new QLineEdit(this)), m_browse(new QPushButton(tr("Browse…"), this)),
+      m_format(new QComboBox(this)),
       m_allOrNothing(
           new QRadioButton(tr("All or nothing: if any record fails, nothing is written"), this)),
       m_skipInvalid(new QRadioButton(
@@ -170,7 +153,6 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     Q_ASSERT(m_runner);
     setObjectName(QStringLiteral("importDialog"));
     setWindowTitle(tr("Import into %1").arg(m_table));
-    m_shared->dialog = this;
 
     m_intro->setObjectName(QStringLiteral("importIntro"));
     m_intro->setWordWrap(true);
@@ -240,6 +222,7 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     m_messages->setObjectName(QStringLiteral("importMessages"));
     m_progress->setObjectName(QStringLiteral("importProgress"));
     m_progress->setVisible(false);
+    m_run.setProgressBar(m_progress);
     m_status->setObjectName(QStringLiteral("importStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -315,12 +298,7 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     connect(m_skipInvalid, &QRadioButton::toggled, this, &ImportDialog::updateControls);
     connect(m_import, &QPushButton::clicked, this, &ImportDialog::start);
     // Cancel stops a run and keeps the dialog to show what happened; idle, it closes.
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_running)
-            cancel();
-        else
-            reject();
-    });
+    connect(m_cancel, &QPushButton::clicked, this, [this] { isRunning() ? cancel() : reject(); });
     connect(m_undo, &QPushButton::clicked, this, &ImportDialog::undoWrites);
     connect(m_saveReport, &QPushButton::clicked, this, &ImportDialog::saveReport);
 
@@ -330,11 +308,8 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     resize(qMax(sizeHint().width(), 700), sizeHint().height());
 }
 
-ImportDialog::~ImportDialog()
-{
-    // A running import stops at its next record and leaves the table as it was.
-    m_shared->cancel = true;
-}
+// A running import stops at its next record and leaves the table as it was (the run cancels).
+ImportDialog::~ImportDialog() = default;
 
 void ImportDialog::setFile(const QString &path)
 {
@@ -391,7 +366,7 @@ void ImportDialog::updateFormatHint()
 
 void ImportDialog::updateControls()
 {
-    const bool idle = !m_running && !m_undoing;
+    const bool idle = !isRunning() && !m_undoing;
     m_file->setEnabled(idle);
     m_browse->setEnabled(idle);
     m_format->setEnabled(idle);
@@ -402,18 +377,11 @@ void ImportDialog::updateControls()
     m_import->setEnabled(idle);
     m_saveReport->setEnabled(idle && m_report.has_value());
     m_undo->setEnabled(idle);
-    if (m_running) {
-        m_cancel->setText(m_shared->cancel ? tr("Cancelling…") : tr("Cancel"));
-        m_cancel->setEnabled(!m_shared->cancel);
-        m_cancel->setToolTip(m_transactions
+    m_run.updateCancelButton(m_cancel, m_report.has_value(),
+                             m_transactions
                                  ? tr("Stops the import; the table is left as it was.")
                                  : tr("Stops the import; the records already written are listed "
                                       "so they can be deleted again."));
-    } else {
-        m_cancel->setText(m_report ? tr("Close") : tr("Cancel"));
-        m_cancel->setEnabled(true);
-        m_cancel->setToolTip(QString());
-    }
 }
 
 void ImportDialog::browse()
@@ -434,7 +402,7 @@ void ImportDialog::browse()
 
 void ImportDialog::start()
 {
-    if (m_running || m_undoing)
+    if (isRunning() || m_undoing)
         return;
     const QString path = file();
     if (path.isEmpty()) {
@@ -451,48 +419,21 @@ void ImportDialog::start()
     if (options.mode == ImportOptions::Mode::SkipInvalid)
         options.rejectsPath = QDir::fromNativeSeparators(m_rejects->text().trimmed());
 
-    // A fresh share per run: a late progress update of an earlier run cannot reach this one.
-    m_shared->cancel = true;
-    m_shared = std::make_shared<Shared>();
-    m_shared->dialog = this;
-    m_running = true;
-    m_closeWhenDone = false;
+    m_run.begin();
+    options.cancelled = m_run.cancelCheck();
+    options.progress = m_run.progressReporter(m_runner);
     m_report.reset();
     m_messages->dismiss();
     m_problems->clear();
     m_problemBox->setVisible(false);
     m_written->clear();
     m_writtenBox->setVisible(false);
-    m_progress->setRange(0, 0);
-    m_progress->setValue(0);
-    m_progress->setVisible(true);
     m_status->setText(tr("Reading %1…").arg(QFileInfo(path).fileName()));
     m_status->show();
     updateControls();
 
-    auto shared = m_shared;
-    StoreRunner *runner = m_runner;
     m_runner->call(
-        [shared, runner, path, options, table = m_table,
-         interposer = m_interposer](RecordStore &store) mutable {
-            QElapsedTimer sinceShown;
-            options.cancelled = [shared] { return shared->cancel.load(); };
-            options.progress = [shared, runner, &sinceShown](const TransferProgress &p) {
-                shared->records = p.records;
-                shared->bytes = p.bytes;
-                shared->bytesTotal = p.bytesTotal;
-                // At most one update queued, and not more often than the eye can follow.
-                if (sinceShown.isValid() && sinceShown.elapsed() < kProgressIntervalMs)
-                    return;
-                if (shared->posted.exchange(true))
-                    return;
-                sinceShown.start();
-                runner->post([shared] {
-                    shared->posted = false;
-                    if (ImportDialog *dialog = shared->dialog.data())
-                        dialog->showProgress();
-                });
-            };
+        [path, options, table = m_table, interposer = m_interposer](RecordStore &store) {
             Importer importer(interposed(interposer, store), table);
             return Result<ImportReport>(importer.run(path, options));
         },
@@ -501,31 +442,24 @@ void ImportDialog::start()
 
 void ImportDialog::showProgress()
 {
-    if (!m_running)
+    if (!isRunning())
         return;
-    const qint64 bytes = m_shared->bytes;
-    const qint64 total = m_shared->bytesTotal;
-    if (total > 0) {
-        m_progress->setRange(0, kProgressSteps);
-        m_progress->setValue(
-            int(std::clamp<qint64>(bytes * kProgressSteps / total, 0, kProgressSteps)));
-    }
+    const qint64 bytes = m_run.bytes();
+    const qint64 total = m_run.total();
+    m_run.showFraction(bytes, total);
     const QLocale locale;
-    QString text = tr("%1 read").arg(TransferLooks::records(m_shared->records));
+    QString text = tr("%1 read").arg(TransferLooks::records(m_run.records()));
     if (total > 0)
         text +=
             QStringLiteral(" · ") +
             tr("%1 of %2").arg(locale.formattedDataSize(bytes), locale.formattedDataSize(total));
-    if (m_shared->cancel)
-        text += QStringLiteral(" · ") + tr("cancelling…");
-    m_status->setText(text);
+    m_status->setText(m_run.withCancelNote(text));
 }
 
 void ImportDialog::cancel()
 {
-    if (!m_running || m_shared->cancel)
+    if (!m_run.cancel())
         return;
-    m_shared->cancel = true;
     m_status->setText(m_transactions
                           ? tr("Cancelling: the import stops before its next record and the "
                                "table is left as it was…")
@@ -536,9 +470,9 @@ void ImportDialog::cancel()
 
 void ImportDialog::reject()
 {
-    if (m_running) {
+    if (isRunning()) {
         cancel();
-        m_closeWhenDone = true;
+        m_run.closeWhenDone();
         return;
     }
     QDialog::reject();
@@ -546,8 +480,7 @@ void ImportDialog::reject()
 
 void ImportDialog::finish(Result<ImportReport> result)
 {
-    m_running = false;
-    m_progress->setVisible(false);
+    m_run.end();
     if (!result) {
         // The import never ran (no store is open): nothing can have been written.
         m_report.reset();
@@ -557,7 +490,7 @@ void ImportDialog::finish(Result<ImportReport> result)
                                 MessageBar::Kind::Error);
         updateControls();
         emit importFinished();
-        if (m_closeWhenDone)
+        if (m_run.closesWhenDone())
             QDialog::reject();
         return;
     }
@@ -569,7 +502,7 @@ void ImportDialog::finish(Result<ImportReport> result)
         emit tableChanged(m_table);
     emit importFinished();
     // Records left written on a store without transactions stay on screen to be undone.
-    if (m_closeWhenDone && m_report->writtenKeys.empty())
+    if (m_run.closesWhenDone() && m_report->writtenKeys.empty())
         QDialog::reject();
 }
 
@@ -661,7 +594,7 @@ void ImportDialog::showReport()
 
 void ImportDialog::undoWrites()
 {
-    if (m_running || m_undoing || !m_report || m_report->writtenKeys.empty())
+    if (isRunning() || m_undoing || !m_report || m_report->writtenKeys.empty())
         return;
     QSet<QByteArray> replaced;
     for (const Value &k : m_report->replacedKeys)

@@ -2,10 +2,10 @@
 
 #include "model/importer.h"
 #include "widgets/storeinterposer.h"
+#include "widgets/transferrun.h"
 
 #include <QDialog>
 
-#include <memory>
 #include <optional>
 
 class MessageBar;
@@ -61,7 +61,7 @@ public:
 
     /// Starts the import (what the Import button does).
     void start();
-    bool isRunning() const { return m_running; }
+    bool isRunning() const { return m_run.isRunning(); }
     const std::optional<ImportReport> &report() const { return m_report; }
 
     /// Test hook: every store access goes through the interposer on the store thread.
@@ -93,7 +93,6 @@ signals:
     void reportSaved(const QString &path);
 
 private:
-    struct Shared;
     void showProgress();
     void finish(Result<ImportReport> result);
     void showReport();
@@ -106,11 +105,9 @@ private:
     bool m_transactions;
     StoreInterposer m_interposer;
     QString m_reportFileName;
-    std::shared_ptr<Shared> m_shared; ///< what the running import shares with this dialog
+    TransferRun m_run;
     std::optional<ImportReport> m_report;
-    bool m_running = false;
     bool m_undoing = false;
-    bool m_closeWhenDone = false;
 
     QLabel *m_intro;
     QLineEdit *m_file;

@@ -1,9 +1,7 @@
 #include "widgets/modelpreviewdialog.h"
 
 #include "model/modelinference.h"
-#include "model/recordreader.h"
 #include "model/storerunner.h"
-#include "model/transferformat.h"
 #include "widgets/messagebar.h"
 #include "widgets/notifier.h"
 #include "widgets/rekeywizard.h"
@@ -132,14 +130,6 @@ int lineOfPointer(const QString &text, const QString &pointer)
 }
 
 } // namespace
-
-struct ModelPreviewDialog::Outcome
-{
-    TableModelPtr model;
-    QStringList notes;
-    qint64 records = 0;
-    bool cancelled = false;
-};
 
 /// What the inference workers share with the dialog; they never touch the dialog itself.
 struct ModelPreviewDialog::Inference
@@ -336,48 +326,25 @@ void ModelPreviewDialog::startInference()
     showPlaceholder(tr("The fields appear here once every record is read."));
     updateButtons();
     m_poll->start();
-    auto hook = m_pageHook;
+
+    ModelInference::Hooks hooks;
+    hooks.cancelled = [state] { return state->cancel.load(); };
+    hooks.progress = [state, hook = m_pageHook](const ModelInference::Progress &p) {
+        state->records = p.records;
+        state->bytesDone = p.bytes;
+        state->bytesTotal = p.bytesTotal;
+        if (hook)
+            hook(p.records);
+    };
 
     if (!m_fromFile) {
         m_runner->call(
-            [state, hook, table = m_table](RecordStore &store) -> Result<Outcome> {
-                auto current = store.model(table);
-                if (!current)
-                    return current.error();
+            [state, hooks, table = m_table](RecordStore &store) {
                 if (store.capabilities().exactCount) {
                     if (auto n = store.count(table))
                         state->total = *n;
                 }
-                // ModelInference::fromTable's loop, kept here for the notes and the count.
-                ModelInference inference;
-                ScanRequest request;
-                request.limit = 1000;
-                request.cancelled = [state] { return state->cancel.load(); };
-                do {
-                    if (state->cancel)
-                        return Outcome{nullptr, {}, inference.records(), true};
-                    auto page = store.scan(table, request);
-                    if (!page) {
-                        if (state->cancel)
-                            return Outcome{nullptr, {}, inference.records(), true};
-                        return page.error();
-                    }
-                    for (const Value &record : page->records)
-                        inference.add(record);
-                    state->records = inference.records();
-                    if (hook)
-                        hook(inference.records());
-                    request.cursor = page->nextCursor;
-                } while (!request.cursor.isEmpty());
-                if (state->cancel)
-                    return Outcome{nullptr, {}, inference.records(), true};
-                ModelInference::Options options;
-                options.table = table;
-                options.hashKey = (*current)->hashKey();
-                auto model = inference.model(options);
-                if (!model)
-                    return model.error();
-                return Outcome{*model, inference.notes(), inference.records(), false};
+                return ModelInference::inferTable(store, table, hooks);
             },
             this,
             [this, state](Result<Outcome> outcome) {
@@ -388,49 +355,12 @@ void ModelPreviewDialog::startInference()
     }
 
     // A file needs no store: its own thread, so the store stays free for the grid.
-    auto work = [state, hook, path = m_file, table = m_table]() -> Result<Outcome> {
-        auto format = detectTransferFormat(path);
-        if (!format)
-            return format.error();
-        auto reader = RecordReader::open(path, *format, nullptr);
-        if (!reader)
-            return reader.error();
-        state->bytesTotal = (*reader)->bytesTotal();
-        ModelInference inference;
-        RecordReader::Chunk chunk;
-        for (;;) {
-            if (state->cancel)
-                return Outcome{nullptr, {}, inference.records(), true};
-            auto more = (*reader)->readChunk(chunk);
-            if (!more)
-                return more.error();
-            if (!*more)
-                break;
-            for (const RecordReader::Record &r : chunk.records) {
-                if (!r.error.isEmpty())
-                    return makeError(ErrorKind::Invalid, r.error,
-                                     QStringLiteral("%1:%2").arg(path).arg(r.line));
-                Value record;
-                RecordReader::Problem problem;
-                if (!(*reader)->parse(chunk.text(r), r.line, record, problem))
-                    return makeError(ErrorKind::Invalid,
-                                     problem.path.isEmpty()
-                                         ? problem.message
-                                         : problem.path + QStringLiteral(": ") + problem.message,
-                                     QStringLiteral("%1:%2").arg(path).arg(problem.line));
-                inference.add(record);
-            }
-            state->records = inference.records();
-            state->bytesDone = chunk.bytesDone;
-            if (hook)
-                hook(inference.records());
-        }
+    auto work = [state, hooks, path = m_file, table = m_table] {
+        // Known before the first chunk is read.
+        state->bytesTotal = QFileInfo(path).size();
         ModelInference::Options options;
-        options.table = table.isEmpty() ? QFileInfo(path).completeBaseName() : table;
-        auto model = inference.model(options);
-        if (!model)
-            return model.error();
-        return Outcome{*model, inference.notes(), inference.records(), false};
+        options.table = table;
+        return ModelInference::inferFile(path, std::nullopt, options, hooks);
     };
     QThread *thread = QThread::create([state, work] {
         Result<Outcome> result = work();

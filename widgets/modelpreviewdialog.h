@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/modelinference.h"
 #include "model/result.h"
 #include "model/tablemodel.h"
 
@@ -85,7 +86,7 @@ signals:
 
 private:
     struct Inference;
-    struct Outcome;
+    using Outcome = ModelInference::Inferred;
     ModelPreviewDialog(StoreRunner *runner, QString table, QString file, bool fromFile,
                        QWidget *parent);
     void startInference();

@@ -5,6 +5,8 @@
 #include "model/demodata.h"
 #include "model/jsoncodec.h"
 #include "model/storerunner.h"
+#include "tests/common/demostores.h"
+#include "tests/common/namedchild.h"
 #include "widgets/bulkrekeydialog.h"
 
 #include <QFile>
@@ -27,10 +29,8 @@ class TstBulkRekeyDialog : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    int m_n = 0;
+    DemoStores m_stores;
     QString m_journalDir;
-    std::unique_ptr<StoreRunner> m_runner;
     TableModelPtr m_model;
 
     static QString userKey(int i) { return u"user-%1"_s.arg(i, 7, 10, QLatin1Char('0')); }
@@ -41,23 +41,7 @@ private:
             k.push_back(Value::string(userKey(i)));
         return k;
     }
-    bool exists(const QString &key)
-    {
-        auto r =
-            m_runner
-                ->run([key](RecordStore &s) { return s.getRecord(u"users"_s, Value::string(key)); })
-                .result();
-        if (!r)
-            qFatal("get failed");
-        return r->has_value();
-    }
-    template <typename T> static T *child(QWidget *w, const QString &name)
-    {
-        T *c = w->findChild<T *>(name);
-        if (!c)
-            qFatal("no child %s", qPrintable(name));
-        return c;
-    }
+    bool exists(const QString &key) { return m_stores.user(key).has_value(); }
     static void type(QWidget *w, const QString &name, const QString &text)
     {
         auto *edit = child<QLineEdit>(w, name);
@@ -69,26 +53,24 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_dir.isValid());
+        QVERIFY(m_stores.isValid());
     }
 
     void init()
     {
-        const QString path = m_dir.filePath(u"s%1.structdesk"_s.arg(++m_n));
-        QVERIFY(DemoData::createDemoStore(path, 40));
-        m_runner = std::make_unique<StoreRunner>();
-        QVERIFY(m_runner->open(path).result());
-        m_journalDir = m_dir.filePath(u"journal%1"_s.arg(m_n));
-        auto model = m_runner->run([](RecordStore &s) { return s.model(u"users"_s); }).result();
+        m_stores.open(40);
+        m_journalDir = m_stores.filePath(u"journal%1"_s.arg(m_stores.serial()));
+        auto model =
+            m_stores.runner()->run([](RecordStore &s) { return s.model(u"users"_s); }).result();
         QVERIFY(model);
         m_model = *model;
     }
 
-    void cleanup() { m_runner.reset(); }
+    void cleanup() { m_stores.close(); }
 
     void previewRunAndSave()
     {
-        BulkRekeyDialog d(m_runner.get(), m_journalDir, u"users"_s, m_model, keys(0, 10));
+        BulkRekeyDialog d(m_stores.runner(), m_journalDir, u"users"_s, m_model, keys(0, 10));
         d.setPreviewDelay(0);
         QSignalSpy changed(&d, &BulkRekeyDialog::recordsChanged);
         d.show();
@@ -123,7 +105,7 @@ private slots:
         QVERIFY(!run->isEnabled()); // one run per dialog
         QVERIFY(!child<QLineEdit>(&d, u"patternEdit"_s)->isEnabled());
 
-        const QString file = m_dir.filePath(u"outcomes%1.csv"_s.arg(m_n));
+        const QString file = m_stores.filePath(u"outcomes%1.csv"_s.arg(m_stores.serial()));
         d.setSaveFileName(file);
         auto *save = child<QPushButton>(&d, u"saveOutcomesButton"_s);
         QVERIFY(save->isEnabled());
@@ -137,7 +119,7 @@ private slots:
 
     void conflictsDisableTheRun()
     {
-        BulkRekeyDialog d(m_runner.get(), m_journalDir, u"users"_s, m_model, keys(0, 14));
+        BulkRekeyDialog d(m_stores.runner(), m_journalDir, u"users"_s, m_model, keys(0, 14));
         d.setPreviewDelay(0);
         d.show();
         QTest::mouseClick(child<QRadioButton>(&d, u"regexMode"_s), Qt::LeftButton, {},
@@ -169,7 +151,7 @@ private slots:
         ScanRequest filter;
         filter.conditions.push_back(
             FilterCondition{{u"userId"_s}, FilterOp::BeginsWith, Value::string(u"user-000002"_s)});
-        BulkRekeyDialog d(m_runner.get(), m_journalDir, u"users"_s, m_model, filter);
+        BulkRekeyDialog d(m_stores.runner(), m_journalDir, u"users"_s, m_model, filter);
         d.setPreviewDelay(0);
         d.show();
         QVERIFY(child<QLabel>(&d, u"bulkScope"_s)
@@ -184,7 +166,7 @@ private slots:
     void cancelStopsBetweenRecords()
     {
         QSemaphore reached, proceed;
-        BulkRekeyDialog d(m_runner.get(), m_journalDir, u"users"_s, m_model, keys(0, 10));
+        BulkRekeyDialog d(m_stores.runner(), m_journalDir, u"users"_s, m_model, keys(0, 10));
         d.setPreviewDelay(0);
         d.setRecordHook([&](qsizetype index) {
             if (index == 2) {

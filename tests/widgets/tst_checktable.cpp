@@ -5,6 +5,8 @@
 
 #include "model/demodata.h"
 #include "model/storerunner.h"
+#include "tests/common/demostores.h"
+#include "tests/common/namedchild.h"
 #include "widgets/checktabledialog.h"
 #include "widgets/messagebar.h"
 
@@ -30,9 +32,7 @@ class TstCheckTable : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    int m_n = 0;
-    std::unique_ptr<StoreRunner> m_runner;
+    DemoStores m_stores;
 
     static QString userKey(quint64 i) { return u"user-%1"_s.arg(i, 7, 10, QLatin1Char('0')); }
     static QStringList invalidKeys(quint64 records, quint64 from = 0, quint64 to = ~0ull)
@@ -44,13 +44,6 @@ private:
         }
         return keys;
     }
-    template <typename T> static T *child(QWidget *w, const QString &name)
-    {
-        T *c = w->findChild<T *>(name);
-        if (!c)
-            qFatal("no child %s", qPrintable(name));
-        return c;
-    }
     static QStringList listedKeys(QTreeWidget *list)
     {
         QStringList keys;
@@ -59,30 +52,22 @@ private:
         return keys;
     }
 
-    void openStore(quint64 records)
-    {
-        const QString path = m_dir.filePath(u"s%1.structdesk"_s.arg(++m_n));
-        QVERIFY(DemoData::createDemoStore(path, records));
-        m_runner = std::make_unique<StoreRunner>();
-        QVERIFY(m_runner->open(path).result());
-    }
-
 private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_dir.isValid());
+        QVERIFY(m_stores.isValid());
     }
 
-    void cleanup() { m_runner.reset(); }
+    void cleanup() { m_stores.close(); }
 
     void failingRecordsAreTheInvalidOnes()
     {
-        openStore(2500);
+        m_stores.open(2500);
         const QStringList expected = invalidKeys(2500);
         QVERIFY(expected.size() >= 3);
 
-        CheckTableDialog d(m_runner.get(), u"users"_s, ScanRequest{});
+        CheckTableDialog d(m_stores.runner(), u"users"_s, ScanRequest{});
         QSignalSpy finished(&d, &CheckTableDialog::finished);
         d.show(); // starts the check
         QVERIFY(d.isRunning());
@@ -113,7 +98,7 @@ private slots:
 
         // The report: the CLI's lines, one per failing record.
         QSignalSpy saved(&d, &CheckTableDialog::reportSaved);
-        const QString report = m_dir.filePath(u"report%1.txt"_s.arg(m_n));
+        const QString report = m_stores.filePath(u"report%1.txt"_s.arg(m_stores.serial()));
         QVERIFY(d.saveReport(report));
         QCOMPARE(saved.count(), 1);
         QFile f(report);
@@ -138,10 +123,10 @@ private slots:
 
     void failingRecordsOpen()
     {
-        openStore(1600);
+        m_stores.open(1600);
         const QStringList expected = invalidKeys(1600);
         QVERIFY(expected.size() >= 2);
-        CheckTableDialog d(m_runner.get(), u"users"_s, ScanRequest{});
+        CheckTableDialog d(m_stores.runner(), u"users"_s, ScanRequest{});
         QSignalSpy finished(&d, &CheckTableDialog::finished);
         QSignalSpy open(&d, &CheckTableDialog::openRecordRequested);
         d.show();
@@ -176,9 +161,9 @@ private slots:
 
     void theListIsCapped()
     {
-        openStore(2500);
+        m_stores.open(2500);
         const QStringList expected = invalidKeys(2500);
-        CheckTableDialog d(m_runner.get(), u"users"_s, ScanRequest{});
+        CheckTableDialog d(m_stores.runner(), u"users"_s, ScanRequest{});
         d.setRowLimit(2);
         QSignalSpy finished(&d, &CheckTableDialog::finished);
         d.show();
@@ -195,7 +180,7 @@ private slots:
         QTest::keyClick(list, Qt::Key_Return);
         QCOMPARE(open.count(), 0);
         // The report still has every failing record.
-        const QString report = m_dir.filePath(u"capped%1.txt"_s.arg(m_n));
+        const QString report = m_stores.filePath(u"capped%1.txt"_s.arg(m_stores.serial()));
         QVERIFY(d.saveReport(report));
         QFile f(report);
         QVERIFY(f.open(QIODevice::ReadOnly | QIODevice::Text));
@@ -205,11 +190,11 @@ private slots:
 
     void aFilterNarrowsTheCheck()
     {
-        openStore(2500);
+        m_stores.open(2500);
         ScanRequest filter;
         filter.conditions.push_back(
             FilterCondition{{u"userId"_s}, FilterOp::BeginsWith, Value::string(u"user-00007"_s)});
-        CheckTableDialog d(m_runner.get(), u"users"_s, filter);
+        CheckTableDialog d(m_stores.runner(), u"users"_s, filter);
         QVERIFY(child<QLabel>(&d, u"checkScope"_s)->text().contains(u"match the filter"_s));
         QSignalSpy finished(&d, &CheckTableDialog::finished);
         d.show();
@@ -221,9 +206,9 @@ private slots:
 
     void aPassingTableSaysSo()
     {
-        openStore(300);
+        m_stores.open(300);
         QVERIFY(invalidKeys(300).isEmpty());
-        CheckTableDialog d(m_runner.get(), u"users"_s, ScanRequest{});
+        CheckTableDialog d(m_stores.runner(), u"users"_s, ScanRequest{});
         QSignalSpy finished(&d, &CheckTableDialog::finished);
         d.start(); // before showing: showing does not start another
         d.show();
@@ -248,8 +233,8 @@ private slots:
 
     void aMissingTableIsAnErrorInPlace()
     {
-        openStore(10);
-        CheckTableDialog d(m_runner.get(), u"nosuch"_s, ScanRequest{});
+        m_stores.open(10);
+        CheckTableDialog d(m_stores.runner(), u"nosuch"_s, ScanRequest{});
         QSignalSpy finished(&d, &CheckTableDialog::finished);
         d.show();
         QVERIFY(finished.wait(20000));
@@ -260,11 +245,11 @@ private slots:
 
     void cancelStopsTheCheck()
     {
-        openStore(3000);
+        m_stores.open(3000);
         QSemaphore reached, proceed;
         // A failing check must not leave the store thread waiting (cleanup would hang).
         auto release = qScopeGuard([&] { proceed.release(100); });
-        CheckTableDialog d(m_runner.get(), u"users"_s, ScanRequest{});
+        CheckTableDialog d(m_stores.runner(), u"users"_s, ScanRequest{});
         d.setPageHook([&](qint64 checked) {
             if (checked == 1000) {
                 reached.release();
@@ -297,11 +282,11 @@ private slots:
 
     void closingWhileCheckingIsSafe()
     {
-        openStore(3000);
+        m_stores.open(3000);
         QSemaphore reached, proceed;
         std::atomic<int> pages{0};
         auto release = qScopeGuard([&] { proceed.release(100); });
-        auto *d = new CheckTableDialog(m_runner.get(), u"users"_s, ScanRequest{});
+        auto *d = new CheckTableDialog(m_stores.runner(), u"users"_s, ScanRequest{});
         d->setPageHook([&](qint64 checked) {
             ++pages;
             if (checked == 1000) {
@@ -314,7 +299,8 @@ private slots:
         d->reject();
         delete d;
         proceed.release();
-        auto count = m_runner->run([](RecordStore &s) { return s.count(u"users"_s); }).result();
+        auto count =
+            m_stores.runner()->run([](RecordStore &s) { return s.count(u"users"_s); }).result();
         QVERIFY(count);
         QCOMPARE(pages.load(), 1);
         QTest::qWait(50); // queued batches find no dialog

@@ -5,6 +5,7 @@
 #include "model/jsoncodec.h"
 #include "model/recordtablemodel.h"
 #include "model/sqlitestore.h"
+#include "tests/common/recordingnotifier.h"
 #include "widgets/filterbar.h"
 #include "widgets/mainwindow.h"
 #include "widgets/messagebar.h"
@@ -35,33 +36,6 @@
 #include <memory>
 
 namespace {
-
-/// Records modal messages instead of showing them.
-class RecordingNotifier : public Notifier
-{
-public:
-    struct Message
-    {
-        QString kind;
-        QString title;
-        QString text;
-    };
-    QList<Message> messages;
-
-    void notify(QWidget *, Level, const QString &title, const QString &text) override
-    {
-        messages << Message{QStringLiteral("notify"), title, text};
-    }
-    bool ask(QWidget *, const QString &title, const QString &question) override
-    {
-        messages << Message{QStringLiteral("ask"), title, question};
-        return false;
-    }
-    void about(QWidget *, const QString &title, const QString &text) override
-    {
-        messages << Message{QStringLiteral("about"), title, text};
-    }
-};
 
 constexpr int kDemoCount = 5000;
 constexpr int kLoadTimeout = 20000;
@@ -146,7 +120,7 @@ private:
 
     QTemporaryDir m_dir;
     QString m_store;
-    RecordingNotifier m_notifier;
+    RecordingNotifier m_notifier{false}; ///< answers no
 };
 
 void TstMainWindow::initTestCase()
@@ -664,7 +638,7 @@ void TstMainWindow::aboutGoesThroughNotifier()
     MainWindow w;
     w.findChild<QAction *>(QStringLiteral("aboutAction"))->trigger();
     QCOMPARE(m_notifier.messages.size(), 1);
-    QCOMPARE(m_notifier.messages.front().kind, QStringLiteral("about"));
+    QVERIFY(m_notifier.messages.front().kind == RecordingNotifier::Kind::About);
     QVERIFY(m_notifier.messages.front().text.contains(QStringLiteral("StructDesk")));
 }
 

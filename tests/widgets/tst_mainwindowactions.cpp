@@ -4,9 +4,11 @@
 #include "model/demodata.h"
 #include "model/recordtablemodel.h"
 #include "model/recoveryjournal.h"
+#include "model/sqlitestore.h"
+#include "tests/common/demowindow.h"
+#include "tests/common/recordingnotifier.h"
 #include "widgets/bulkrekeydialog.h"
 #include "widgets/journalrecoverydialog.h"
-#include "model/sqlitestore.h"
 #include "widgets/mainwindow.h"
 #include "widgets/notifier.h"
 #include "widgets/recordformdialog.h"
@@ -26,84 +28,20 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-/// Answers every question with yes and records it, so no dialog blocks.
-class YesNotifier : public Notifier
-{
-public:
-    void notify(QWidget *, Level, const QString &, const QString &text) override { messages << text; }
-    bool ask(QWidget *, const QString &, const QString &question) override
-    {
-        messages << question;
-        return true;
-    }
-    void about(QWidget *, const QString &, const QString &) override {}
-    QStringList messages;
-};
-} // namespace
-
 class TstMainWindowActions : public QObject
 {
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    QString m_store;
-    QString m_journal;
-    YesNotifier m_notifier;
-
-    std::optional<Value> stored(const QString &key)
-    {
-        auto store = SqliteStore::open(m_store);
-        if (!store)
-            return std::nullopt;
-        auto got = (*store)->getRecord(u"users"_s, Value::string(key));
-        return got ? *got : std::nullopt;
-    }
-
-    bool ready(MainWindow *w, int row)
-    {
-        RecordTableModel *model = w->recordModel();
-        return QTest::qWaitFor([&] {
-            return model->rowCount() > row && model->index(row, 0).data(RecordTableModel::LoadedRole).toBool();
-        }, 20000);
-    }
-
-    std::unique_ptr<MainWindow> openWindow()
-    {
-        auto window = std::make_unique<MainWindow>();
-        window->resize(1280, 800);
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window.get()))
-            return nullptr;
-        window->openStore(m_store);
-        return window;
-    }
+    DemoWindowFixture m_demo;
+    RecordingNotifier m_notifier;
 
     static RecordGridView *grid(MainWindow *w) { return w->findChild<RecordGridView *>(u"recordGrid"_s); }
-
-    template<typename T>
-    static T *visibleChild(MainWindow *w)
-    {
-        for (T *child : w->findChildren<T *>()) {
-            if (child->isVisible())
-                return child;
-        }
-        return nullptr;
-    }
 
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(u"StructDesk"_s);
-        QCoreApplication::setApplicationName(u"StructDesk"_s);
-        QSettings().clear();
-        QVERIFY(m_dir.isValid());
-        m_store = m_dir.filePath(u"demo.structdesk"_s);
-        QVERIFY(DemoData::createDemoStore(m_store, 200));
-        m_journal = m_dir.filePath(u"journal"_s);
-        qputenv("STRUCTDESK_JOURNAL", m_journal.toUtf8());
+        m_demo.init(200);
         Notifier::setInstance(&m_notifier);
     }
 
@@ -111,9 +49,9 @@ private slots:
 
     void ctrlNOpensANewRecordFormAndF2TheCurrentOne()
     {
-        auto w = openWindow();
+        auto w = m_demo.openWindow();
         QVERIFY(w);
-        QVERIFY(ready(w.get(), 2));
+        QVERIFY(waitForRow(w.get(), 2));
         grid(w.get())->setCurrentIndex(w->recordModel()->index(2, 0));
         grid(w.get())->setFocus();
         QTest::keyClick(grid(w.get()), Qt::Key_N, Qt::ControlModifier);
@@ -138,14 +76,14 @@ private slots:
 
     void cellEditInPlaceThenUndo()
     {
-        auto w = openWindow();
+        auto w = m_demo.openWindow();
         QVERIFY(w);
         RecordTableModel *model = w->recordModel();
-        QVERIFY(ready(w.get(), 7));
+        QVERIFY(waitForRow(w.get(), 7));
         const int email = model->columnOf(u"email"_s);
         QVERIFY(email > 0);
         auto emailOf7 = [this] {
-            const auto record = stored(u"user-0000007"_s);
+            const auto record = m_demo.stored(Value::string(u"user-0000007"_s));
             const Value *v = record ? record->find(u"email"_s) : nullptr;
             return v ? v->text() : u"<absent>"_s;
         };
@@ -173,28 +111,28 @@ private slots:
 
     void deleteKeyDeletesAfterConfirmation()
     {
-        auto w = openWindow();
+        auto w = m_demo.openWindow();
         QVERIFY(w);
         RecordTableModel *model = w->recordModel();
-        QVERIFY(ready(w.get(), 9));
-        QVERIFY(stored(u"user-0000009"_s));
+        QVERIFY(waitForRow(w.get(), 9));
+        QVERIFY(m_demo.stored(Value::string(u"user-0000009"_s)));
         grid(w.get())->setCurrentIndex(model->index(9, 0));
         grid(w.get())->selectionModel()->select(model->index(9, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         grid(w.get())->setFocus();
         m_notifier.messages.clear();
         QTest::keyClick(grid(w.get()), Qt::Key_Delete);
-        QTRY_VERIFY_WITH_TIMEOUT(!stored(u"user-0000009"_s), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_demo.stored(Value::string(u"user-0000009"_s)), 20000);
         QVERIFY(!m_notifier.messages.isEmpty()); // it asked first
         auto *undo = w->findChild<QAction *>(u"undoAction"_s);
         QTRY_VERIFY(undo->isEnabled());
         grid(w.get())->setFocus();
         QTest::keyClick(grid(w.get()), Qt::Key_Z, Qt::ControlModifier);
-        QTRY_VERIFY_WITH_TIMEOUT(stored(u"user-0000009"_s), 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(m_demo.stored(Value::string(u"user-0000009"_s)), 20000);
     }
 
     void ctrlKOpensTheWizardOnTheCurrentRecord()
     {
-        auto w = openWindow();
+        auto w = m_demo.openWindow();
         QVERIFY(w);
         RecordTableModel *model = w->recordModel();
         QTRY_COMPARE(model->rowCount(), 200);
@@ -208,7 +146,7 @@ private slots:
 
     void ctrlShiftKOpensBulkChangeForTheSelection()
     {
-        auto w = openWindow();
+        auto w = m_demo.openWindow();
         QVERIFY(w);
         RecordTableModel *model = w->recordModel();
         QTRY_COMPARE(model->rowCount(), 200);
@@ -224,9 +162,9 @@ private slots:
 
     void journalEntriesAreOfferedAtStart()
     {
-        RecoveryJournal journal(m_journal);
+        RecoveryJournal journal(m_demo.journal());
         RecoveryJournal::Entry e;
-        e.location = m_store;
+        e.location = m_demo.store();
         e.table = u"users"_s;
         e.oldKey = Value::string(u"lost-1"_s);
         e.newKey = Value::string(u"lost-2"_s);
@@ -234,7 +172,7 @@ private slots:
         e.strategy = u"remove-put-restore"_s;
         auto id = journal.add(e);
         QVERIFY(id);
-        auto w = openWindow();
+        auto w = m_demo.openWindow();
         QVERIFY(w);
         QTRY_VERIFY(visibleChild<JournalRecoveryDialog>(w.get()));
         QCOMPARE(visibleChild<JournalRecoveryDialog>(w.get())->pendingCount(), 1);

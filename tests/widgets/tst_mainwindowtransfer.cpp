@@ -6,11 +6,13 @@
 #include "model/jsoncodec.h"
 #include "model/recordtablemodel.h"
 #include "model/sqlitestore.h"
+#include "tests/common/demowindow.h"
+#include "tests/common/recordingnotifier.h"
 #include "widgets/checktabledialog.h"
 #include "widgets/exportdialog.h"
 #include "widgets/importdialog.h"
-#include "widgets/messagebar.h"
 #include "widgets/mainwindow.h"
+#include "widgets/messagebar.h"
 #include "widgets/modelpreviewdialog.h"
 #include "widgets/notifier.h"
 #include "widgets/recordformdialog.h"
@@ -33,19 +35,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-class YesNotifier : public Notifier
-{
-public:
-    void notify(QWidget *, Level, const QString &, const QString &text) override { messages << text; }
-    bool ask(QWidget *, const QString &, const QString &question) override
-    {
-        messages << question;
-        return true;
-    }
-    void about(QWidget *, const QString &, const QString &) override {}
-    QStringList messages;
-};
-
 constexpr int kRecords = 1000; // demo records 500 and 700 are invalid on purpose
 } // namespace
 
@@ -54,43 +43,16 @@ class TstMainWindowTransfer : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    QString m_store;
-    YesNotifier m_notifier;
+    DemoWindowFixture m_demo;
+    RecordingNotifier m_notifier;
 
-    std::optional<Value> stored(const Value &key)
-    {
-        auto store = SqliteStore::open(m_store);
-        if (!store)
-            return std::nullopt;
-        auto got = (*store)->getRecord(u"users"_s, key);
-        return got ? *got : std::nullopt;
-    }
-
+    /// A window on the store with its first rows loaded.
     std::unique_ptr<MainWindow> openWindow()
     {
-        auto window = std::make_unique<MainWindow>();
-        window->resize(1280, 800);
-        window->show();
-        if (!QTest::qWaitForWindowExposed(window.get()))
-            return nullptr;
-        window->openStore(m_store);
-        RecordTableModel *model = window->recordModel();
-        if (!QTest::qWaitFor([&] {
-                return model->rowCount() > 2 && model->index(2, 0).data(RecordTableModel::LoadedRole).toBool();
-            }, 20000))
+        auto window = m_demo.openWindow();
+        if (!window || !waitForRow(window.get(), 2))
             return nullptr;
         return window;
-    }
-
-    template<typename T>
-    static T *visibleChild(MainWindow *w)
-    {
-        for (T *child : w->findChildren<T *>()) {
-            if (child->isVisible())
-                return child;
-        }
-        return nullptr;
     }
 
     static QAction *action(MainWindow *w, const QString &name) { return w->findChild<QAction *>(name); }
@@ -116,14 +78,7 @@ private:
 private slots:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(u"StructDesk"_s);
-        QCoreApplication::setApplicationName(u"StructDesk"_s);
-        QSettings().clear();
-        QVERIFY(m_dir.isValid());
-        m_store = m_dir.filePath(u"demo.structdesk"_s);
-        QVERIFY(DemoData::createDemoStore(m_store, kRecords));
-        qputenv("STRUCTDESK_JOURNAL", m_dir.filePath(u"journal"_s).toUtf8());
+        m_demo.init(kRecords);
         Notifier::setInstance(&m_notifier);
     }
 
@@ -131,7 +86,7 @@ private slots:
 
     void aDroppedFileIsImportedIntoTheCurrentTable()
     {
-        const QString file = m_dir.filePath(u"new-users.jsonl"_s);
+        const QString file = m_demo.filePath(u"new-users.jsonl"_s);
         {
             QFile out(file);
             QVERIFY(out.open(QIODevice::WriteOnly));
@@ -150,15 +105,15 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(dialog->report().has_value(), 20000);
         QVERIFY2(dialog->report()->wroteRecords(), qPrintable(dialog->report()->summary()));
         const Value key = *DemoData::userRecord(5001).find(u"userId"_s);
-        QVERIFY(stored(key).has_value());
+        QVERIFY(m_demo.stored(key).has_value());
         // The grid shows the new records without a manual refresh.
         QTRY_VERIFY_WITH_TIMEOUT(w->recordModel()->totalCount() > kRecords, 20000);
     }
 
     void twoFilesOrNoTableAreNotDropped()
     {
-        const QString a = m_dir.filePath(u"a.jsonl"_s);
-        const QString b = m_dir.filePath(u"b.jsonl"_s);
+        const QString a = m_demo.filePath(u"a.jsonl"_s);
+        const QString b = m_demo.filePath(u"b.jsonl"_s);
         for (const QString &f : {a, b}) {
             QFile out(f);
             QVERIFY(out.open(QIODevice::WriteOnly));
@@ -166,7 +121,7 @@ private slots:
         auto w = openWindow();
         QVERIFY(w);
         QVERIFY(!dropFiles(w.get(), {a, b}));
-        QVERIFY(!dropFiles(w.get(), {m_dir.filePath(u"missing.jsonl"_s)}));
+        QVERIFY(!dropFiles(w.get(), {m_demo.filePath(u"missing.jsonl"_s)}));
         QVERIFY(!visibleChild<ImportDialog>(w.get()));
     }
 
@@ -182,7 +137,7 @@ private slots:
         action(w.get(), u"exportAction"_s)->trigger();
         QTRY_VERIFY(visibleChild<ExportDialog>(w.get()));
         ExportDialog *dialog = visibleChild<ExportDialog>(w.get());
-        const QString file = m_dir.filePath(u"selection.jsonl"_s);
+        const QString file = m_demo.filePath(u"selection.jsonl"_s);
         QSignalSpy exported(dialog, &ExportDialog::exported);
         dialog->setScope(ExportDialog::Scope::Selected);
         dialog->setFormat(TransferFormat::JsonLines);
@@ -221,7 +176,7 @@ private slots:
         auto w = openWindow();
         QVERIFY(w);
         const TableModelPtr before = w->recordModel()->tableModel();
-        const QString file = m_dir.filePath(u"other-key.json"_s);
+        const QString file = m_demo.filePath(u"other-key.json"_s);
         {
             QFile out(file);
             QVERIFY(out.open(QIODevice::WriteOnly));
@@ -233,7 +188,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(bar->text().contains(u"does not match"_s), 20000);
         QVERIFY2(bar->text().contains(u"other-key.json"_s), qPrintable(bar->text()));
         QCOMPARE(w->recordModel()->tableModel(), before);
-        auto store = SqliteStore::open(m_store);
+        auto store = SqliteStore::open(m_demo.store());
         QVERIFY(store);
         auto model = (*store)->model(u"users"_s);
         QVERIFY(model);
@@ -241,7 +196,7 @@ private slots:
         QVERIFY((*model)->root().fields.size() > 1);
 
         // A file that is not a model names its place and attaches nothing either.
-        const QString broken = m_dir.filePath(u"broken.json"_s);
+        const QString broken = m_demo.filePath(u"broken.json"_s);
         {
             QFile out(broken);
             QVERIFY(out.open(QIODevice::WriteOnly));
@@ -268,7 +223,7 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(attached.size(), 1, 20000);
         // The grid works with the attached model from now on.
         QTRY_VERIFY_WITH_TIMEOUT(w->recordModel()->tableModel() && w->recordModel()->tableModel() != before, 20000);
-        auto store = SqliteStore::open(m_store);
+        auto store = SqliteStore::open(m_demo.store());
         QVERIFY(store);
         auto info = (*store)->describeTable(u"users"_s);
         QVERIFY(info);

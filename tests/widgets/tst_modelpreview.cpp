@@ -7,6 +7,9 @@
 #include "model/demodata.h"
 #include "model/sqlitestore.h"
 #include "model/storerunner.h"
+#include "tests/common/demostores.h"
+#include "tests/common/namedchild.h"
+#include "tests/common/recordingnotifier.h"
 #include "widgets/messagebar.h"
 #include "widgets/modelpreviewdialog.h"
 #include "widgets/notifier.h"
@@ -30,22 +33,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-/// Records questions instead of showing message boxes.
-class RecordingNotifier : public Notifier
-{
-public:
-    void notify(QWidget *, Level, const QString &, const QString &text) override { notes << text; }
-    bool ask(QWidget *, const QString &, const QString &question) override
-    {
-        questions << question;
-        return answer;
-    }
-    void about(QWidget *, const QString &, const QString &) override {}
-    QStringList notes;
-    QStringList questions;
-    bool answer = true;
-};
 
 enum Column { NameColumn, TypesColumn, RequiredColumn, StructureColumn };
 
@@ -82,32 +69,13 @@ class TstModelPreview : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    int m_n = 0;
-    QString m_path;
-    std::unique_ptr<StoreRunner> m_runner;
+    DemoStores m_stores;
     RecordingNotifier m_notifier;
-
-    template <typename T> static T *child(QWidget *w, const QString &name)
-    {
-        T *c = w->findChild<T *>(name);
-        if (!c)
-            qFatal("no child %s", qPrintable(name));
-        return c;
-    }
-
-    void openStore(quint64 records)
-    {
-        m_path = m_dir.filePath(u"s%1.structdesk"_s.arg(++m_n));
-        QVERIFY(DemoData::createDemoStore(m_path, records));
-        m_runner = std::make_unique<StoreRunner>();
-        QVERIFY(m_runner->open(m_path).result());
-    }
 
     /// Opens the dialog on the users table and waits for its model.
     std::unique_ptr<ModelPreviewDialog> inferUsers()
     {
-        auto d = std::make_unique<ModelPreviewDialog>(m_runner.get(), u"users"_s);
+        auto d = std::make_unique<ModelPreviewDialog>(m_stores.runner(), u"users"_s);
         QSignalSpy inferred(d.get(), &ModelPreviewDialog::inferred);
         d->show();
         if (!inferred.wait(20000))
@@ -124,7 +92,7 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_dir.isValid());
+        QVERIFY(m_stores.isValid());
         Notifier::setInstance(&m_notifier);
     }
 
@@ -136,11 +104,11 @@ private slots:
         m_notifier.answer = true;
     }
 
-    void cleanup() { m_runner.reset(); }
+    void cleanup() { m_stores.close(); }
 
     void infersFromATableAndEditsInTheTree()
     {
-        openStore(1200);
+        m_stores.open(1200);
         auto d = inferUsers();
         QVERIFY(!d->isInferring());
         QCOMPARE(d->recordCount(), 1200);
@@ -222,7 +190,7 @@ private slots:
 
     void jsonEditsAreValidatedLive()
     {
-        openStore(50);
+        m_stores.open(50);
         auto d = inferUsers();
         auto *save = child<QPushButton>(d.get(), u"saveModelButton"_s);
         auto *attach = child<QPushButton>(d.get(), u"attachModelButton"_s);
@@ -283,7 +251,7 @@ private slots:
 
     void attachesTheEditedModel()
     {
-        openStore(300);
+        m_stores.open(300);
         auto d = inferUsers();
         auto *tree = child<QTreeWidget>(d.get(), u"modelFieldTree"_s);
         QTreeWidgetItem *score = findItem(tree, u"score"_s);
@@ -314,7 +282,7 @@ private slots:
         QVERIFY(child<MessageBar>(d.get(), u"modelMessages"_s)->text().contains(u"attached"_s));
 
         // A fresh connection to the file reads the edited model back.
-        auto fresh = SqliteStore::open(m_path);
+        auto fresh = SqliteStore::open(m_stores.path());
         QVERIFY(fresh);
         auto loaded = (*fresh)->model(u"users"_s);
         QVERIFY(loaded);
@@ -324,14 +292,14 @@ private slots:
 
     void savesTheModelFile()
     {
-        openStore(100);
+        m_stores.open(100);
         auto d = inferUsers();
         findItem(child<QTreeWidget>(d.get(), u"modelFieldTree"_s), u"username"_s)
             ->setText(TypesColumn, u"str, int"_s);
         const auto edited = d->editedModel();
         QVERIFY(edited);
         QSignalSpy saved(d.get(), &ModelPreviewDialog::modelSaved);
-        const QString path = m_dir.filePath(u"users%1.model.json"_s.arg(m_n));
+        const QString path = m_stores.filePath(u"users%1.model.json"_s.arg(m_stores.serial()));
         d->saveToFile(path);
         QCOMPARE(saved.count(), 1);
         auto read = TableModel::fromFile(path);
@@ -341,14 +309,14 @@ private slots:
                  QStringList({u"str"_s, u"int"_s}));
 
         // A place that cannot be written is said in place.
-        d->saveToFile(m_dir.filePath(u"no/such/dir/x.json"_s));
+        d->saveToFile(m_stores.filePath(u"no/such/dir/x.json"_s));
         QCOMPARE(saved.count(), 1);
         QVERIFY(child<MessageBar>(d.get(), u"modelMessages"_s)->text().contains(u"not saved"_s));
     }
 
     void infersFromAJsonLinesFile()
     {
-        const QString file = m_dir.filePath(u"orders.jsonl"_s);
+        const QString file = m_stores.filePath(u"orders.jsonl"_s);
         QFile f(file);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write(
@@ -396,7 +364,7 @@ private slots:
 
     void aBrokenFileNamesItsLine()
     {
-        const QString file = m_dir.filePath(u"broken.jsonl"_s);
+        const QString file = m_stores.filePath(u"broken.jsonl"_s);
         QFile f(file);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("{\"id\":\"a\"}\n{\"id\":\"b\"}\n{\"id\": \n");
@@ -414,13 +382,13 @@ private slots:
 
     void createsAMissingTableOnAttach()
     {
-        openStore(10);
-        const QString file = m_dir.filePath(u"items.jsonl"_s);
+        m_stores.open(10);
+        const QString file = m_stores.filePath(u"items.jsonl"_s);
         QFile f(file);
         QVERIFY(f.open(QIODevice::WriteOnly));
         f.write("{\"itemId\":\"i1\",\"n\":1}\n{\"itemId\":\"i2\",\"n\":2}\n");
         f.close();
-        ModelPreviewDialog d(m_runner.get(), u"items"_s, file);
+        ModelPreviewDialog d(m_stores.runner(), u"items"_s, file);
         QSignalSpy inferred(&d, &ModelPreviewDialog::inferred);
         QSignalSpy attached(&d, &ModelPreviewDialog::modelAttached);
         d.show();
@@ -429,19 +397,20 @@ private slots:
         d.attachToTable();
         QTRY_COMPARE(attached.count(), 1);
         QVERIFY(m_notifier.questions.front().contains(u"no table items"_s));
-        auto info =
-            m_runner->run([](RecordStore &s) { return s.describeTable(u"items"_s); }).result();
+        auto info = m_stores.runner()
+                        ->run([](RecordStore &s) { return s.describeTable(u"items"_s); })
+                        .result();
         QVERIFY(info);
         QVERIFY(info->model->root().field(u"n"_s));
     }
 
     void cancelStopsTheInference()
     {
-        openStore(3000);
+        m_stores.open(3000);
         QSemaphore reached, proceed;
         // A failing check must not leave the store thread waiting (cleanup would hang).
         auto release = qScopeGuard([&] { proceed.release(100); });
-        ModelPreviewDialog d(m_runner.get(), u"users"_s);
+        ModelPreviewDialog d(m_stores.runner(), u"users"_s);
         std::atomic_bool first{true};
         d.setPageHook([&](qint64) {
             if (first.exchange(false)) {
@@ -474,11 +443,11 @@ private slots:
 
     void closingWhileInferringIsSafe()
     {
-        openStore(3000);
+        m_stores.open(3000);
         QSemaphore reached, proceed;
         std::atomic<qint64> pages{0};
         auto release = qScopeGuard([&] { proceed.release(100); });
-        auto *d = new ModelPreviewDialog(m_runner.get(), u"users"_s);
+        auto *d = new ModelPreviewDialog(m_stores.runner(), u"users"_s);
         d->setPageHook([&](qint64) {
             if (++pages == 1) {
                 reached.release();
@@ -492,7 +461,8 @@ private slots:
         delete d;
         proceed.release();
         // The worker stops at its next page; the runner still serves calls afterwards.
-        auto count = m_runner->run([](RecordStore &s) { return s.count(u"users"_s); }).result();
+        auto count =
+            m_stores.runner()->run([](RecordStore &s) { return s.count(u"users"_s); }).result();
         QVERIFY(count);
         QCOMPARE(*count, 3000);
         QCOMPARE(pages.load(), 1);
@@ -501,7 +471,7 @@ private slots:
 
     void screenshot()
     {
-        openStore(1200);
+        m_stores.open(1200);
         auto d = inferUsers();
         d->resize(900, 640);
         QTest::qWait(100); // the layout settles, as it does on screen

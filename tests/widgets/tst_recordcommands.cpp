@@ -7,6 +7,7 @@
 #include "model/jsoncodec.h"
 #include "model/sqlitestore.h"
 #include "model/storerunner.h"
+#include "tests/common/recordingnotifier.h"
 #include "widgets/deleterecords.h"
 #include "widgets/notifier.h"
 #include "widgets/recordcommands.h"
@@ -30,22 +31,6 @@ Value str(const QString &s)
 {
     return Value::string(s);
 }
-
-/// Records questions instead of showing message boxes.
-class RecordingNotifier : public Notifier
-{
-public:
-    void notify(QWidget *, Level, const QString &, const QString &text) override { notes << text; }
-    bool ask(QWidget *, const QString &, const QString &question) override
-    {
-        questions << question;
-        return answer;
-    }
-    void about(QWidget *, const QString &, const QString &) override {}
-    QStringList notes;
-    QStringList questions;
-    bool answer = true;
-};
 
 } // namespace
 

@@ -7,7 +7,9 @@
 #include "model/jsoncodec.h"
 #include "model/recoveryjournal.h"
 #include "model/storerunner.h"
+#include "tests/common/demostores.h"
 #include "tests/common/faultystore.h"
+#include "tests/common/namedchild.h"
 #include "widgets/messagebar.h"
 #include "widgets/rekeywizard.h"
 
@@ -32,14 +34,15 @@ class TstRekeyWizard : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    int m_n = 0;
+    DemoStores m_stores;
     QString m_journalDir;
-    std::unique_ptr<StoreRunner> m_runner;
 
     static QString userKey(int i) { return u"user-%1"_s.arg(i, 7, 10, QLatin1Char('0')); }
 
-    template <typename F> auto onStore(F work) { return m_runner->run(std::move(work)).result(); }
+    template <typename F> auto onStore(F work)
+    {
+        return m_stores.runner()->run(std::move(work)).result();
+    }
     std::optional<Value> get(const QString &table, const Value &key)
     {
         auto r = onStore([table, key](RecordStore &s) { return s.getRecord(table, key); });
@@ -54,7 +57,8 @@ private:
         auto model = onStore([table](RecordStore &s) { return s.model(table); });
         if (!model)
             qFatal("no model");
-        auto w = std::make_unique<RekeyWizard>(m_runner.get(), m_journalDir, table, *model, record);
+        auto w =
+            std::make_unique<RekeyWizard>(m_stores.runner(), m_journalDir, table, *model, record);
         w->setKeyCheckDelay(0);
         w->resize(800, 600);
         return w;
@@ -64,13 +68,6 @@ private:
         return wizardFor(u"users"_s, DemoData::userRecord(quint64(i)));
     }
 
-    template <typename T> static T *child(QWidget *w, const QString &name)
-    {
-        T *c = w->findChild<T *>(name);
-        if (!c)
-            qFatal("no child %s", qPrintable(name));
-        return c;
-    }
     static bool nextEnabled(RekeyWizard *w)
     {
         QAbstractButton *b = w->button(w->currentPage()->isCommitPage() ? QWizard::CommitButton
@@ -123,19 +120,16 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_dir.isValid());
+        QVERIFY(m_stores.isValid());
     }
 
     void init()
     {
-        const QString path = m_dir.filePath(u"s%1.structdesk"_s.arg(++m_n));
-        QVERIFY(DemoData::createDemoStore(path, 40));
-        m_runner = std::make_unique<StoreRunner>();
-        QVERIFY(m_runner->open(path).result());
-        m_journalDir = m_dir.filePath(u"journal%1"_s.arg(m_n));
+        m_stores.open(40);
+        m_journalDir = m_stores.filePath(u"journal%1"_s.arg(m_stores.serial()));
     }
 
-    void cleanup() { m_runner.reset(); }
+    void cleanup() { m_stores.close(); }
 
     void recordPageShowsTheRecord()
     {
@@ -429,7 +423,7 @@ private slots:
         QVERIFY(child<QWidget>(w.get(), u"journalBox"_s)->isVisible());
         QVERIFY(child<QLabel>(w.get(), u"journalText"_s)->text().contains(entries->front().id));
 
-        const QString file = m_dir.filePath(u"saved%1.json"_s.arg(m_n));
+        const QString file = m_stores.filePath(u"saved%1.json"_s.arg(m_stores.serial()));
         w->setSaveFileName(file);
         QSignalSpy saved(w.get(), &RekeyWizard::recordSaved);
         auto *save = child<QPushButton>(w.get(), u"saveRecordButton"_s);

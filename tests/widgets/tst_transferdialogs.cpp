@@ -10,6 +10,9 @@
 #include "model/importer.h"
 #include "model/jsoncodec.h"
 #include "model/storerunner.h"
+#include "tests/common/demostores.h"
+#include "tests/common/namedchild.h"
+#include "tests/common/recordingnotifier.h"
 #include "widgets/exportdialog.h"
 #include "widgets/importdialog.h"
 #include "widgets/messagebar.h"
@@ -41,24 +44,6 @@ Q_DECLARE_METATYPE(TransferFormat)
 Q_DECLARE_METATYPE(ImportOptions::Existing)
 
 namespace {
-
-/// Answers questions as told and records them; never blocks.
-class RecordingNotifier final : public Notifier
-{
-public:
-    bool answer = true;
-    QStringList questions;
-    void notify(QWidget *, Level, const QString &, const QString &text) override
-    {
-        questions << text;
-    }
-    bool ask(QWidget *, const QString &, const QString &question) override
-    {
-        questions << question;
-        return answer;
-    }
-    void about(QWidget *, const QString &, const QString &) override {}
-};
 
 /// A store without transactions around a real one, whose writes can be made to fail and whose
 /// scans can be slowed down.
@@ -173,15 +158,13 @@ class TstTransferDialogs : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir m_dir;
-    int m_n = 0;
-    std::unique_ptr<StoreRunner> m_runner;
+    DemoStores m_stores;
     std::unique_ptr<WrappedStore> m_wrapped; ///< made and used on the store thread
     RecordingNotifier m_notifier;
 
     QString path(const QString &name) const
     {
-        return m_dir.filePath(u"%1-%2"_s.arg(m_n).arg(name));
+        return m_stores.filePath(u"%1-%2"_s.arg(m_stores.serial()).arg(name));
     }
 
     StoreInterposer wrapper()
@@ -196,7 +179,7 @@ private:
     /// Every record of a table, by key.
     QMap<QString, Value> records(const QString &table, const ScanRequest &filter = {})
     {
-        auto result = m_runner
+        auto result = m_stores.runner()
                           ->run([table, filter](RecordStore &s) -> Result<QMap<QString, Value>> {
                               QMap<QString, Value> out;
                               ScanRequest request = filter;
@@ -215,23 +198,6 @@ private:
         if (!result)
             qFatal("scan failed: %s", qPrintable(result.error().toString()));
         return *result;
-    }
-    std::optional<Value> record(const QString &key)
-    {
-        auto r =
-            m_runner
-                ->run([key](RecordStore &s) { return s.getRecord(u"users"_s, Value::string(key)); })
-                .result();
-        if (!r)
-            qFatal("get failed");
-        return *r;
-    }
-    template <typename T> static T *child(QWidget *w, const QString &name)
-    {
-        T *c = w->findChild<T *>(name);
-        if (!c)
-            qFatal("no child %s", qPrintable(name));
-        return c;
     }
     static QString message(QWidget *w) { return child<MessageBar>(w, u"importMessages"_s)->text(); }
     static QStringList problemItems(QWidget *w)
@@ -260,24 +226,21 @@ private slots:
     void initTestCase()
     {
         QStandardPaths::setTestModeEnabled(true);
-        QVERIFY(m_dir.isValid());
+        QVERIFY(m_stores.isValid());
         Notifier::setInstance(&m_notifier);
     }
     void cleanupTestCase() { Notifier::setInstance(nullptr); }
 
     void init()
     {
-        const QString store = m_dir.filePath(u"s%1.structdesk"_s.arg(++m_n));
-        QVERIFY(DemoData::createDemoStore(store, 40));
-        m_runner = std::make_unique<StoreRunner>();
-        QVERIFY(m_runner->open(store).result());
+        m_stores.open(40);
         m_notifier.answer = true;
         m_notifier.questions.clear();
     }
 
     void cleanup()
     {
-        m_runner.reset(); // joins the store thread: m_wrapped is no longer used
+        m_stores.close(); // joins the store thread: m_wrapped is no longer used
         m_wrapped.reset();
     }
 
@@ -289,7 +252,7 @@ private slots:
             text += newLine(u"imp-%1"_s.arg(i));
         QVERIFY(writeFile(file, text));
 
-        ImportDialog d(m_runner.get(), u"users"_s, file, true);
+        ImportDialog d(m_stores.runner(), u"users"_s, file, true);
         QSignalSpy changed(&d, &ImportDialog::tableChanged);
         d.show();
         QCOMPARE(child<QLineEdit>(&d, u"importFileEdit"_s)->text(), file);
@@ -337,7 +300,7 @@ private slots:
                 "\n"));
         const auto before = records(u"users"_s);
 
-        ImportDialog d(m_runner.get(), u"users"_s, QString(), true);
+        ImportDialog d(m_stores.runner(), u"users"_s, QString(), true);
         QSignalSpy changed(&d, &ImportDialog::tableChanged);
         d.show();
         // Import without a file: said in place, nothing runs.
@@ -355,12 +318,14 @@ private slots:
 
         const QStringList problems = problemItems(&d);
         QCOMPARE(problems.size(), 3);
-        QVERIFY2(problems[0].startsWith(u"%1-bad.jsonl:2: age: "_s.arg(m_n)),
+        QVERIFY2(problems[0].startsWith(u"%1-bad.jsonl:2: age: "_s.arg(m_stores.serial())),
                  qPrintable(problems[0]));
-        QVERIFY2(problems[1].startsWith(u"%1-bad.jsonl:4: "_s.arg(m_n)), qPrintable(problems[1]));
-        QVERIFY2(problems[2].startsWith(
-                     u"%1-bad.jsonl:5: metadata.accountCreationTimestamp: "_s.arg(m_n)),
-                 qPrintable(problems[2]));
+        QVERIFY2(problems[1].startsWith(u"%1-bad.jsonl:4: "_s.arg(m_stores.serial())),
+                 qPrintable(problems[1]));
+        QVERIFY2(
+            problems[2].startsWith(
+                u"%1-bad.jsonl:5: metadata.accountCreationTimestamp: "_s.arg(m_stores.serial())),
+            qPrintable(problems[2]));
         QVERIFY(child<QGroupBox>(&d, u"problemBox"_s)->isVisible());
         QCOMPARE(child<QGroupBox>(&d, u"problemBox"_s)->title(), u"3 problems"_s);
         screenshot(&d, u"import-refused"_s);
@@ -394,23 +359,23 @@ private slots:
         QVERIFY(writeFile(file, newLine(u"ok-1"_s) + bad + "\n" + newLine(u"ok-3"_s)));
         const QString rejects = path(u"rejected.jsonl"_s);
 
-        ImportDialog d(m_runner.get(), u"users"_s, file, true);
+        ImportDialog d(m_stores.runner(), u"users"_s, file, true);
         QSignalSpy changed(&d, &ImportDialog::tableChanged);
         d.show();
         QTest::mouseClick(child<QRadioButton>(&d, u"skipInvalidMode"_s), Qt::LeftButton);
         auto *rejectsEdit = child<QLineEdit>(&d, u"rejectsFileEdit"_s);
         QVERIFY(rejectsEdit->isEnabled());
         QCOMPARE(rejectsEdit->placeholderText(),
-                 u"next to the file: %1-mixed.rejects.jsonl"_s.arg(m_n));
+                 u"next to the file: %1-mixed.rejects.jsonl"_s.arg(m_stores.serial()));
         QTest::keyClicks(rejectsEdit, rejects);
         QVERIFY(runImport(d));
 
         QCOMPARE(int(d.report()->outcome), int(ImportReport::Outcome::PartlyImported));
         QCOMPARE(d.report()->written, 2);
         QCOMPARE(d.report()->rejected, 1);
-        QVERIFY(record(u"ok-1"_s));
-        QVERIFY(record(u"ok-3"_s));
-        QVERIFY(!record(u"bad-2"_s));
+        QVERIFY(m_stores.user(u"ok-1"_s));
+        QVERIFY(m_stores.user(u"ok-3"_s));
+        QVERIFY(!m_stores.user(u"bad-2"_s));
         QCOMPARE(readFile(rejects).trimmed(), bad);
         QCOMPARE(changed.count(), 1);
         QCOMPARE(child<MessageBar>(&d, u"importMessages"_s)->kind(), MessageBar::Kind::Warning);
@@ -442,13 +407,13 @@ private slots:
         QFETCH(int, outcome);
         QFETCH(QString, username);
         QFETCH(bool, newWritten);
-        const QString original = record(u"user-0000001"_s)->find(u"username"_s)->text();
+        const QString original = m_stores.user(u"user-0000001"_s)->find(u"username"_s)->text();
         if (username.isEmpty())
             username = original;
         const QString file = path(u"existing.jsonl"_s);
         QVERIFY(writeFile(file, newLine(u"user-0000001"_s, u"Replaced"_s) + newLine(u"fresh"_s)));
 
-        ImportDialog d(m_runner.get(), u"users"_s, file, true);
+        ImportDialog d(m_stores.runner(), u"users"_s, file, true);
         QSignalSpy changed(&d, &ImportDialog::tableChanged);
         d.show();
         auto *combo = child<QComboBox>(&d, u"existingCombo"_s);
@@ -456,11 +421,12 @@ private slots:
         combo->setCurrentIndex(combo->findData(int(existing)));
         QVERIFY(runImport(d));
         QCOMPARE(int(d.report()->outcome), outcome);
-        QCOMPARE(record(u"user-0000001"_s)->find(u"username"_s)->text(), username);
-        QCOMPARE(record(u"fresh"_s).has_value(), newWritten);
+        QCOMPARE(m_stores.user(u"user-0000001"_s)->find(u"username"_s)->text(), username);
+        QCOMPARE(m_stores.user(u"fresh"_s).has_value(), newWritten);
         QCOMPARE(changed.count(), newWritten ? 1 : 0);
         if (existing == ImportOptions::Existing::Refuse) {
-            QVERIFY(problemItems(&d).value(0).startsWith(u"%1-existing.jsonl:1: "_s.arg(m_n)));
+            QVERIFY(problemItems(&d).value(0).startsWith(
+                u"%1-existing.jsonl:1: "_s.arg(m_stores.serial())));
         } else if (existing == ImportOptions::Existing::Skip) {
             QVERIFY2(message(&d).contains(u"1 skipped as existing"_s), qPrintable(message(&d)));
         } else {
@@ -478,7 +444,7 @@ private slots:
                 text += newLine(u"big-%1"_s.arg(i, 7, 10, QLatin1Char('0')));
             QVERIFY(writeFile(file, text));
         }
-        ImportDialog d(m_runner.get(), u"users"_s, file, true);
+        ImportDialog d(m_stores.runner(), u"users"_s, file, true);
         QSignalSpy changed(&d, &ImportDialog::tableChanged);
         QSignalSpy finished(&d, &ImportDialog::importFinished);
         d.show();
@@ -514,7 +480,7 @@ private slots:
         QCOMPARE(records(u"users"_s).size(), 40);
 
         // Destroyed while running: the import stops and nothing touches the dead dialog.
-        auto *gone = new ImportDialog(m_runner.get(), u"users"_s, file, true);
+        auto *gone = new ImportDialog(m_stores.runner(), u"users"_s, file, true);
         gone->start();
         QVERIFY(gone->isRunning());
         QTest::qWait(100);
@@ -527,32 +493,32 @@ private slots:
     {
         const QString file = path(u"keys.jsonl"_s);
         QVERIFY(writeFile(file, newLine(u"kb-1"_s)));
-        ImportDialog d(m_runner.get(), u"users"_s, file, true);
+        ImportDialog d(m_stores.runner(), u"users"_s, file, true);
         QSignalSpy finished(&d, &ImportDialog::importFinished);
         d.show();
         QVERIFY(QTest::qWaitForWindowExposed(&d));
         child<QLineEdit>(&d, u"importFileEdit"_s)->setFocus();
         QTest::keyClick(child<QLineEdit>(&d, u"importFileEdit"_s), Qt::Key_Return);
         QTRY_COMPARE(finished.count(), 1);
-        QVERIFY(record(u"kb-1"_s));
+        QVERIFY(m_stores.user(u"kb-1"_s));
         QTest::keyClick(&d, Qt::Key_Escape);
         QVERIFY(!d.isVisible());
     }
 
     void storeWithoutTransactionsListsAndUndoesWrites()
     {
-        const QString original = record(u"user-0000002"_s)->find(u"username"_s)->text();
+        const QString original = m_stores.user(u"user-0000002"_s)->find(u"username"_s)->text();
         const QString file = path(u"partial.jsonl"_s);
         QVERIFY(writeFile(file, newLine(u"user-0000002"_s, u"Replaced"_s) + newLine(u"nt-1"_s) +
                                     newLine(u"nt-2"_s) + newLine(u"nt-3"_s) + newLine(u"nt-4"_s)));
-        ImportDialog d(m_runner.get(), u"users"_s, file, false);
+        ImportDialog d(m_stores.runner(), u"users"_s, file, false);
         d.setStoreInterposer(wrapper());
         QSignalSpy changed(&d, &ImportDialog::tableChanged);
         d.show();
         QVERIFY(child<QLabel>(&d, u"transactionNote"_s)->isVisible());
         d.setExisting(ImportOptions::Existing::Replace);
         // Wrap the store now, then make its fourth write fail.
-        QVERIFY(m_runner
+        QVERIFY(m_stores.runner()
                     ->run([w = wrapper()](RecordStore &s) {
                         return Result<int>(w(s).capabilities().transactions ? 1 : 0);
                     })
@@ -576,7 +542,7 @@ private slots:
         QCOMPARE(list->item(2)->text(), u"nt-2"_s);
         QVERIFY(
             child<QLabel>(&d, u"writtenNote"_s)->text().contains(u"deletes the 2 that were new"_s));
-        QVERIFY(record(u"nt-1"_s));
+        QVERIFY(m_stores.user(u"nt-1"_s));
         screenshot(&d, u"import-no-transactions"_s);
 
         m_wrapped->failWritesAfter = -1;
@@ -585,11 +551,11 @@ private slots:
         QSignalSpy undone(&d, &ImportDialog::undoFinished);
         QTest::mouseClick(undo, Qt::LeftButton);
         QTRY_COMPARE(undone.count(), 1);
-        QVERIFY(!record(u"nt-1"_s));
-        QVERIFY(!record(u"nt-2"_s));
-        QVERIFY(!record(u"nt-3"_s));
+        QVERIFY(!m_stores.user(u"nt-1"_s));
+        QVERIFY(!m_stores.user(u"nt-2"_s));
+        QVERIFY(!m_stores.user(u"nt-3"_s));
         // The replaced record keeps the file's version: its old one was not kept.
-        QCOMPARE(record(u"user-0000002"_s)->find(u"username"_s)->text(), u"Replaced"_s);
+        QCOMPARE(m_stores.user(u"user-0000002"_s)->find(u"username"_s)->text(), u"Replaced"_s);
         QVERIFY(original != u"Replaced"_s);
         QCOMPARE(records(u"users"_s).size(), 40);
         QCOMPARE(changed.count(), 2);
@@ -641,7 +607,7 @@ private slots:
             expected = scope == ExportDialog::Scope::Filtered ? filtered : all;
         }
 
-        ExportDialog d(m_runner.get(), u"users"_s, selected, filter, filtered.size(), true);
+        ExportDialog d(m_stores.runner(), u"users"_s, selected, filter, filtered.size(), true);
         QSignalSpy exported(&d, &ExportDialog::exported);
         d.show();
         d.setScope(scope);
@@ -669,7 +635,7 @@ private slots:
                            QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'-')));
 
         // Read back: imported into a new table, the records are the same.
-        auto imported = m_runner
+        auto imported = m_stores.runner()
                             ->run([out](RecordStore &s) -> Result<ImportReport> {
                                 if (auto c = s.createTable(u"copy"_s, *DemoData::usersModel()); !c)
                                     return c.error();
@@ -684,7 +650,7 @@ private slots:
 
     void exportChoicesAndFileNames()
     {
-        ExportDialog none(m_runner.get(), u"users"_s, {}, ScanRequest{}, -1, false);
+        ExportDialog none(m_stores.runner(), u"users"_s, {}, ScanRequest{}, -1, false);
         none.show();
         auto *selected = child<QRadioButton>(&none, u"selectedScope"_s);
         auto *filtered = child<QRadioButton>(&none, u"filteredScope"_s);
@@ -699,13 +665,13 @@ private slots:
 
         std::vector<Value> three{Value::string(u"a"_s), Value::string(u"b"_s),
                                  Value::string(u"c"_s)};
-        ExportDialog d(m_runner.get(), u"users"_s, three, ScanRequest{}, 1204, true);
+        ExportDialog d(m_stores.runner(), u"users"_s, three, ScanRequest{}, 1204, true);
         d.show();
         QCOMPARE(child<QRadioButton>(&d, u"selectedScope"_s)->text(), u"Selected records (3)"_s);
         QCOMPARE(child<QRadioButton>(&d, u"filteredScope"_s)->text(),
                  u"Filtered records (1,204)"_s);
         QCOMPARE(d.scope(), ExportDialog::Scope::Selected);
-        ExportDialog one(m_runner.get(), u"users"_s, {Value::string(u"a"_s)}, ScanRequest{}, 7,
+        ExportDialog one(m_stores.runner(), u"users"_s, {Value::string(u"a"_s)}, ScanRequest{}, 7,
                          true);
         QCOMPARE(one.scope(), ExportDialog::Scope::Filtered); // one selected row is just the cursor
 
@@ -752,9 +718,9 @@ private slots:
         const QString existing = path(u"kept.jsonl"_s);
         const QString fresh = path(u"fresh.csv"_s);
         QVERIFY(writeFile(existing, "keep me\n"));
-        ExportDialog d(m_runner.get(), u"users"_s, {}, ScanRequest{}, -1, false);
+        ExportDialog d(m_stores.runner(), u"users"_s, {}, ScanRequest{}, -1, false);
         d.setStoreInterposer(wrapper());
-        QVERIFY(m_runner
+        QVERIFY(m_stores.runner()
                     ->run([w = wrapper()](RecordStore &s) {
                         return Result<int>(w(s).capabilities().readOnly ? 1 : 0);
                     })
