@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <map>
 #include <tuple>
+#include <utility>
 
 /// The expression attribute names (#n0) and values (:v0) of one request.
 class DynamoDbExpression
@@ -614,6 +615,8 @@ Result<TableModelPtr> DynamoDbStore::describeKey(const QString &table)
                              table);
         return described.error();
     }
+    if (m_describing)
+        m_description = {table, *described};
     const Value *t = described->find(QStringLiteral("Table"));
     if (!t || !t->isMap())
         return makeError(ErrorKind::Backend,
@@ -686,6 +689,11 @@ Result<TableModelPtr> DynamoDbStore::loadModel(const QString &table)
         } else {
             return *attached;
         }
+    }
+    if (m_describing) {
+        // describeTable() lists tables: the sample waits for the table's first use.
+        m_inferencePending = true;
+        return *live;
     }
     return inferModel(table, *live);
 }
@@ -803,7 +811,8 @@ TableModelPtr DynamoDbStore::inferModel(const QString &table, const TableModelPt
         return keyOnly;
     }
     m_inferredFrom.insert(table, inference.records());
-    return *model;
+    // A guess from a sample: the Validator notes what does not fit instead of refusing it.
+    return TableModel::advisoryCopy(**model);
 }
 
 void DynamoDbStore::forgetModel(const QString &table)
@@ -814,18 +823,33 @@ void DynamoDbStore::forgetModel(const QString &table)
 
 Result<TableInfo> DynamoDbStore::describeTable(const QString &table)
 {
+    // Listing 50 tables must not read 50 samples of up to 1 MB: the model in force is asked for
+    // in describing mode, where loadModel() stops short of the sample and reports the key-only
+    // model as pending; that stand-in is forgotten at once, so the table's first real use
+    // (model(), asked by every operation) infers the model. A model this connection already
+    // holds (attached, or inferred earlier) is reported as it is, at no cost.
+    m_describing = true;
+    m_inferencePending = false;
+    m_description.reset();
     auto m = model(table);
+    m_describing = false;
+    const bool pending = std::exchange(m_inferencePending, false);
+    std::optional<std::pair<QString, Value>> description = std::exchange(m_description, {});
+    if (pending)
+        invalidateModel(table);
     if (!m)
         return m.error();
-    auto described =
-        call(QStringLiteral("DescribeTable"), JsonBody().string("TableName", table).take());
+    Result<Value> described =
+        description && description->first == table
+            ? Result<Value>(std::move(description->second))
+            : call(QStringLiteral("DescribeTable"), JsonBody().string("TableName", table).take());
     if (!described)
         return described.error();
     TableInfo info;
     info.name = table;
     info.model = *m;
     info.hasModel = (*m)->declaresFields();
-    info.inferredFrom = m_inferredFrom.value(table, 0);
+    info.inferredFrom = pending ? -1 : m_inferredFrom.value(table, 0);
     if (const Value *t = described->find(QStringLiteral("Table"))) {
         if (const Value *n = t->find(QStringLiteral("ItemCount")); n && n->isNumber())
             info.count = n->text().toLongLong();
@@ -846,6 +870,9 @@ Result<TableInfo> DynamoDbStore::describeTable(const QString &table)
         if (!n || !n->isNumber() || n->text() != u"0")
             info.count = -1;
     }
+    // An empty table has nothing to infer from: the key-only model is the answer.
+    if (pending && info.count == 0)
+        info.inferredFrom = 0;
     return info;
 }
 

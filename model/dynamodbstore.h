@@ -9,6 +9,7 @@
 
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 class DynamoDbExpression;
@@ -53,13 +54,20 @@ class DynamoDbExpression;
 /// AppDataLocation/dynamodb-models/<host>/<table>.json. Without one, the model is inferred
 /// from the first records of the table (one Scan page of at most kModelSampleSize records,
 /// which DynamoDB also bounds to 1 MB, within kModelSampleMs) with ModelInference, its key
-/// forced from DescribeTable; describeTable() reports it in TableInfo::inferredFrom. A sample
-/// proves nothing about the records it did not read, so the inferred model requires nothing
-/// but the key: a field missing from every sampled record could still be absent elsewhere, and
-/// making it required would mark the unread records invalid and block their saves. An empty
-/// table (or a sample that cannot be read) gives the key-only model. The model is kept per
-/// table with the store (RecordStore's model cache) until setModel(), createTable() or
-/// dropTable(); records written since are not sampled again.
+/// forced from DescribeTable, when the table is first used (model(), which every operation
+/// asks). A sample proves nothing about the records it did not read, so the inferred model
+/// requires nothing but the key (a field missing from every sampled record could still be
+/// absent elsewhere), and it is advisory (TableModel::isAdvisory()): a type the sample never
+/// showed is a note, never a refusal; only the key's problems block. An empty table (or a
+/// sample that cannot be read) gives the key-only model. The model is kept per table with the
+/// store (RecordStore's model cache) until setModel(), createTable(), dropTable() or
+/// forgetModels(); records written since are not sampled again.
+///
+/// describeTable() never reads the sample, so listing many tables stays cheap (one
+/// DescribeTable each, and a one-record COUNT Scan when ItemCount says 0): it reports the
+/// attached model (inferredFrom 0), the model this connection already inferred (inferredFrom:
+/// how many records), or, for a table not used yet, the key-only model with inferredFrom -1,
+/// meaning "to be inferred on first use": model(table) then gives the inferred one.
 class DynamoDbStore final : public RecordStore
 {
 public:
@@ -180,5 +188,11 @@ private:
     bool m_transactions = false;
     /// Tables whose model in force was inferred: how many records it was inferred from.
     QHash<QString, qint64> m_inferredFrom;
+    /// Set while describeTable() asks model(): loadModel() then does not read the sample and
+    /// sets m_inferencePending instead; describeKey() keeps its answer in m_description, which
+    /// describeTable() reuses (one DescribeTable per table, not two).
+    bool m_describing = false;
+    bool m_inferencePending = false;
+    std::optional<std::pair<QString, Value>> m_description;
     std::optional<std::vector<TxRecord>> m_tx; ///< set while runTransaction() collects writes
 };

@@ -280,6 +280,12 @@ bool ResolvedPath::isHashKey(const TableModel &model) const
            elements.front().key == model.hashKey();
 }
 
+namespace {
+Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
+                                    const std::vector<Token> &tokens,
+                                    const QHash<QString, QString> &variables);
+} // namespace
+
 Result<ResolvedPath> resolvePath(const TableModel &model, QStringView path,
                                  const QHash<QString, QString> &variables)
 {
@@ -293,7 +299,18 @@ Result<ResolvedPath> resolvePath(const TableModel &model, QStringView path,
                                    .arg(TableModel::kMaxDepth));
     if (!model.declaresFields())
         return resolveKeyOnly(path, tokens, variables);
+    auto declared = resolveDeclared(model, path, tokens, variables);
+    // A model inferred from a sample is a guess: a path it does not know is free-form data.
+    if (!declared && model.isAdvisory())
+        return resolveKeyOnly(path, tokens, variables);
+    return declared;
+}
 
+namespace {
+Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
+                                    const std::vector<Token> &tokens,
+                                    const QHash<QString, QString> &variables)
+{
     ResolvedPath out;
     std::vector<bool> isItem;
     // Where the next element looks: into a map model, after a field (or item spec), or into
@@ -438,3 +455,4 @@ Result<ResolvedPath> resolvePath(const TableModel &model, QStringView path,
     fillDefaults(out, isItem);
     return out;
 }
+} // namespace

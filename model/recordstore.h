@@ -39,7 +39,9 @@ struct TableInfo
     TableModelPtr model;
     bool hasModel = true; ///< false when only the key is known (free-form records)
     /// > 0 when no model is attached and the model in force was inferred from this many
-    /// sampled records (it then requires nothing but the key); 0 otherwise.
+    /// sampled records (it then requires nothing but the key); -1 when no model is attached and
+    /// none was inferred yet (listing reads no samples; the first use of the table infers it);
+    /// 0 otherwise.
     qint64 inferredFrom = 0;
     qint64 count = -1;    ///< -1 when unknown
     bool countExact = false;

@@ -401,6 +401,8 @@ public:
     explicit TableModelParser(QString source) : m_source(std::move(source)) {}
 
     Result<TableModelPtr> parse(QByteArrayView text);
+    /// The model the last successful parse() built, still writable (for run-time flags).
+    std::shared_ptr<TableModel> built() const { return m_model; }
     static QByteArray write(const TableModel &model);
 
 private:
@@ -1207,7 +1209,7 @@ Result<TableModelPtr> TableModelParser::parse(QByteArrayView text)
         return fail(
             {}, QStringLiteral("cannot read the table model: %1").arg(QString::fromUtf8(e.what())));
     }
-    return TableModelPtr(std::move(m_model));
+    return TableModelPtr(m_model); // kept for built()
 }
 
 Json TableModelParser::indexJson(const IndexSpec &index, bool primary)
@@ -1345,6 +1347,12 @@ Result<TableModelPtr> TableModel::fromJson(QByteArrayView json, const QString &s
 std::shared_ptr<const TableModel> TableModel::keyOnly(const QString &table, const QString &hashKey,
                                                       FieldKind hashKeyType)
 {
+    return buildKeyOnly(table, hashKey, hashKeyType);
+}
+
+std::shared_ptr<TableModel> TableModel::buildKeyOnly(const QString &table, const QString &hashKey,
+                                                     FieldKind hashKeyType)
+{
     auto model = std::make_shared<TableModel>();
     model->m_tableName = table;
     model->m_primary.hashKey = hashKey;
@@ -1365,4 +1373,25 @@ std::shared_ptr<const TableModel> TableModel::keyOnly(const QString &table, cons
 QByteArray TableModel::toJson() const
 {
     return TableModelParser::write(*this);
+}
+
+std::shared_ptr<const TableModel> TableModel::advisoryCopy(const TableModel &model)
+{
+    std::shared_ptr<TableModel> copy;
+    if (!model.declaresFields()) {
+        copy = buildKeyOnly(model.tableName(), model.hashKey(), model.hashKeyType());
+    } else {
+        // The file format holds everything but the run-time flags, and reads back equal.
+        TableModelParser parser(model.tableName());
+        bool parsed = false;
+        try {
+            parsed = bool(parser.parse(model.toJson()));
+        } catch (const std::exception &) {
+        }
+        Q_ASSERT(parsed);
+        copy = parsed ? parser.built()
+                      : buildKeyOnly(model.tableName(), model.hashKey(), model.hashKeyType());
+    }
+    copy->m_advisory = true;
+    return copy;
 }

@@ -101,6 +101,8 @@ public:
                                                      FieldKind hashKeyType);
     /// The model in the table model file format, indented; fromJson(toJson()) is equal.
     QByteArray toJson() const;
+    /// A copy of `model` marked advisory (see isAdvisory()); models are immutable once shared.
+    static std::shared_ptr<const TableModel> advisoryCopy(const TableModel &model);
 
     const QString &tableName() const { return m_tableName; }
     const IndexSpec &primaryIndex() const { return m_primary; }
@@ -112,6 +114,11 @@ public:
     bool declaresFields() const { return m_declaresFields; }
     const QString &hashKey() const { return m_primary.hashKey; }
     FieldKind hashKeyType() const { return m_primary.hashKeyType; }
+    /// True for a model that is a guess (inferred from sampled records) rather than a contract:
+    /// the Validator then blocks only what a key-only model would (the key, DynamoDB's limits)
+    /// and reports every other problem as a note. A run-time property of this object: model
+    /// files never hold it, and toJson()/fromJson() neither write nor read it.
+    bool isAdvisory() const { return m_advisory; }
 
     /// Checks a table or index name: 3 to 255 characters of a-z A-Z 0-9 _ - . (DynamoDB's rule).
     static QString checkTableName(const QString &name);
@@ -120,11 +127,14 @@ public:
 
 private:
     friend class TableModelParser;
+    static std::shared_ptr<TableModel> buildKeyOnly(const QString &table, const QString &hashKey,
+                                                    FieldKind hashKeyType);
     QString m_tableName;
     IndexSpec m_primary;
     std::vector<IndexSpec> m_secondary;
     MapModel *m_root = nullptr;
     bool m_declaresFields = true;
+    bool m_advisory = false;
     std::vector<std::unique_ptr<MapModel>> m_maps;     ///< every map model, root and named
     std::vector<std::unique_ptr<FieldSpec>> m_items;   ///< nameless item specs
     QHash<QString, const MapModel *> m_named;

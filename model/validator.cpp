@@ -312,11 +312,26 @@ inline void prefetch(const Value &v)
 #endif
 }
 
+/// How much a problem weighs.
+enum class Weight {
+    /// Breaks a rule of the model: blocking, unless the model is advisory (a guess).
+    Model,
+    /// Holds whatever the model says: the key (its schema is the table's), a record that is
+    /// not a map, and what DynamoDB itself refuses (nesting, empty sets, duplicate set items).
+    Certain,
+    /// Never blocking (attributes the model does not declare).
+    Note,
+};
+
 class Walker
 {
 public:
-    /// `out` nullptr: fast mode, stop at the first blocking problem.
-    Walker(const TableModel &model, Problems *out) : m_model(model), m_out(out) {}
+    /// `out` nullptr: fast mode, stop at the first blocking problem. `advisory`: the model's
+    /// own rules only note (TableModel::isAdvisory()).
+    Walker(const TableModel &model, Problems *out, bool advisory)
+        : m_model(model), m_out(out), m_advisory(advisory)
+    {
+    }
 
     bool failed() const { return m_failed; }
 
@@ -324,7 +339,7 @@ public:
     {
         const PathNode root;
         if (!record.isMap()) {
-            report(&root, [&] {
+            reportCertain(&root, [&] {
                 return QStringLiteral("A record must be a map of attributes, not %1")
                     .arg(record.typeDescription());
             });
@@ -340,7 +355,8 @@ public:
             checkMap(m_model.root(), record, root, 0);
         if (!m_keySeen && !m_failed && !m_model.hashKey().isEmpty()) {
             const PathNode node{&root, &m_model.hashKey(), -1, m_keyField};
-            report(&node, [] { return QStringLiteral("is the table's key and is missing"); });
+            reportCertain(&node,
+                          [] { return QStringLiteral("is the table's key and is missing"); });
         }
     }
 
@@ -367,15 +383,25 @@ public:
     }
 
 private:
-    template <typename MessageFn>
-    void report(const PathNode *node, MessageFn &&message, bool blocking = true)
+    template <typename MessageFn> void reportCertain(const PathNode *node, MessageFn &&message)
     {
+        report(node, std::forward<MessageFn>(message), Weight::Certain);
+    }
+
+    template <typename MessageFn>
+    void report(const PathNode *node, MessageFn &&message, Weight weight = Weight::Model)
+    {
+        const bool noted = weight == Weight::Model && m_advisory;
+        const bool blocking = weight == Weight::Certain || (weight == Weight::Model && !m_advisory);
         if (!m_out) {
             if (blocking)
                 m_failed = true;
             return;
         }
-        m_out->push_back(Problem{renderPath(node), message(), blocking});
+        QString text = message();
+        if (noted)
+            text += QStringLiteral(" (not enforced: the model is inferred from sampled records)");
+        m_out->push_back(Problem{renderPath(node), std::move(text), blocking});
     }
 
     /// The hash key's value: not null, of the key type (str: a non-empty string; int: an
@@ -384,7 +410,8 @@ private:
     {
         m_keySeen = true;
         if (key.isNull()) {
-            report(&node, [] { return QStringLiteral("is the table's key and cannot be null"); });
+            reportCertain(&node,
+                          [] { return QStringLiteral("is the table's key and cannot be null"); });
             return;
         }
         bool ok = false;
@@ -404,7 +431,7 @@ private:
             break;
         }
         if (!ok) {
-            report(&node, [&] {
+            reportCertain(&node, [&] {
                 QString expected;
                 switch (m_model.hashKeyType()) {
                 case FieldKind::Int:
@@ -428,7 +455,8 @@ private:
         }
         if ((key.isString() && key.text().isEmpty()) ||
             (key.type() == Value::Type::Binary && key.bytes().isEmpty()))
-            report(&node, [] { return QStringLiteral("is the table's key and cannot be empty"); });
+            reportCertain(&node,
+                          [] { return QStringLiteral("is the table's key and cannot be empty"); });
     }
 
     /// A record of a table without a model: only the key is checked (and DynamoDB's depth).
@@ -451,7 +479,7 @@ private:
     {
         if (level < TableModel::kMaxDepth || container.size() == 0)
             return false;
-        report(&node, [] {
+        reportCertain(&node, [] {
             return QStringLiteral("nests deeper than %1 levels, DynamoDB's limit")
                 .arg(TableModel::kMaxDepth);
         });
@@ -577,7 +605,8 @@ private:
             for (const FieldType &t : spec->types) {
                 if (!isDeepKind(t.kind) || !shapeFits(t, v))
                     continue;
-                Walker probe(m_model, nullptr);
+                // Strict even for an advisory model: the probe decides which type applies.
+                Walker probe(m_model, nullptr, false);
                 probe.checkTyped(t, spec, v, node, level);
                 if (!probe.failed())
                     return;
@@ -648,7 +677,7 @@ private:
                             return QStringLiteral("is not declared in the table model; StructNoSQL "
                                                   "would drop it");
                         },
-                        false);
+                        Weight::Note);
                 }
                 checkFree(current.value(), child, level + 1);
                 if (m_failed)
@@ -725,7 +754,8 @@ private:
     {
         const qsizetype n = v.size();
         if (n == 0) {
-            report(&node, [] {
+            // DynamoDB's rule, not the model's: a guessed model blocks it too.
+            reportCertain(&node, [] {
                 return QStringLiteral("is an empty set; DynamoDB refuses empty sets (leave the "
                                       "attribute out instead)");
             });
@@ -757,8 +787,9 @@ private:
     {
         // Sets are usually small: pairwise comparison allocates nothing. Large ones use a hash.
         constexpr qsizetype kPairwiseLimit = 48;
+        // DynamoDB's rule, not the model's: a guessed model blocks it too.
         auto duplicate = [&](const QString &shown) {
-            report(&node, [&] {
+            reportCertain(&node, [&] {
                 return QStringLiteral("holds %1 more than once; a set cannot hold duplicates")
                     .arg(shown);
             });
@@ -836,6 +867,7 @@ private:
 
     const TableModel &m_model;
     Problems *m_out;
+    const bool m_advisory;
     bool m_failed = false;
     const FieldSpec *m_keyField = nullptr; ///< the root field of the hash key
     bool m_keySeen = false;
@@ -1005,14 +1037,14 @@ std::optional<Value> applyMap(const MapModel &model, const Value &v)
 Problems Validator::validateRecord(const Value &record) const
 {
     Problems problems;
-    Walker walker(m_model, &problems);
+    Walker walker(m_model, &problems, m_model.isAdvisory());
     walker.checkRecord(record);
     return problems;
 }
 
 bool Validator::isValidRecord(const Value &record) const
 {
-    Walker walker(m_model, nullptr);
+    Walker walker(m_model, nullptr, m_model.isAdvisory());
     walker.checkRecord(record);
     return !walker.failed();
 }
@@ -1020,7 +1052,7 @@ bool Validator::isValidRecord(const Value &record) const
 Problems Validator::validateAt(const ResolvedPath &path, const Value &value) const
 {
     Problems problems;
-    Walker walker(m_model, &problems);
+    Walker walker(m_model, &problems, m_model.isAdvisory());
     walker.checkAt(path, value);
     return problems;
 }

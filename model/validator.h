@@ -33,6 +33,12 @@ using Problems = std::vector<Problem>;
 /// - nesting deeper than 32 levels, or than a recursive field's maxNestedDepth, is refused;
 /// - attributes the model does not declare are reported as non-blocking notes (StructNoSQL
 ///   would drop them silently; StructDesk keeps them, losslessly, and says so).
+///
+/// An advisory model (TableModel::isAdvisory(): one inferred from sampled records) is a guess,
+/// and a guess must not block real data: every problem with its rules is then a note. What
+/// holds whatever the model says stays blocking: the key (missing, null, empty, not of the key
+/// type: the key schema is the table's), a record that is not a map, and what DynamoDB itself
+/// refuses (nesting beyond 32 levels, empty sets, duplicate set items).
 class Validator
 {
 public:

@@ -687,7 +687,7 @@ void MainWindow::loadTables(const QString &select)
     const quint64 generation = m_openGeneration;
     // Table names and counts are quick: the pages runner, so a long filter never delays them.
     m_pagesRunner
-        ->run([](RecordStore &store) -> Result<QList<TableInfo>> {
+        ->run([select](RecordStore &store) -> Result<QList<TableInfo>> {
             // Models may have changed through another connection (set-model, an attach).
             store.forgetModels();
             auto names = store.listTables();
@@ -696,6 +696,11 @@ void MainWindow::loadTables(const QString &select)
             QList<TableInfo> tables;
             for (const QString &name : *names) {
                 auto info = store.describeTable(name);
+                // Listing reads no samples (inferredFrom -1: a model to be inferred on first
+                // use); the table about to be shown gets its inferred model now, as its grid
+                // would read the sample anyway.
+                if (info && info->inferredFrom < 0 && name == select && store.model(name))
+                    info = store.describeTable(name);
                 if (info) {
                     tables << *info;
                 } else {
@@ -746,6 +751,44 @@ void MainWindow::chooseTable(const QString &name)
     if (!it->model) {
         showError(
             tr("The model of table %1 could not be read; refresh (F5) to try again.").arg(name));
+        return;
+    }
+    if (it->inferredFrom < 0) {
+        // No model is attached, and listing the tables read no samples: the store infers the
+        // model on the table's first use. Do that first, off the GUI thread, so the grid opens
+        // with the inferred model's columns and notes, and the details say where it came from.
+        saveColumnState();
+        m_model->clear();
+        m_inspector->clear();
+        m_grid->setEmptyText(tr("Reading a sample of %1 to infer its model…").arg(name));
+        const quint64 generation = m_openGeneration;
+        m_pagesRunner->call(
+            [name](RecordStore &store) -> Result<TableInfo> {
+                if (auto model = store.model(name); !model)
+                    return model.error();
+                return store.describeTable(name); // the model just inferred, at no cost
+            },
+            this, [this, generation, name](Result<TableInfo> info) {
+                if (generation != m_openGeneration)
+                    return;
+                auto slot = std::find_if(m_tableInfos.begin(), m_tableInfos.end(),
+                                         [&](const TableInfo &t) { return t.name == name; });
+                if (slot == m_tableInfos.end())
+                    return;
+                if (!info) {
+                    showError(tr("The model of table %1 could not be read: %2")
+                                  .arg(name, info.error().toString()));
+                    m_grid->setEmptyText(
+                        tr("The model of table %1 could not be read; refresh (F5) to try again.")
+                            .arg(name));
+                    return;
+                }
+                *slot = *info;
+                slot->inferredFrom = std::max<qint64>(slot->inferredFrom, 0); // asked once
+                m_tables->setTables(m_tableInfos);
+                if (m_tables->currentTable() == name && m_model->table() != name)
+                    chooseTable(name);
+            });
         return;
     }
     saveColumnState();
@@ -1502,6 +1545,13 @@ void MainWindow::checkTable()
     const QString table = currentTable();
     if (table.isEmpty() || !m_model->tableModel()) {
         showError(tr("Choose the table to check first."));
+        return;
+    }
+    if (m_model->tableModel()->isAdvisory()) {
+        showError(tr("The model of %1 is inferred from sampled records and enforces nothing but the "
+                     "key, so there is nothing to check against. Attach a model first (Table ▸ "
+                     "Attach Model File…, or Infer Model from Records to edit one).")
+                      .arg(table));
         return;
     }
     ScanRequest filter = currentFilter();

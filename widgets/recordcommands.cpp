@@ -569,6 +569,13 @@ Result<Value> cellEditValue(const TableModel &model, const Value &record, const 
     } else {
         kinds = {FieldKind::Decimal, FieldKind::Bool, FieldKind::Str};
     }
+    if (model.isAdvisory()) {
+        // An inferred model is a guess: its types come first, any scalar is accepted after them.
+        for (FieldKind free : {FieldKind::Decimal, FieldKind::Bool, FieldKind::Str}) {
+            if (std::find(kinds.begin(), kinds.end(), free) == kinds.end())
+                kinds.push_back(free);
+        }
+    }
     if (current) {
         std::stable_partition(kinds.begin(), kinds.end(), [&](FieldKind k) {
             return valueFitsType(FieldType{k, nullptr, nullptr, FieldKind::Str}, *current);

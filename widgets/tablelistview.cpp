@@ -92,7 +92,9 @@ void TableListView::setTables(const QList<TableInfo> &tables)
                                      : tr("%1: %2 records").arg(info.name, formatCount(info.count));
         if (info.model)
             tip += tr("\nkey: %1").arg(info.model->hashKey());
-        if (info.inferredFrom > 0)
+        if (info.inferredFrom < 0)
+            tip += tr("\nno model attached: one is inferred from sampled records when the table is opened");
+        else if (info.inferredFrom > 0)
             tip += tr("\nno model attached: the one in force is inferred from %1 sampled records")
                        .arg(formatCount(info.inferredFrom));
         else if (!info.hasModel)

@@ -455,6 +455,184 @@ private slots:
         QVERIFY(store->dropTable(numbered));
     }
 
+    void inferredModelOnlyNotes()
+    {
+        // A table whose sampled records all hold age as an int, read by a connection without
+        // an attached model: the inferred model is a guess and blocks nothing but the key.
+        auto store = open();
+        const QString table = freshTable();
+        QVERIFY(store->createTable(table, *freeModel(table)));
+        for (int i = 0; i < 20; ++i)
+            QVERIFY(store->writeRaw(table,
+                                    Value::map({{u"id"_s, Value::string(u"p%1"_s.arg(i))},
+                                                {u"name"_s, Value::string(u"P%1"_s.arg(i))},
+                                                {u"age"_s, Value::integer(20 + i)}}),
+                                    true));
+        auto elsewhere = openElsewhere(u"notes"_s);
+        auto inferred = elsewhere->model(table);
+        QVERIFY2(inferred, qPrintable(inferred ? QString() : inferred.error().toString()));
+        QVERIFY((*inferred)->isAdvisory());
+        const FieldSpec *age = (*inferred)->root().field(u"age"_s);
+        QVERIFY(age && age->accepts(FieldKind::Int) && !age->accepts(FieldKind::Str));
+
+        // A record outside the sample, with age as a string: written, and the problem is a note.
+        const Value outside = Value::map(
+            {{u"id"_s, Value::string(u"outside"_s)}, {u"age"_s, Value::string(u"forty"_s)}});
+        const Status put = elsewhere->putRecord(table, outside);
+        QVERIFY2(put, qPrintable(put ? QString() : put.error().toString()));
+        const Problems problems = Validator(**inferred).validateRecord(outside);
+        QCOMPARE(problems.size(), std::size_t(1));
+        QCOMPARE(problems.front().path, u"age"_s);
+        QVERIFY(!problems.front().blocking);
+        QVERIFY(Validator(**inferred).isValidRecord(outside));
+        // A form save and a field update with a type the sample never showed go through too.
+        const Value before = **elsewhere->getRecord(table, Value::string(u"p3"_s));
+        Value after = before;
+        after.mapRef().insert(u"age"_s, Value::string(u"unknown"_s));
+        const Status replaced = elsewhere->replaceRecord(table, before, after);
+        QVERIFY2(replaced, qPrintable(replaced ? QString() : replaced.error().toString()));
+        const Status updated = elsewhere->updateField(table, Value::string(u"p4"_s),
+                                                      FieldSetter{u"age"_s, Value::boolean(true)});
+        QVERIFY2(updated, qPrintable(updated ? QString() : updated.error().toString()));
+        QCOMPARE(*elsewhere->getRecord(table, Value::string(u"p4"_s))->value().find(u"age"_s),
+                 Value::boolean(true));
+        // The model inferred then is still the one in force (no second sample, still a guess).
+        QCOMPARE(elsewhere->model(table)->get(), inferred->get());
+
+        // The key is the table's, not a guess: its problems still refuse the write.
+        const Status noKey =
+            elsewhere->putRecord(table, Value::map({{u"age"_s, Value::integer(3)}}));
+        QVERIFY(!noKey);
+        QCOMPARE(noKey.error().kind, ErrorKind::Invalid);
+        const Status numberKey = elsewhere->putRecord(
+            table, Value::map({{u"id"_s, Value::integer(7)}, {u"age"_s, Value::integer(3)}}));
+        QVERIFY(!numberKey);
+        QCOMPARE(numberKey.error().kind, ErrorKind::Invalid);
+
+        // An attached model is a contract: the same kind of record is refused there.
+        auto contract = TableModel::fromJson(
+            u"{\"table\":\"%1\",\"primaryIndex\":{\"hashKey\":\"id\"},\"fields\":{"
+            "\"id\":{\"type\":\"str\",\"required\":true},\"age\":{\"type\":\"int\"}}}"_s.arg(table)
+                .toUtf8(),
+            u"contract"_s);
+        QVERIFY(contract);
+        QVERIFY(store->setModel(table, **contract));
+        QVERIFY(!(*store->model(table))->isAdvisory());
+        const Status refused =
+            store->putRecord(table, Value::map({{u"id"_s, Value::string(u"outside2"_s)},
+                                                {u"age"_s, Value::string(u"forty"_s)}}));
+        QVERIFY(!refused);
+        QCOMPARE(refused.error().kind, ErrorKind::Invalid);
+        QVERIFY(store->dropTable(table));
+    }
+
+    void describeTableDoesNotSample()
+    {
+        auto store = open();
+        const QString table = freshTable();
+        QVERIFY(store->createTable(table, *freeModel(table)));
+        for (int i = 0; i < 12; ++i)
+            QVERIFY(store->writeRaw(table,
+                                    Value::map({{u"id"_s, Value::string(u"r%1"_s.arg(i))},
+                                                {u"age"_s, Value::integer(i)}}),
+                                    true));
+        const QString empty = freshTable();
+        QVERIFY(store->createTable(empty, *freeModel(empty)));
+
+        // Every request of a connection without attached models, seen through a proxy.
+        struct Seen
+        {
+            QMutex mutex;
+            QList<std::pair<QByteArray, QByteArray>> requests; // operation, body
+        };
+        auto seen = std::make_shared<Seen>();
+        LoopbackProxy proxy(m_server.port(),
+                            [seen](const QByteArray &operation, const QByteArray &body, int) {
+                                QMutexLocker lock(&seen->mutex);
+                                seen->requests.append({operation, body});
+                                return LoopbackProxy::Reply{};
+                            });
+        DynamoDbStore::Config c = config(proxy.port());
+        c.modelDirectory = m_models.filePath(u"describing"_s);
+        auto opened = DynamoDbStore::open(c);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().toString()));
+        DynamoDbStore &remote = **opened;
+        // Requests of an operation; for Scan, `samples` tells the ones that read records
+        // from the ones that count (the one-record COUNT describeTable may send).
+        auto count = [&](const QByteArray &operation, bool samples = true) {
+            QMutexLocker lock(&seen->mutex);
+            int n = 0;
+            for (const auto &[op, body] : seen->requests) {
+                if (op != operation)
+                    continue;
+                const QJsonObject o = QJsonDocument::fromJson(body).object();
+                const bool counting = o.value(u"Select"_s).toString() == u"COUNT"_s;
+                if (counting != samples)
+                    ++n;
+            }
+            return n;
+        };
+        auto clear = [&] {
+            QMutexLocker lock(&seen->mutex);
+            seen->requests.clear();
+        };
+
+        // Listing: no sample. The key-only model stands in, "to be inferred on first use".
+        clear();
+        auto info = remote.describeTable(table);
+        QVERIFY2(info, qPrintable(info ? QString() : info.error().toString()));
+        QCOMPARE(count("Scan", true), 0);
+        QVERIFY(count("Scan", false) <= 1); // a one-record COUNT when ItemCount says 0
+        QCOMPARE(count("DescribeTable"), 1);
+        QCOMPARE(info->inferredFrom, qint64(-1));
+        QVERIFY(!info->hasModel);
+        QVERIFY(info->model && !info->model->declaresFields());
+        QCOMPARE(info->model->hashKey(), u"id"_s);
+        QCOMPARE(info->count, qint64(-1)); // dynalite's ItemCount is 0, yet a record exists
+        // Asked again, still nothing sampled: the stand-in never serves as the model in force.
+        QCOMPARE(remote.describeTable(table)->inferredFrom, qint64(-1));
+        QCOMPARE(count("Scan", true), 0);
+        // An empty table has nothing to infer from: the key-only model is the answer.
+        auto emptyInfo = remote.describeTable(empty);
+        QVERIFY(emptyInfo);
+        QCOMPARE(emptyInfo->inferredFrom, qint64(0));
+        QCOMPARE(emptyInfo->count, qint64(0));
+        QCOMPARE(count("Scan", true), 0);
+
+        // The first use infers, once; operations use the inferred model.
+        clear();
+        auto inferred = remote.model(table);
+        QVERIFY(inferred);
+        QVERIFY((*inferred)->declaresFields());
+        QVERIFY((*inferred)->isAdvisory());
+        QVERIFY((*inferred)->root().field(u"age"_s));
+        QCOMPARE(count("Scan", true), 1);
+        QVERIFY(remote.putRecord(table, Value::map({{u"id"_s, Value::string(u"x"_s)},
+                                                    {u"age"_s, Value::string(u"old"_s)}})));
+        QCOMPARE(count("Scan", true), 1);
+        // Now describeTable reports the model in force, at no cost.
+        auto after = remote.describeTable(table);
+        QVERIFY(after);
+        QCOMPARE(after->inferredFrom, qint64(12));
+        QVERIFY(after->hasModel);
+        QCOMPARE(after->model.get(), inferred->get());
+        QCOMPARE(count("Scan", true), 1);
+
+        // Forgetting the models (a refresh): listing again samples nothing; the next
+        // operation infers again.
+        remote.forgetModels();
+        clear();
+        QCOMPARE(remote.describeTable(table)->inferredFrom, qint64(-1));
+        QCOMPARE(count("Scan", true), 0);
+        QVERIFY(remote.getRecord(table, Value::string(u"r1"_s)));
+        QCOMPARE(count("Scan", true), 1);
+        QCOMPARE(remote.describeTable(table)->inferredFrom, qint64(13));
+        QCOMPARE(count("Scan", true), 1);
+
+        QVERIFY(store->dropTable(table));
+        QVERIFY(store->dropTable(empty));
+    }
+
     void queryOnKeyAndSecondaryIndexes()
     {
         auto store = open();

@@ -87,6 +87,7 @@ private slots:
     void containerDefaults();
     void listIndexElement();
     void display();
+    void inferredModelAcceptsUnknownPaths();
 
 private:
     TableModelPtr m_users;
@@ -410,3 +411,20 @@ void TstFieldPath::display()
 
 QTEST_APPLESS_MAIN(TstFieldPath)
 #include "tst_fieldpath.moc"
+
+void TstFieldPath::inferredModelAcceptsUnknownPaths()
+{
+    // A model inferred from a sample does not know every attribute: paths it does not declare
+    // resolve as free-form data instead of being refused; declared ones keep their spec.
+    const TableModelPtr inferred = TableModel::advisoryCopy(*m_users);
+    QVERIFY(!resolvePath(*m_users, u"neverSampled.deep").ok());
+    auto free = resolvePath(*inferred, u"neverSampled.deep");
+    QVERIFY2(free.ok(), qPrintable(free ? QString() : free.error().toString()));
+    QCOMPARE(free->elements.size(), std::size_t(2));
+    QCOMPARE(free->elements[0].key, QStringLiteral("neverSampled"));
+    auto declared = resolvePath(*inferred, u"events.{{eventsIndex}}.name",
+                                {{QStringLiteral("eventsIndex"), QStringLiteral("0")}});
+    QVERIFY(declared.ok());
+    QVERIFY(declared->target);
+    QCOMPARE(declared->target->name, QStringLiteral("name"));
+}

@@ -196,6 +196,7 @@ private slots:
     void roundTrip_data();
     void roundTrip();
     void toJsonOmitsDefaults();
+    void advisoryIsNotInTheFile();
     void fromFileMissing();
     void fromFileNamesThePath();
 };
@@ -977,6 +978,32 @@ void TstTableModel::roundTrip()
     // Models nobody uses survive too.
     if (model->namedModel(u"Unused"_s))
         QVERIFY(back->namedModel(u"Unused"_s));
+}
+
+void TstTableModel::advisoryIsNotInTheFile()
+{
+    // Advisory (a guess, inferred from a sample) is a run-time property: the copy is the same
+    // model, it writes the same file, and what is read back from a file is never advisory.
+    const TableModelPtr model = parseOrFail(kDesignExample);
+    QVERIFY(!model->isAdvisory());
+    const TableModelPtr advisory = TableModel::advisoryCopy(*model);
+    QVERIFY(advisory);
+    QVERIFY(advisory != model);
+    QVERIFY(advisory->isAdvisory());
+    QVERIFY(!model->isAdvisory());
+    QCOMPARE(describe(*advisory), describe(*model));
+    QCOMPARE(advisory->toJson(), model->toJson());
+    const TableModelPtr back = parseOrFail(advisory->toJson());
+    QVERIFY(!back->isAdvisory());
+    QCOMPARE(describe(*back), describe(*model));
+
+    // A key-only model stays key-only.
+    const TableModelPtr keyOnly = TableModel::keyOnly(u"events"_s, u"eventId"_s, FieldKind::Int);
+    const TableModelPtr keyOnlyAdvisory = TableModel::advisoryCopy(*keyOnly);
+    QVERIFY(keyOnlyAdvisory->isAdvisory());
+    QVERIFY(!keyOnlyAdvisory->declaresFields());
+    QCOMPARE(keyOnlyAdvisory->toJson(), keyOnly->toJson());
+    QCOMPARE(describe(*keyOnlyAdvisory), describe(*keyOnly));
 }
 
 void TstTableModel::toJsonOmitsDefaults()

@@ -172,6 +172,9 @@ private slots:
     void validateBuilt_data();
     void validateBuilt();
     void reportsEveryProblem();
+    void advisoryModel_data();
+    void advisoryModel();
+    void advisoryModelAt();
     void validateAt_data();
     void validateAt();
     void applyModelTypes_data();
@@ -202,6 +205,11 @@ void TstValidator::initTestCase()
     m_models.insert(
         QStringLiteral("keyonly"),
         TableModel::keyOnly(QStringLiteral("things"), QStringLiteral("id"), FieldKind::Str));
+    // The users model as a guess (a model inferred from sampled records).
+    m_models.insert(QStringLiteral("advisory"),
+                    TableModel::advisoryCopy(model(QStringLiteral("users"))));
+    QVERIFY(model(QStringLiteral("advisory")).isAdvisory());
+    QVERIFY(!model(QStringLiteral("users")).isAdvisory());
 }
 
 const TableModel &TstValidator::model(const QString &name) const
@@ -613,6 +621,119 @@ void TstValidator::reportsEveryProblem()
     QCOMPARE(
         nickname->toString(),
         QStringLiteral("nickname: is not declared in the table model; StructNoSQL would drop it"));
+}
+
+void TstValidator::advisoryModel_data()
+{
+    QTest::addColumn<QByteArray>("record"); // plain JSON, typed with applyModelTypes
+    QTest::addColumn<QString>("path");
+    QTest::addColumn<QString>("fragment");
+    QTest::addColumn<bool>("blocking"); // with the advisory model; the strict one always blocks
+
+    // The model's own rules: notes, so a record the sample did not show is never refused.
+    QTest::newRow("wrong type") << userWith(R"("nextReminderTimestamp":"soon")")
+                                << "nextReminderTimestamp"
+                                << "must be an int, not a string" << false;
+    QTest::newRow("bool for a number")
+        << QByteArray(R"({"userId":"u1","username":"Bob","age":true})") << "age"
+        << "must be" << false;
+    QTest::newRow("required missing") << QByteArray(R"({"userId":"u1","age":30})") << "username"
+                                      << "is required but missing" << false;
+    QTest::newRow("required null")
+        << QByteArray(R"({"userId":"u1","username":null,"age":30})") << "username"
+        << "is required and cannot be null" << false;
+    QTest::newRow("required missing in a map")
+        << userWith(R"("metadata":{"plan":"pro"})") << "metadata.accountCreationTimestamp"
+        << "is required but missing" << false;
+    QTest::newRow("item null") << userWith(R"("scores":[1,null])") << "scores[1]"
+                               << "items are never optional" << false;
+    QTest::newRow("int key of a dict") << userWith(R"("counters":{"x":1})") << "counters.x"
+                                       << "is not a valid key" << false;
+    QTest::newRow("set item type") << userWith(R"("luckyNumbers":[1.5])") << "luckyNumbers"
+                                   << "which is not an int" << false;
+    QTest::newRow("recursion beyond maxNestedDepth")
+        << userWith("\"parameters\":{\"p\":" + parameter(9) + "}")
+        << "parameters.p" + QString(".children.c").repeated(8) + ".children"
+        << "nests deeper than maxNestedDepth 8 allows" << false;
+
+    // The key's schema is the table's, not a guess: its problems stay blocking.
+    QTest::newRow("key missing") << QByteArray(R"({"username":"Bob","age":30})") << "userId"
+                                 << "is the table's key and is missing" << true;
+    QTest::newRow("key of the wrong type")
+        << QByteArray(R"({"userId":5,"username":"Bob","age":30})") << "userId"
+        << "is the table's key and must be a string, not an integer number" << true;
+    QTest::newRow("key null") << QByteArray(R"({"userId":null,"username":"Bob","age":30})")
+                              << "userId"
+                              << "cannot be null" << true;
+    QTest::newRow("key empty") << QByteArray(R"({"userId":"","username":"Bob","age":30})")
+                               << "userId"
+                               << "cannot be empty" << true;
+    // What DynamoDB itself refuses is no guess either.
+    QTest::newRow("not a map") << QByteArray("[1]") << ""
+                               << "A record must be a map of attributes" << true;
+    QTest::newRow("33 levels") << userWith(nestedSettings(33).replace("settings", "extra"))
+                               << "extra" + QString(".a").repeated(31)
+                               << "nests deeper than 32 levels" << true;
+    QTest::newRow("empty set") << userWith(R"("tags":[])") << "tags"
+                               << "empty set" << true;
+    QTest::newRow("duplicate set items") << userWith(R"("tags":["x","x"])") << "tags"
+                                         << "cannot hold duplicates" << true;
+}
+
+void TstValidator::advisoryModel()
+{
+    QFETCH(QByteArray, record);
+    QFETCH(QString, path);
+    QFETCH(QString, fragment);
+    QFETCH(bool, blocking);
+
+    auto plain = JsonCodec::parsePlain(record);
+    QVERIFY2(plain.ok(), qPrintable(plain ? QString() : plain.error().toString()));
+    const Value typed = ::applyModelTypes(model(QStringLiteral("users")), *plain);
+    // The same record, once against the model as a contract and once as a guess.
+    check(QStringLiteral("users"), typed, path, fragment, true);
+    check(QStringLiteral("advisory"), typed, path, fragment, blocking);
+    const Problems strict = Validator(model(QStringLiteral("users"))).validateRecord(typed);
+    const Problems advisory = Validator(model(QStringLiteral("advisory"))).validateRecord(typed);
+    QCOMPARE(advisory.size(), strict.size());
+    for (std::size_t i = 0; i < advisory.size(); ++i) {
+        QCOMPARE(advisory[i].path, strict[i].path);
+        // A downgraded problem says why it does not block; the others read as before.
+        if (strict[i].blocking && !advisory[i].blocking)
+            QVERIFY2(advisory[i].message.startsWith(strict[i].message) &&
+                         advisory[i].message.contains(u"not enforced"),
+                     qPrintable(advisory[i].message));
+        else
+            QCOMPARE(advisory[i].message, strict[i].message);
+    }
+}
+
+void TstValidator::advisoryModelAt()
+{
+    const TableModel &advisory = model(QStringLiteral("advisory"));
+    auto path = resolvePath(advisory, QStringLiteral("metadata.lastConnectionTimestamp"), {});
+    QVERIFY(path.ok());
+    const Problems wrongType =
+        Validator(advisory).validateAt(*path, Value::string(QStringLiteral("x")));
+    QCOMPARE(wrongType.size(), std::size_t(1));
+    QVERIFY(!wrongType.front().blocking);
+    QVERIFY(wrongType.front().message.contains(QStringLiteral("must be an int, not a string")));
+    // The strict model refuses the same write.
+    auto strictPath = resolvePath(model(QStringLiteral("users")),
+                                  QStringLiteral("metadata.lastConnectionTimestamp"), {});
+    QVERIFY(strictPath.ok());
+    const Problems strict = Validator(model(QStringLiteral("users")))
+                                .validateAt(*strictPath, Value::string(QStringLiteral("x")));
+    QCOMPARE(strict.size(), std::size_t(1));
+    QVERIFY(strict.front().blocking);
+    // A map written whole without its required field: a note.
+    auto metadata = resolvePath(advisory, QStringLiteral("metadata"), {});
+    QVERIFY(metadata.ok());
+    const Problems missing = Validator(advisory).validateAt(
+        *metadata, Value::map({{QStringLiteral("plan"), Value::string(QStringLiteral("pro"))}}));
+    QCOMPARE(missing.size(), std::size_t(1));
+    QCOMPARE(missing.front().path, QStringLiteral("metadata.accountCreationTimestamp"));
+    QVERIFY(!missing.front().blocking);
 }
 
 void TstValidator::validateAt_data()

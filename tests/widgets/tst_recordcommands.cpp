@@ -54,6 +54,7 @@ private slots:
     void undoActionsFollowTheStack();
     void cellEditValues_data();
     void cellEditValues();
+    void cellEditValuesOnAnInferredModel();
     void confirmAndRemovedRecordsDialog();
 
 private:
@@ -484,6 +485,28 @@ void TstRecordCommands::cellEditValues()
     // Numbers are compared by their exact text (plain JSON would normalise "0042").
     QCOMPARE(value->isNumber() ? value->text() : QString::fromUtf8(JsonCodec::toPlain(*value)),
              expected);
+}
+
+void TstRecordCommands::cellEditValuesOnAnInferredModel()
+{
+    // A model inferred from sampled records is a guess: its types come first, any scalar is
+    // accepted after them, and fields it never saw can be edited; the key still cannot.
+    const TableModelPtr inferred = TableModel::advisoryCopy(*m_model);
+    const Value record = Value::map({{QStringLiteral("userId"), str(QStringLiteral("u"))}});
+    auto text = [&](const QString &field, const QString &typed) -> QString {
+        auto value = cellEditValue(*inferred, record, field, typed);
+        if (!value)
+            return u'!' + value.error().toString();
+        return value->isNumber() ? value->text() : QString::fromUtf8(JsonCodec::toPlain(*value));
+    };
+    QCOMPARE(text(QStringLiteral("nextReminderTimestamp"), QStringLiteral("42")), QStringLiteral("42"));
+    QCOMPARE(text(QStringLiteral("nextReminderTimestamp"), QStringLiteral("soon")), QStringLiteral("\"soon\""));
+    QCOMPARE(text(QStringLiteral("username"), QStringLiteral("12")), QStringLiteral("\"12\""));
+    QCOMPARE(text(QStringLiteral("nope"), QStringLiteral("x")), QStringLiteral("\"x\""));
+    QVERIFY(text(QStringLiteral("userId"), QStringLiteral("v")).contains(QStringLiteral("key change wizard")));
+    // The same edits on the attached (enforced) model are refused.
+    QVERIFY(!cellEditValue(*m_model, record, QStringLiteral("nextReminderTimestamp"), QStringLiteral("soon")));
+    QVERIFY(!cellEditValue(*m_model, record, QStringLiteral("nope"), QStringLiteral("x")));
 }
 
 void TstRecordCommands::confirmAndRemovedRecordsDialog()
