@@ -989,11 +989,9 @@ void MainWindow::updateTableDetails()
         html += row(tr("Fields"), tr("free-form (no table model)"));
     }
     if (it->inferredFrom > 0) {
-        int fields = static_cast<int>(model.root().fields.size());
         html += row(tr("Model"),
-                    tr("%1 fields inferred from %2 sampled records; nothing but the key is "
-                       "required. Attach a model: Table ▸ Attach Model File…")
-                        .arg(fields)
+                    tr("inferred from %1 sampled records; only the key is enforced. Attach "
+                       "one: Table ▸ Attach Model File…")
                         .arg(formatCount(it->inferredFrom))
                         .toHtmlEscaped());
     }

@@ -288,6 +288,8 @@ private slots:
         // The save reloads the grid: wait until it shows the change, so that no reload still
         // on its way closes the next editor.
         QTRY_VERIFY_WITH_TIMEOUT(shows(model, m_editedKey, kEditedEmail), 20000);
+        // ...and until no page or reload is on its way either (a reload closes an open editor).
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading(), 20000);
 
         // 2. In place: Ctrl+E on an email cell, a new value, Return; DynamoDB holds it.
         const int emailColumn = model->columnOf(u"email"_s);
