@@ -1929,6 +1929,8 @@ Result<qint64> DynamoDbStore::count(const QString &table, const ScanRequest &fil
             if (!page)
                 return page.error();
             n += qint64(page->records.size());
+            if (filter.counted)
+                filter.counted(n);
             request.cursor = page->nextCursor;
         } while (!request.cursor.isEmpty());
         return n;
@@ -1955,6 +1957,8 @@ Result<qint64> DynamoDbStore::count(const QString &table, const ScanRequest &fil
             return response.error();
         if (const Value *c = response->find(QStringLiteral("Count")); c && c->isNumber())
             n += c->text().toLongLong();
+        if (filter.counted)
+            filter.counted(n);
         const Value *last = response->find(QStringLiteral("LastEvaluatedKey"));
         if (!last || !last->isMap() || last->size() == 0)
             break;

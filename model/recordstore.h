@@ -76,6 +76,8 @@ struct ScanRequest
     int limit = 256;
     QByteArray cursor;      ///< from the previous page's nextCursor; empty for the first page
     std::function<bool()> cancelled = {}; ///< polled by long scans; true stops them
+    /// Called by counts that take several requests (DynamoDB) with the records counted so far.
+    std::function<void(qint64)> counted = {};
     /// Bulk reads (export): the store may return the records as stored JSON text
     /// (JsonCodec's stored form) in ScanPage::storedRecords instead of Values.
     bool storedJson = false;

@@ -188,8 +188,9 @@ ScanRequest RecordTableModel::viewRequest() const
 void RecordTableModel::restart(bool keepColumns)
 {
     ++m_generation;
-    m_cancel->store(true);
+    m_cancel->store(true); // also stops a running count, whose answer would be stale
     m_cancel = std::make_shared<std::atomic_bool>(false);
+    m_countCancel.reset();
     beginResetModel();
     m_pages.clear();
     m_lru.clear();
@@ -762,29 +763,48 @@ void RecordTableModel::fetchMore(const QModelIndex &parent)
 
 void RecordTableModel::countExactly()
 {
-    if (m_table.isEmpty() || m_totalExact)
+    if (m_table.isEmpty() || m_totalExact || m_countCancel)
         return;
     const quint64 generation = m_generation;
     const QString table = m_table;
-    auto cancel = m_cancel;
+    // Its own flag: cancelling the count leaves the pages and the view alone.
+    auto cancel = std::make_shared<std::atomic_bool>(false);
+    auto viewCancel = m_cancel;
+    m_countCancel = cancel;
     ++m_pendingJobs;
     setLoading(true);
+    StoreRunner *runner = m_workRunner;
+    QPointer<RecordTableModel> self(this);
     m_workRunner->call(
-        [table, cancel](RecordStore &store) {
+        [table, cancel, viewCancel, runner, self, generation](RecordStore &store) {
             ScanRequest all;
-            all.cancelled = [cancel] { return cancel->load(); };
+            all.cancelled = [cancel, viewCancel] { return cancel->load() || viewCancel->load(); };
+            all.counted = [runner, self, generation](qint64 n) {
+                runner->post([self, generation, n] {
+                    if (self && self->m_generation == generation)
+                        emit self->countProgress(n);
+                });
+            };
             return store.count(table, all);
         },
-        this, [this, generation](Result<qint64> n) {
+        this, [this, generation, cancel](Result<qint64> n) {
+            if (m_countCancel == cancel)
+                m_countCancel.reset();
             if (generation != m_generation)
                 return;
             if (n) {
                 m_total = *n;
                 m_totalExact = true;
                 emit countsChanged(m_rows, m_total);
-            } else if (!m_cancel->load()) {
+            } else if (!cancel->load() && !m_cancel->load()) {
                 emit loadFailed(n.error().toString());
             }
             finishJob();
         });
+}
+
+void RecordTableModel::cancelCount()
+{
+    if (m_countCancel)
+        m_countCancel->store(true);
 }

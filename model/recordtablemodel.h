@@ -78,6 +78,10 @@ public:
     /// Counts the table exactly (stores that only estimate, e.g. DynamoDB: a full counting scan
     /// with progress; cancel() stops it).
     void countExactly();
+    /// True while countExactly() runs.
+    bool isCounting() const { return bool(m_countCancel); }
+    /// Stops a running countExactly(); the estimate stays.
+    void cancelCount();
     /// True for stores without an exact count or random access (DynamoDB): rows then grow page
     /// by page as the view scrolls (canFetchMore/fetchMore), each page reached by its start key.
     bool isSequential() const { return m_sequential; }
@@ -134,6 +138,8 @@ signals:
     void cellEditRequested(int row, int column, const QString &text);
     /// A load failed; the grid keeps what it had.
     void loadFailed(const QString &message);
+    /// countExactly() has counted this many records so far (stores that count page by page).
+    void countProgress(qint64 counted);
 
 private:
     struct Row
@@ -182,6 +188,7 @@ private:
     std::pair<int, int> pageOfRow(qint64 row) const;
     qint64 pageStart(int page) const;
     bool m_failed = false;
+    std::shared_ptr<std::atomic_bool> m_countCancel; ///< set while countExactly() runs
     bool m_firstRowsSeen = false;
     StoreRunner *m_workRunner;
     QString m_table;

@@ -193,6 +193,10 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_model, &RecordTableModel::progressChanged, this, &MainWindow::onProgress);
     connect(m_model, &RecordTableModel::loadFinished, this, &MainWindow::onLoadFinished);
     connect(m_model, &RecordTableModel::loadFailed, this, &MainWindow::showError);
+    connect(m_model, &RecordTableModel::countProgress, this, [this](qint64 counted) {
+        m_countLabel->setText(tr("%1 records shown; counting: %2 so far (Esc cancels)")
+                                  .arg(formatCount(m_model->rowCount()), formatCount(counted)));
+    });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
         // A new view selects its first record (a reload keeps the row), so the inspector
         // always shows something.
@@ -850,6 +854,11 @@ void MainWindow::syncSortIndicator()
 
 void MainWindow::cancelLoad()
 {
+    if (m_model->isCounting()) {
+        m_model->cancelCount();
+        statusBar()->showMessage(tr("Count cancelled; the estimate stays."), kStatusMessageMs);
+        return;
+    }
     if (!m_model->isLoading() || isNaturalView())
         return;
     // The model goes back to the view that last finished loading.
@@ -918,14 +927,17 @@ void MainWindow::updateCounts()
 void MainWindow::onLoadingChanged(bool loading)
 {
     const bool natural = isNaturalView();
-    m_cancelAction->setEnabled(loading && !natural);
-    m_cancelButton->setVisible(loading && !natural);
+    const bool cancellable = loading && (!natural || m_model->isCounting());
+    m_cancelAction->setEnabled(cancellable);
+    m_cancelButton->setVisible(cancellable);
     if (loading) {
         QString what = tr("Loading");
         if (!m_model->filterConditions().empty() || !m_model->filterText().isEmpty())
             what = tr("Filtering");
         else if (m_model->sortColumn() >= 0)
             what = tr("Sorting");
+        if (m_model->isCounting())
+            what = tr("Counting");
         m_progress->setValue(0);
         m_progress->setFormat(what + QStringLiteral("… %p%"));
         m_progress->show();

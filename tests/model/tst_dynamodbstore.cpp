@@ -758,6 +758,24 @@ private slots:
         auto stopped = store->count(table, cancelled);
         QVERIFY(!stopped);
         QVERIFY(stopped.error().message.contains(u"cancelled"_s));
+
+        // A count says how far it is after every page (the whole table, and with free text).
+        QList<qint64> counted;
+        ScanRequest progress;
+        progress.counted = [&](qint64 n) { counted << n; };
+        auto all = store->count(table, progress);
+        QVERIFY(all);
+        QCOMPARE(*all, 25);
+        QVERIFY(!counted.isEmpty());
+        QCOMPARE(counted.last(), 25);
+        QVERIFY(std::is_sorted(counted.cbegin(), counted.cend()));
+        counted.clear();
+        progress.text = u"odd"_s;
+        auto odd = store->count(table, progress);
+        QVERIFY(odd);
+        QCOMPARE(*odd, 12);
+        QVERIFY(!counted.isEmpty());
+        QCOMPARE(counted.last(), 12);
         QVERIFY(store->dropTable(table));
     }
 

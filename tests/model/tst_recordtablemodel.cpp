@@ -9,6 +9,7 @@
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThread>
 
 using namespace Qt::StringLiterals;
 
@@ -43,7 +44,24 @@ public:
         ++scans;
         return m_faulty.scan(t, r);
     }
-    Result<qint64> count(const QString &t, const ScanRequest &r = {}) override { return m_faulty.count(t, r); }
+    Result<qint64> count(const QString &t, const ScanRequest &r = {}) override
+    {
+        auto total = m_faulty.count(t, r);
+        if (!total)
+            return total;
+        // Page by page, as DynamoDB counts: progress after every 1,000, cancel between pages.
+        for (qint64 n = 0; n < *total; n += 1000) {
+            while (holdCount.load() && !(r.cancelled && r.cancelled()))
+                QThread::msleep(5);
+            if (r.cancelled && r.cancelled())
+                return makeError(ErrorKind::Unavailable, u"the count was cancelled"_s);
+            if (r.counted)
+                r.counted(std::min<qint64>(n + 1000, *total));
+        }
+        return total;
+    }
+    /// While true, count() waits before its next page (until it is cancelled).
+    static inline std::atomic_bool holdCount = false;
     Status writeRaw(const QString &t, const Value &record, bool mustNotExist) override
     {
         return m_faulty.writeRaw(t, record, mustNotExist);
@@ -373,6 +391,60 @@ private slots:
         m.countExactly();
         QTRY_VERIFY(m.totalIsExact());
         QCOMPARE(m.totalCount(), 5000);
+    }
+
+    void countExactlyShowsProgressAndCanBeCancelled()
+    {
+        auto openEstimating = [this](Fixture &f) {
+            for (StoreRunner *runner : {&f.pages, &f.work}) {
+                auto opened = runner->openWith(
+                    [path = m_demo]() -> Result<std::unique_ptr<RecordStore>> {
+                        auto store = SqliteStore::open(path);
+                        if (!store)
+                            return store.error();
+                        return std::unique_ptr<RecordStore>(new EstimatingStore(std::move(*store)));
+                    },
+                    m_demo);
+                opened.waitForFinished();
+            }
+            f.model.setTable(u"users"_s, DemoData::usersModel());
+        };
+        {
+            Fixture f;
+            openEstimating(f);
+            RecordTableModel &m = f.model;
+            QTRY_VERIFY(m.isSequential() && !m.isLoading());
+            QSignalSpy progress(&m, &RecordTableModel::countProgress);
+            m.countExactly();
+            QVERIFY(m.isCounting());
+            QTRY_VERIFY(m.totalIsExact());
+            QVERIFY(!m.isCounting());
+            QTRY_COMPARE(progress.count(), 5);
+            for (int i = 0; i < progress.count(); ++i)
+                QCOMPARE(progress.at(i).at(0).toLongLong(), 1000 * (i + 1));
+        }
+        {
+            Fixture f;
+            openEstimating(f);
+            RecordTableModel &m = f.model;
+            QTRY_VERIFY(m.isSequential() && !m.isLoading());
+            QSignalSpy failed(&m, &RecordTableModel::loadFailed);
+            EstimatingStore::holdCount = true;
+            m.countExactly();
+            QTRY_VERIFY(m.isLoading());
+            m.cancelCount();
+            QTRY_VERIFY(!m.isLoading());
+            EstimatingStore::holdCount = false;
+            QVERIFY(!m.isCounting());
+            // The estimate stays, and a cancel is not a failure.
+            QVERIFY(!m.totalIsExact());
+            QCOMPARE(m.totalCount(), 1000);
+            QCOMPARE(failed.count(), 0);
+            // A new count after a cancel runs to the end.
+            m.countExactly();
+            QTRY_VERIFY(m.totalIsExact());
+            QCOMPARE(m.totalCount(), 5000);
+        }
     }
 
     void staleAnswersAreDropped()
