@@ -209,36 +209,19 @@ bool mayChange(const FieldSpec *spec, const Value &v)
     }
 }
 
-/// The declared field of a map model. Small models are scanned, as the validator does: the
-/// import looks up every member of every record, and a scan is cheaper than hashing the key.
-const FieldSpec *declaredField(const MapModel &model, const QString &key)
-{
-    constexpr std::size_t kScanLimit = 16;
-    const qsizetype size = key.size();
-    if (model.fields.size() > kScanLimit || size == 0)
-        return model.field(key);
-    const QChar first = key.front();
-    for (const auto &f : model.fields) {
-        const QString &name = f->name;
-        if (name.size() == size && name.front() == first &&
-            std::memcmp(name.constData(), key.constData(), std::size_t(size) * sizeof(QChar)) == 0)
-            return f.get();
-    }
-    return nullptr;
-}
 
 bool typeMap(const MapModel &model, Value &v, QStringList *changed)
 {
     const Value::Map &constMap = v.toMap();
     bool any = false;
     for (auto it = constMap.cbegin(); it != constMap.cend() && !any; ++it)
-        any = mayChange(declaredField(model, it.key()), it.value());
+        any = mayChange(model.field(it.key()), it.value());
     if (!any)
         return false;
     bool result = false;
     Value::Map &m = v.mapRef();
     for (auto it = m.begin(); it != m.end(); ++it) {
-        const FieldSpec *spec = declaredField(model, it.key());
+        const FieldSpec *spec = model.field(it.key());
         if (mayChange(spec, it.value()) && typeValue(spec, it.value())) {
             result = true;
             if (changed)

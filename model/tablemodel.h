@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstring>
+
 #include "model/result.h"
 #include "model/value.h"
 
@@ -64,7 +66,24 @@ struct MapModel
     std::vector<std::unique_ptr<FieldSpec>> fields;
     QHash<QString, const FieldSpec *> byName;
 
-    const FieldSpec *field(const QString &name) const { return byName.value(name, nullptr); }
+    /// The declared field `name`, or null. Small models are scanned: for the few fields of most
+    /// maps that is cheaper than hashing the name (the validator and the import ask for every
+    /// member of every record).
+    const FieldSpec *field(const QString &name) const
+    {
+        constexpr std::size_t kScanLimit = 16;
+        const qsizetype size = name.size();
+        if (fields.size() > kScanLimit || size == 0)
+            return byName.value(name, nullptr);
+        const QChar first = name.front();
+        for (const auto &f : fields) {
+            const QString &own = f->name;
+            if (own.size() == size && own.front() == first &&
+                std::memcmp(own.constData(), name.constData(), std::size_t(size) * sizeof(QChar)) == 0)
+                return f.get();
+        }
+        return nullptr;
+    }
 };
 
 /// A primary or secondary index.

@@ -280,25 +280,6 @@ QString shortText(const QString &s)
     return s.size() > 40 ? s.left(37) + QStringLiteral("...") : s;
 }
 
-/// The declared field of a map model: small models are scanned (cheaper than hashing the
-/// key), larger ones use the model's hash.
-const FieldSpec *findField(const MapModel &model, const QString &key)
-{
-    constexpr std::size_t kScanLimit = 16;
-    if (model.fields.size() > kScanLimit)
-        return model.field(key);
-    const qsizetype size = key.size();
-    if (size == 0)
-        return model.field(key);
-    const QChar first = key.front();
-    for (const auto &f : model.fields) {
-        const QString &name = f->name;
-        if (name.size() == size && name.front() == first &&
-            std::memcmp(name.constData(), key.constData(), std::size_t(size) * sizeof(QChar)) == 0)
-            return f.get();
-    }
-    return nullptr;
-}
 
 /// Asks for the memory a value's check reads (a number's text) while the walker still works
 /// on the value before it: records that do not fit the caches are mostly waiting on memory.
@@ -661,7 +642,7 @@ private:
                 prefetch(next.value());
             const auto current = it;
             it = next;
-            const FieldSpec *field = findField(model, current.key());
+            const FieldSpec *field = model.field(current.key());
             const PathNode child{&node, &current.key(), -1, field};
             if (!field) {
                 if (atRoot && !m_keyField && current.key() == m_model.hashKey()) {

@@ -369,9 +369,11 @@ private slots:
         QVERIFY(cell(m, m.rowCount() - 1, username).startsWith(u"olivia"_s));
     }
 
-    void countExactlyOnRequest()
+private:
+    /// Opens the demo store behind both runners of `f` as a store without exact counts, and
+    /// shows its users table.
+    void openEstimating(Fixture &f)
     {
-        Fixture f;
         for (StoreRunner *runner : {&f.pages, &f.work}) {
             auto opened = runner->openWith(
                 [path = m_demo]() -> Result<std::unique_ptr<RecordStore>> {
@@ -383,8 +385,15 @@ private slots:
                 m_demo);
             opened.waitForFinished();
         }
+        f.model.setTable(u"users"_s, DemoData::usersModel());
+    }
+
+private slots:
+    void countExactlyOnRequest()
+    {
+        Fixture f;
+        openEstimating(f);
         RecordTableModel &m = f.model;
-        m.setTable(u"users"_s, DemoData::usersModel());
         QTRY_VERIFY(m.isSequential());
         QTRY_VERIFY(!m.isLoading());
         QCOMPARE(m.totalCount(), 1000);
@@ -395,20 +404,6 @@ private slots:
 
     void countExactlyShowsProgressAndCanBeCancelled()
     {
-        auto openEstimating = [this](Fixture &f) {
-            for (StoreRunner *runner : {&f.pages, &f.work}) {
-                auto opened = runner->openWith(
-                    [path = m_demo]() -> Result<std::unique_ptr<RecordStore>> {
-                        auto store = SqliteStore::open(path);
-                        if (!store)
-                            return store.error();
-                        return std::unique_ptr<RecordStore>(new EstimatingStore(std::move(*store)));
-                    },
-                    m_demo);
-                opened.waitForFinished();
-            }
-            f.model.setTable(u"users"_s, DemoData::usersModel());
-        };
         {
             Fixture f;
             openEstimating(f);
