@@ -941,6 +941,34 @@ void putKey(Writer &w, QByteArrayView literal)
     }
 }
 
+/// Copies the members of an object (the cursor is after its '{') up to its '}', each value
+/// converted by `value` (plainValue or dynamoValue: a function, so the call stays direct).
+bool copyMembers(Scanner &s, Writer &w, int depth, bool (*value)(Scanner &, Writer &, int))
+{
+    w.put('{');
+    if (s.eat('}')) {
+        w.put('}');
+        return true;
+    }
+    for (;;) {
+        QByteArrayView key;
+        if (!s.string(key) || !s.eat(':'))
+            return false;
+        putKey(w, key);
+        w.put(':');
+        if (!value(s, w, depth + 1))
+            return false;
+        if (s.eat(',')) {
+            w.put(',');
+            continue;
+        }
+        if (!s.eat('}'))
+            return false;
+        w.put('}');
+        return true;
+    }
+}
+
 bool plainValue(Scanner &s, Writer &w, int depth)
 {
     if (depth > 200)
@@ -975,28 +1003,7 @@ bool plainValue(Scanner &s, Writer &w, int depth)
             return s.eat('}');
         }
         ++s.m_p;
-        w.put('{');
-        if (s.eat('}')) {
-            w.put('}');
-            return true;
-        }
-        for (;;) {
-            QByteArrayView key;
-            if (!s.string(key) || !s.eat(':'))
-                return false;
-            putKey(w, key);
-            w.put(':');
-            if (!plainValue(s, w, depth + 1))
-                return false;
-            if (s.eat(',')) {
-                w.put(',');
-                continue;
-            }
-            if (!s.eat('}'))
-                return false;
-            w.put('}');
-            return true;
-        }
+        return copyMembers(s, w, depth, plainValue);
     }
     QByteArrayView t;
     if (!s.token(t))
@@ -1009,29 +1016,7 @@ bool dynamoValue(Scanner &s, Writer &w, int depth);
 
 bool dynamoMembers(Scanner &s, Writer &w, int depth)
 {
-    // The cursor is after '{'.
-    w.put('{');
-    if (s.eat('}')) {
-        w.put('}');
-        return true;
-    }
-    for (;;) {
-        QByteArrayView key;
-        if (!s.string(key) || !s.eat(':'))
-            return false;
-        putKey(w, key);
-        w.put(':');
-        if (!dynamoValue(s, w, depth + 1))
-            return false;
-        if (s.eat(',')) {
-            w.put(',');
-            continue;
-        }
-        if (!s.eat('}'))
-            return false;
-        w.put('}');
-        return true;
-    }
+    return copyMembers(s, w, depth, dynamoValue);
 }
 
 /// The items of a stored set, each as a DynamoDB string ("1" for the number 1).
