@@ -5,12 +5,15 @@
 // then the real program under Xvfb on the same table, screenshotted.
 
 #include "model/demodata.h"
+#include "model/dynamodbstore.h"
 #include "model/recordtablemodel.h"
 #include "model/storefactory.h"
 #include "model/validator.h"
 #include "tests/common/dynalite.h"
 #include "tests/common/realgui.h"
+#include "widgets/checktabledialog.h"
 #include "widgets/mainwindow.h"
+#include "widgets/messagebar.h"
 #include "widgets/notifier.h"
 #include "widgets/recordformdialog.h"
 #include "widgets/recordgridview.h"
@@ -20,6 +23,7 @@
 #include <QApplication>
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFile>
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
@@ -409,6 +413,36 @@ private slots:
         QVERIFY(!image.isNull());
         if (qEnvironmentVariableIntValue("STRUCTDESK_UPDATE_SCREENSHOTS") == 1)
             QVERIFY(image.save(QStringLiteral(STRUCTDESK_SOURCE_DIR "/resources/screenshots/dynamodb-xvfb.png")));
+    }
+
+    /// Last: it takes the attached model away. Without one, the window opens the table with a
+    /// model inferred from sampled records, says so, and Check Against Model explains that such
+    /// a model enforces nothing to check instead of reporting that every record passes.
+    void inferredModelIsExplainedAndNotChecked()
+    {
+        {
+            auto s = store();
+            auto *dynamo = dynamic_cast<DynamoDbStore *>(s.get());
+            QVERIFY(dynamo);
+            const QString attached = dynamo->modelFile(u"users"_s);
+            QVERIFY2(QFile::exists(attached), qPrintable(attached));
+            QVERIFY(QFile::remove(attached));
+        }
+        MainWindow window;
+        window.resize(1280, 800);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        window.openStore(m_location);
+        RecordTableModel *model = window.recordModel();
+        QTRY_VERIFY_WITH_TIMEOUT(model->tableModel() && model->tableModel()->isAdvisory(), 30000);
+        auto *details = window.findChild<QLabel *>(u"tableDetails"_s);
+        QVERIFY(details);
+        QTRY_VERIFY(details->text().contains(u"sampled records"_s));
+        auto *bar = window.findChild<MessageBar *>();
+        QVERIFY(bar);
+        window.findChild<QAction *>(u"checkTableAction"_s)->trigger();
+        QTRY_VERIFY(bar->text().contains(u"inferred from sampled records"_s));
+        QVERIFY(!visibleChild<CheckTableDialog>(&window));
     }
 };
 
