@@ -1,8 +1,9 @@
-// structdesk-cli against a DynamoDB location: the real binary, run with QProcess, talking to a
-// real DynamoDB-compatible server (dynalite on loopback). Every command of the CLI, the exit
-// statuses, set-model on DynamoDB and on the embedded store, and a server that is down.
+// structdesk-cli against a DynamoDB location: the real binary, run with QProcess, talking to
+// real DynamoDB-compatible servers on loopback, every test on each engine (dynalite and AWS's
+// DynamoDB Local). Every command of the CLI, the exit statuses, set-model on DynamoDB and on the
+// embedded store, imports of any size with their written-keys file, and a server that is down.
 
-#include "tests/common/dynalite.h"
+#include "tests/common/dynamodblocal.h"
 
 #include <QDir>
 #include <QFile>
@@ -40,7 +41,8 @@ class TstDynamoDbCli : public QObject
     Q_OBJECT
 
 private:
-    Dynalite m_server;
+    EngineSet m_engines;
+    DynamoEngine *m_engine = nullptr; ///< this row's engine (init())
     QTemporaryDir m_dir;
     QString m_location;
 
@@ -113,16 +115,22 @@ private:
     } while (false)
 
 private slots:
+    void initTestCase_data()
+    {
+        EngineSet::addRows();
+    }
     void initTestCase()
     {
-        const QString why = Dynalite::unavailableReason();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
         QVERIFY(m_dir.isValid());
         QVERIFY(QDir().mkpath(m_dir.filePath(u"home/.local/share"_s)));
         QString error;
-        QVERIFY2(m_server.start(&error), qPrintable(error));
-        m_location = m_server.location(u"eu-west-2"_s);
+        QVERIFY2(m_engines.startAll(&error), qPrintable(error));
+    }
+    void init()
+    {
+        DYNAMO_ENGINE_OF(m_engines, engine);
+        m_engine = &engine;
+        m_location = engine.location(u"eu-west-2"_s);
     }
 
     void everyCommand()
@@ -208,10 +216,21 @@ private slots:
         EXPECT_RUN(onStore({u"get"_s, u"users"_s, u"u9"_s}), 0,
                    R"({"age":"unknown","userId":"u9","username":"Al"})"
                    "\n");
-        // The atomic strategy needs transactions, which dynalite lacks: refused, nothing changed.
-        EXPECT_RUN(
-            onStore({u"rekey"_s, u"users"_s, u"u9"_s, u"u8"_s, u"--strategy"_s, u"atomic"_s}), 1,
-            "*");
+        if (m_engine->has(DynamoEngine::Feature::Transactions)) {
+            // DynamoDB Local: the atomic strategy, one TransactWriteItems.
+            const CliRun atomic =
+                onStore({u"rekey"_s, u"users"_s, u"u9"_s, u"u8"_s, u"--strategy"_s, u"atomic"_s});
+            QVERIFY2(atomic.exitCode == 0, qPrintable(atomic.describe({})));
+            QVERIFY2(atomic.out.contains("transaction"), atomic.out.constData());
+            EXPECT_RUN(onStore({u"rekey"_s, u"users"_s, u"u8"_s, u"u9"_s}), 0, "*");
+        } else {
+            // dynalite lacks transactions: the atomic strategy is refused, nothing changed.
+            const CliRun refused =
+                onStore({u"rekey"_s, u"users"_s, u"u9"_s, u"u8"_s, u"--strategy"_s, u"atomic"_s});
+            QVERIFY2(refused.exitCode == 1, qPrintable(refused.describe({})));
+            QVERIFY2(refused.err.contains("no transactions"), refused.err.constData());
+        }
+        EXPECT_RUN(onStore({u"get"_s, u"users"_s, u"u8"_s}), 1, "");
 
         EXPECT_RUN(onStore({u"remove"_s, u"users"_s, u"u9"_s}), 0,
                    R"({"age":"unknown","userId":"u9","username":"Al"})"
@@ -254,7 +273,8 @@ private slots:
         EXPECT_RUN(onStore({u"drop-table"_s, u"minimal"_s}), 0, "dropped table minimal\n");
 
         // The same command on the embedded store.
-        const QString file = m_dir.filePath(u"embedded.structdesk"_s);
+        const QString file =
+            m_dir.filePath(u"embedded-%1.structdesk"_s.arg(QString::number(m_engine->port())));
         EXPECT_RUN(
             run({u"--store"_s, file, u"create-table"_s, u"minimal"_s, u"--model"_s, minimal}), 0,
             "created table minimal\n");
@@ -307,7 +327,7 @@ private slots:
     void serverDown()
     {
         const QString location =
-            u"dynamodb://127.0.0.1:%1?region=eu-west-2"_s.arg(Dynalite::freePort());
+            u"dynamodb://127.0.0.1:%1?region=eu-west-2"_s.arg(DynamoEngine::freePort());
         const CliRun r = run({u"--store"_s, location, u"tables"_s});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains("cannot reach DynamoDB"), r.err.constData());
@@ -319,7 +339,7 @@ private slots:
 
     void cleanupTestCase()
     {
-        m_server.stop();
+        m_engines.stopAll();
     }
 };
 
