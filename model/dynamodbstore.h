@@ -53,12 +53,15 @@ class DynamoDbExpression;
 /// - bulk writes (imports, writeBatch()): BatchWriteItem, 25 items a request, where records may
 ///   replace what is there (after a BatchGetItem that tells which keys existed, for the report
 ///   and the undo), retrying UnprocessedItems with exponential backoff and jitter; conditional
-///   PutItems (attribute_not_exists) where existing keys must be left alone. Up to
+///   writes where existing keys must be left alone, sent only for the keys a BatchGetItem found
+///   absent: PartiQL INSERTs, 25 a BatchExecuteStatement, where the server has PartiQL (tried
+///   by the first bulk write; not dynalite), else PutItems with attribute_not_exists. Up to
 ///   kBulkConnections requests run at a time, each on its own connection (worker threads with a
-///   client each). A request whose answer never came (the connection lost, the server gone)
-///   leaves its records Uncertain, never "written" or "not written" by guess; a conditional put
-///   refused after a retry is read back, so a write whose first answer was lost counts as
-///   written. keysPresent(): BatchGetItem, 100 keys a request, the key attribute only.
+///   client each). A request whose answer never came (the connection lost, the server gone) leaves
+///   its records Uncertain, never "written" or "not written" by guess; a conditional put refused
+///   for a key found absent just before is read back, so a write of its own whose answer was lost
+///   (and that was sent again, by the retry or silently by Qt's HTTP layer) counts as written, not
+///   as an existing key. keysPresent(): BatchGetItem, 100 keys a request, the key attribute only.
 ///
 /// Table models: the key comes from DescribeTable; the rest from a model the user attached
 /// with setModel() (or createTable()), kept as a JSON file per endpoint and table under
@@ -155,6 +158,9 @@ public:
     /// DynamoDB's limits per BatchWriteItem and BatchGetItem request.
     static constexpr int kBatchWriteItems = 25;
     static constexpr int kBatchGetKeys = 100;
+    static constexpr int kBatchStatements = 25;
+    /// PartiQL statements longer than this go as PutItems instead (DynamoDB's limit is 8 KB).
+    static constexpr int kMaxStatementLength = 4000;
 
 protected:
     Result<TableModelPtr> loadModel(const QString &table) override;
@@ -220,6 +226,9 @@ private:
     std::unique_ptr<DynamoDbClient> m_client;
     /// The connections of bulk writes (runConcurrently()), made on first use.
     std::vector<std::unique_ptr<DynamoDbClient>> m_bulkClients;
+    /// Whether BatchExecuteStatement (PartiQL) works here: tried by the first bulk Create.
+    enum class PartiQL { Unknown, Present, Missing };
+    PartiQL m_partiQL = PartiQL::Unknown;
     bool m_transactions = false;
     /// Tables whose model in force was inferred: how many records it was inferred from.
     QHash<QString, qint64> m_inferredFrom;

@@ -255,7 +255,8 @@ public:
         std::deque<std::shared_ptr<Work>> inFlight;
         const std::size_t maxInFlight = std::size_t(threads) * 2 + 2;
         bool end = false;
-        TransferProgress progress;
+        TransferProgress &progress = m_progress;
+        progress = TransferProgress{};
         progress.bytesTotal = reader.bytesTotal();
         for (;;) {
             while (!end && inFlight.size() < maxInFlight) {
@@ -290,10 +291,7 @@ public:
         }
         if (auto failure = flush(); failure.kind != PassFailure::Kind::None)
             return failure;
-        if (m_options.progress && m_report.written != progress.written) {
-            progress.written = m_report.written;
-            m_options.progress(progress);
-        }
+
         if (m_failed && m_options.mode == ImportOptions::Mode::AllOrNothing)
             return PassFailure{PassFailure::Kind::Refused,
                                makeError(ErrorKind::Invalid,
@@ -557,6 +555,12 @@ private:
             if (!added)
                 return PassFailure{PassFailure::Kind::Store, added.error()};
         }
+        // Writes to a remote store take a while: each batch shows (SQLite's are quick).
+        if (m_write && !m_atomic && m_options.progress && m_report.written != m_progress.written) {
+            m_progress.records = m_report.records;
+            m_progress.written = m_report.written;
+            m_options.progress(m_progress);
+        }
         if (!status) {
             if (cancelled())
                 return cancelledFailure();
@@ -597,7 +601,8 @@ private:
     RejectFile *m_rejects = nullptr;
     QHash<quint64, qint64> m_seen; ///< hash of each key met -> its first line
     std::vector<Queued> m_queue;
-    int m_queuedRecords = 0; ///< records in m_queue to write or check
+    int m_queuedRecords = 0;     ///< records in m_queue to write or check
+    TransferProgress m_progress; ///< as last reported
 };
 
 } // namespace

@@ -24,6 +24,9 @@
 #include <vector>
 
 #include <signal.h>
+#if defined(Q_OS_LINUX)
+#include <sys/prctl.h>
+#endif
 
 class DynamoEngine
 {
@@ -80,7 +83,15 @@ public:
     {
         stop();
         m_persistent = persistent;
-        m_dir = std::make_unique<QTemporaryDir>();
+        // Files that survive the process, not the machine: in memory where there is a tmpfs,
+        // so that a server syncing every write to disk stays quick.
+        const QString shm = QStringLiteral("/dev/shm");
+        m_dir =
+            persistent && QFileInfo(shm).isDir() && QFileInfo(shm).isWritable()
+                ? std::make_unique<QTemporaryDir>(shm + QStringLiteral("/structdesk-test-XXXXXX"))
+                : std::make_unique<QTemporaryDir>();
+        if (!m_dir->isValid())
+            m_dir = std::make_unique<QTemporaryDir>();
         m_port = freePort();
         return launch(error);
     }
@@ -112,6 +123,10 @@ public:
         m_process = std::make_unique<QProcess>();
         m_process->setProcessChannelMode(QProcess::MergedChannels);
         m_process->setWorkingDirectory(workingDirectory());
+#if defined(Q_OS_LINUX)
+        // The server never outlives the test, even one killed by a timeout.
+        m_process->setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
+#endif
         m_process->start(program(), arguments(m_port, m_dir->path(), m_persistent));
         if (!m_process->waitForStarted(10000)) {
             *error = QStringLiteral("cannot start %1 (%2): %3")
@@ -169,10 +184,22 @@ public:
             ::kill(pid_t(pid), SIGKILL);
     }
 
-    qint64 processId() const { return m_process ? m_process->processId() : 0; }
-    bool isRunning() const { return m_process && m_process->state() == QProcess::Running; }
-    quint16 port() const { return m_port; }
-    QString endpoint() const { return QStringLiteral("http://127.0.0.1:%1").arg(m_port); }
+    qint64 processId() const
+    {
+        return m_process ? m_process->processId() : 0;
+    }
+    bool isRunning() const
+    {
+        return m_process && m_process->state() == QProcess::Running;
+    }
+    quint16 port() const
+    {
+        return m_port;
+    }
+    QString endpoint() const
+    {
+        return QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+    }
     QString location(const QString &region = QStringLiteral("eu-west-2")) const
     {
         return QStringLiteral("dynamodb://127.0.0.1:%1?region=%2").arg(m_port).arg(region);
@@ -186,7 +213,10 @@ public:
 protected:
     virtual QString program() const = 0;
     virtual QStringList arguments(quint16 port, const QString &dataDir, bool persistent) const = 0;
-    virtual QString workingDirectory() const { return QDir::currentPath(); }
+    virtual QString workingDirectory() const
+    {
+        return QDir::currentPath();
+    }
 
 private:
     bool answers() const
