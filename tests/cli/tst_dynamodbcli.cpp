@@ -4,6 +4,7 @@
 // embedded store, imports of any size with their written-keys file, and a server that is down.
 
 #include "tests/common/dynamodblocal.h"
+#include "tests/common/loopbackproxy.h"
 
 #include <QDir>
 #include <QFile>
@@ -12,6 +13,9 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <atomic>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -225,6 +229,8 @@ private slots:
             EXPECT_RUN(onStore({u"rekey"_s, u"users"_s, u"u8"_s, u"u9"_s}), 0, "*");
         } else {
             // dynalite lacks transactions: the atomic strategy is refused, nothing changed.
+            qInfo("%s has no transactions: rekey --strategy atomic is refused, as it must be",
+                  qPrintable(m_engine->name()));
             const CliRun refused =
                 onStore({u"rekey"_s, u"users"_s, u"u9"_s, u"u8"_s, u"--strategy"_s, u"atomic"_s});
             QVERIFY2(refused.exitCode == 1, qPrintable(refused.describe({})));
@@ -322,6 +328,124 @@ private slots:
             QJsonDocument::fromJson(attached.out)[u"fields"_s][u"name"_s][u"required"_s].toBool());
         QVERIFY2(attached.err.isEmpty(), attached.err.constData());
         EXPECT_RUN(onStore({u"drop-table"_s, u"sampled"_s}), 0, "dropped table sampled\n");
+    }
+
+    /// Imports of more than 100 records (refused whole once on servers with transactions), the
+    /// exit statuses, the rejects file, and the written-keys file when the connection is lost
+    /// part-way (a proxy that stops forwarding writes), checked against what the server holds.
+    void importOfAnySize()
+    {
+        const QString minimal = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/minimal.json");
+        const QString table = u"bulk"_s;
+        EXPECT_RUN(onStore({u"create-table"_s, table, u"--model"_s, minimal}), 0, "*");
+        const QString tag = QString::number(m_engine->port());
+        QByteArray good;
+        QByteArray mixed;
+        for (int i = 0; i < 500; ++i) {
+            const QByteArray line = "{\"id\":\"r" + QByteArray::number(i) + "\",\"name\":\"N\"}\n";
+            good += line;
+            mixed += i % 200 == 7 ? "{\"id\":\"r" + QByteArray::number(i) + "\"}\n" : line;
+        }
+        const QString mixedFile = writeFile(u"mixed-%1.jsonl"_s.arg(tag), mixed);
+        // All-or-nothing: three records fail, nothing is written, exit 1.
+        const CliRun refused = onStore({u"import"_s, table, mixedFile});
+        QVERIFY2(refused.exitCode == 1, qPrintable(refused.describe({})));
+        QVERIFY2(refused.err.contains("mixed-" + tag.toUtf8() + ".jsonl:8: name"),
+                 refused.err.constData());
+        EXPECT_RUN(onStore({u"count"_s, table}), 0, "0\n");
+        // Skip-invalid: the 497 valid ones, the 3 others in the rejects file, exit 1.
+        const CliRun partly =
+            onStore({u"import"_s, table, mixedFile, u"--mode"_s, u"skip-invalid"_s});
+        QVERIFY2(partly.exitCode == 1, qPrintable(partly.describe({})));
+        QVERIFY2(partly.out.startsWith("imported 497 records into bulk"), partly.out.constData());
+        QFile rejects(m_dir.filePath(u"mixed-%1.rejects.jsonl"_s.arg(tag)));
+        QVERIFY(rejects.open(QIODevice::ReadOnly));
+        QCOMPARE(rejects.readAll().count('\n'), 3);
+        EXPECT_RUN(onStore({u"count"_s, table}), 0, "497\n");
+        // Replacing all 500: exit 0, no written-keys file (nothing is left to undo).
+        const QString goodFile = writeFile(u"good-%1.jsonl"_s.arg(tag), good);
+        const CliRun replaced =
+            onStore({u"import"_s, table, goodFile, u"--existing"_s, u"replace"_s});
+        QVERIFY2(replaced.exitCode == 0, qPrintable(replaced.describe({})));
+        QVERIFY2(replaced.out.contains("(497 replaced)"), replaced.out.constData());
+        QVERIFY(!QFile::exists(m_dir.filePath(u"good-%1.written-keys.jsonl"_s.arg(tag))));
+        EXPECT_RUN(onStore({u"drop-table"_s, table}), 0, "*");
+    }
+
+    void writtenKeysWhenTheConnectionIsLost_data()
+    {
+        QTest::addColumn<QString>("existing");
+        QTest::addColumn<bool>("customFile");
+        QTest::newRow("conditional writes, default file") << u"refuse"_s << false;
+        QTest::newRow("batch writes, --written-keys") << u"replace"_s << true;
+    }
+    void writtenKeysWhenTheConnectionIsLost()
+    {
+        QFETCH(QString, existing);
+        QFETCH(bool, customFile);
+        const QString minimal = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/minimal.json");
+        const QString table = u"cut%1"_s.arg(customFile ? 2 : 1);
+        EXPECT_RUN(onStore({u"create-table"_s, table, u"--model"_s, minimal}), 0, "*");
+        auto writes = std::make_shared<std::atomic<int>>(0);
+        LoopbackProxy proxy(m_engine->port(),
+                            [writes](const QByteArray &operation, const QByteArray &, int) {
+                                if (operation != "PutItem" && operation != "BatchWriteItem" &&
+                                    operation != "BatchExecuteStatement")
+                                    return LoopbackProxy::Reply{};
+                                if ((*writes)++ < 50)
+                                    return LoopbackProxy::Reply{};
+                                LoopbackProxy::Reply cut;
+                                cut.drop = true; // never forwarded: the server saw none of it
+                                return cut;
+                            });
+        const QString tag = u"%1-%2"_s.arg(m_engine->port()).arg(existing);
+        QByteArray content;
+        for (int i = 0; i < 3000; ++i)
+            content += "{\"id\":\"c" + QByteArray::number(i) + "\",\"name\":\"N\"}\n";
+        const QString input = writeFile(u"cut-%1.jsonl"_s.arg(tag), content);
+        const QString keysFile = customFile
+                                     ? m_dir.filePath(u"keys-%1.txt"_s.arg(tag))
+                                     : m_dir.filePath(u"cut-%1.written-keys.jsonl"_s.arg(tag));
+        QStringList args{
+            u"--store"_s, u"dynamodb://127.0.0.1:%1?region=eu-west-2"_s.arg(proxy.port()),
+            u"import"_s,  table,
+            input,        u"--existing"_s,
+            existing};
+        if (customFile)
+            args << u"--written-keys"_s << keysFile;
+        const CliRun r = run(args);
+        // The store became unreachable: exit 3, and where the keys are.
+        QVERIFY2(r.exitCode == 3, qPrintable(r.describe(args)));
+        QVERIFY2(
+            r.err.contains("before the import stopped; their keys are in " + keysFile.toUtf8()),
+            r.err.constData());
+        QVERIFY2(r.err.contains("cannot reach DynamoDB"), r.err.constData());
+        QFile file(keysFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QSet<QString> written;
+        QSet<QString> uncertain;
+        for (const QByteArray &line : file.readAll().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            const QString how = o[u"written"_s].toString();
+            // New records only (the table was empty), and those whose request was under way.
+            QVERIFY2(how == u"new"_s || how == u"uncertain"_s, line.constData());
+            (how == u"new"_s ? written : uncertain).insert(o[u"key"_s].toString());
+        }
+        QVERIFY(!written.isEmpty());
+        // Exactly what the server holds.
+        const CliRun held = onStore({u"scan"_s, table});
+        QCOMPARE(held.exitCode, 0);
+        QSet<QString> there;
+        for (const QByteArray &line : held.out.split('\n')) {
+            if (!line.isEmpty())
+                there.insert(QJsonDocument::fromJson(line)[u"id"_s].toString());
+        }
+        // Exactly what the server holds: the requests cut never reached it.
+        QCOMPARE(there, written);
+        QVERIFY(!uncertain.intersects(there));
+        EXPECT_RUN(onStore({u"drop-table"_s, table}), 0, "*");
     }
 
     void serverDown()

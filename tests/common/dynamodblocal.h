@@ -73,10 +73,12 @@ public:
         m_engines.push_back(std::make_unique<DynamoDbLocal>());
     }
 
-    /// The global data column "dynamoEngine": one row per engine, named by it.
-    static void addRows()
+    /// The global data column "dynamoEngine" (unless a suite declared it, for rows of its
+    /// own): one row per engine, named by it.
+    static void addRows(bool withColumn = true)
     {
-        QTest::addColumn<QString>("dynamoEngine");
+        if (withColumn)
+            QTest::addColumn<QString>("dynamoEngine");
         for (const QString &name : {QStringLiteral("dynalite"), QStringLiteral("DynamoDB Local")})
             QTest::newRow(qPrintable(name)) << name;
     }

@@ -886,6 +886,8 @@ private slots:
         if (RekeyStrategy(strategy) == RekeyStrategy::Atomic &&
             !m_engine->has(DynamoEngine::Feature::Transactions)) {
             // dynalite has no TransactWriteItems: the atomic strategy is refused, untouched.
+            qInfo("%s has no transactions: the atomic strategy is refused, as it must be",
+                  qPrintable(m_engine->name()));
             QCOMPARE(int(outcome.state), int(RekeyOutcome::State::Refused));
             QVERIFY2(outcome.message.contains(u"no transactions"_s), qPrintable(outcome.message));
             QVERIFY(old->has_value() && **old == u1);
