@@ -14,6 +14,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 
@@ -362,6 +363,22 @@ private slots:
         QVERIFY(rejects.open(QIODevice::ReadOnly));
         QCOMPARE(rejects.readAll().count('\n'), 3);
         EXPECT_RUN(onStore({u"count"_s, table}), 0, "497\n");
+        // Exported and imported again into another table: the same 497 records.
+        const QString exported = m_dir.filePath(u"bulk-%1.ddb.json"_s.arg(tag));
+        EXPECT_RUN(
+            onStore({u"export"_s, table, u"--format"_s, u"dynamodb-json"_s, u"--out"_s, exported}),
+            0, "*");
+        EXPECT_RUN(onStore({u"create-table"_s, u"bulkcopy"_s, u"--model"_s, minimal}), 0, "*");
+        EXPECT_RUN(onStore({u"import"_s, u"bulkcopy"_s, exported}), 0, "*");
+        const CliRun original = onStore({u"scan"_s, table});
+        const CliRun copy = onStore({u"scan"_s, u"bulkcopy"_s});
+        QList<QByteArray> a = original.out.split('\n');
+        QList<QByteArray> b = copy.out.split('\n');
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        QCOMPARE(a.size(), 498);
+        QCOMPARE(a, b);
+        EXPECT_RUN(onStore({u"drop-table"_s, u"bulkcopy"_s}), 0, "*");
         // Replacing all 500: exit 0, no written-keys file (nothing is left to undo).
         const QString goodFile = writeFile(u"good-%1.jsonl"_s.arg(tag), good);
         const CliRun replaced =
