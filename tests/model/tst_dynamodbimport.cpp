@@ -387,6 +387,174 @@ private slots:
         QVERIFY(store->dropTable(table));
     }
 
+    /// A record the server refuses although it passes every check StructDesk makes (the
+    /// proxy turns its `username` into a number beyond DynamoDB's range on the way, so the
+    /// real server refuses the write): skip-invalid rejects it alone, whichever way the records
+    /// go (PartiQL INSERTs, PutItems, BatchWriteItem); all-or-nothing fails with the records
+    /// written before it listed.
+    void recordTheServerRefuses_data()
+    {
+        QTest::addColumn<int>("existing");
+        QTest::addColumn<int>("mode");
+        const int refuse = int(ImportOptions::Existing::Refuse);
+        const int replace = int(ImportOptions::Existing::Replace);
+        QTest::newRow("conditional writes, skip-invalid")
+            << refuse << int(ImportOptions::Mode::SkipInvalid);
+        QTest::newRow("batch writes, skip-invalid")
+            << replace << int(ImportOptions::Mode::SkipInvalid);
+        QTest::newRow("conditional writes, all-or-nothing")
+            << refuse << int(ImportOptions::Mode::AllOrNothing);
+    }
+    void recordTheServerRefuses()
+    {
+        QFETCH(int, existing);
+        QFETCH(int, mode);
+        auto direct = open();
+        const QString table = makeTable(*direct);
+        auto rewritten = std::make_shared<std::atomic<int>>(0);
+        LoopbackProxy proxy(m_engine->port(), [=](const QByteArray &, const QByteArray &body, int) {
+            LoopbackProxy::Reply reply;
+            const QByteArray marker = R"({"S":"RefuseMe"})";
+            if (body.contains(marker)) {
+                ++*rewritten;
+                reply.forwardBody = QByteArray(body).replace(marker, R"({"N":"1e200"})");
+            }
+            return reply;
+        });
+        auto store = open(proxy.port());
+        QByteArray content;
+        for (int i = 0; i < 300; ++i)
+            content += line(i, i == 150 ? "RefuseMe" : "New");
+        const QString path = file(u"refused.jsonl"_s);
+        QVERIFY(writeFile(path, content));
+        ImportOptions options;
+        options.existing = ImportOptions::Existing(existing);
+        options.mode = ImportOptions::Mode(mode);
+        const ImportReport report = Importer(*store, table).run(path, options);
+        if (ImportOptions::Mode(mode) == ImportOptions::Mode::SkipInvalid) {
+            QVERIFY2(report.outcome == ImportReport::Outcome::PartlyImported,
+                     qPrintable(describe(report)));
+            QCOMPARE(report.written, qint64(299));
+            QCOMPARE(report.rejected, qint64(1));
+            QCOMPARE(report.problems.front().line, qint64(151));
+            QVERIFY2(report.problems.front().message.contains(u"the store refused the record"_s),
+                     qPrintable(report.problems.front().message));
+            QCOMPARE(*direct->count(table), qint64(299));
+            QVERIFY(!keys(*direct, table).contains(keyOf(150)));
+        } else {
+            // The check cannot know what the server refuses: it is found while writing, and
+            // what was written by then is listed.
+            QVERIFY2(report.outcome == ImportReport::Outcome::Failed, qPrintable(describe(report)));
+            QVERIFY2(report.error->message.contains(u"refused after the check"_s) &&
+                         report.error->message.contains(u":151:"_s),
+                     qPrintable(report.error->message));
+            QCOMPARE(keyTexts(report.writtenKeys), keys(*direct, table));
+            QCOMPARE(qint64(report.writtenKeys.size()), qint64(299));
+        }
+        QVERIFY(rewritten->load() >= 1);
+        QVERIFY(direct->dropTable(table));
+    }
+
+    /// The check before the writes fails (the server unreachable for BatchGetItem): nothing is
+    /// written, and the report says so.
+    void checkThatFailsWritesNothing()
+    {
+        auto direct = open();
+        const QString table = makeTable(*direct);
+        LoopbackProxy proxy(m_engine->port(),
+                            [](const QByteArray &operation, const QByteArray &, int) {
+                                LoopbackProxy::Reply reply;
+                                reply.drop = operation == "BatchGetItem";
+                                return reply;
+                            });
+        auto store = open(proxy.port(), 1);
+        QByteArray content;
+        for (int i = 0; i < 300; ++i)
+            content += line(i);
+        const QString path = file(u"check.jsonl"_s);
+        QVERIFY(writeFile(path, content));
+        const ImportReport report = Importer(*store, table).run(path);
+        QVERIFY2(report.outcome == ImportReport::Outcome::Failed, qPrintable(describe(report)));
+        QCOMPARE(report.error->kind, ErrorKind::Unavailable);
+        QVERIFY2(report.error->message.contains(u"checking which keys exist"_s),
+                 qPrintable(report.error->message));
+        QVERIFY(!report.leftWrites());
+        QVERIFY(report.summary().contains(u"nothing was written"_s));
+        QCOMPARE(*direct->count(table), qint64(0));
+        QVERIFY(direct->dropTable(table));
+    }
+
+    /// PartiQL statements the server throttles are sent again after a backoff; an answer that
+    /// does not have one response per statement leaves them uncertain.
+    void throttledStatementsAreRetried_data()
+    {
+        QTest::addColumn<bool>("nonsense");
+        QTest::newRow("throttled") << false;
+        QTest::newRow("an answer short of responses") << true;
+    }
+    void throttledStatementsAreRetried()
+    {
+        QFETCH(bool, nonsense);
+        if (!m_engine->has(DynamoEngine::Feature::PartiQL))
+            QSKIP("dynalite has no PartiQL: its conditional writes are PutItems (tested above)");
+        auto direct = open();
+        const QString table = makeTable(*direct);
+        // The first four distinct requests are answered with every statement throttled (or
+        // no responses at all); sent again, a request goes through.
+        struct Seen
+        {
+            QMutex mutex;
+            QSet<QByteArray> bodies;
+            int statements = 0;
+        };
+        auto seen = std::make_shared<Seen>();
+        LoopbackProxy proxy(
+            m_engine->port(), [=](const QByteArray &operation, const QByteArray &body, int) {
+                if (operation != "BatchExecuteStatement")
+                    return LoopbackProxy::Reply{};
+                {
+                    QMutexLocker lock(&seen->mutex);
+                    ++seen->statements;
+                    const bool fresh = !seen->bodies.contains(body);
+                    if (fresh && seen->bodies.size() < 4)
+                        seen->bodies.insert(body);
+                    else
+                        return LoopbackProxy::Reply{};
+                }
+                const nlohmann::json request = nlohmann::json::parse(body.toStdString());
+                nlohmann::json responses = nlohmann::json::array();
+                if (!nonsense) {
+                    for (std::size_t i = 0; i < request["Statements"].size(); ++i)
+                        responses.push_back(
+                            {{"Error", {{"Code", "ThrottlingError"}, {"Message", "slow down"}}}});
+                }
+                return LoopbackProxy::Reply{LoopbackProxy::httpAnswer(
+                    200, "OK",
+                    QByteArray::fromStdString(nlohmann::json{{"Responses", responses}}.dump()))};
+            });
+        auto store = open(proxy.port());
+        QByteArray content;
+        for (int i = 0; i < 200; ++i)
+            content += line(i);
+        const QString path = file(u"throttled.jsonl"_s);
+        QVERIFY(writeFile(path, content));
+        const ImportReport report = Importer(*store, table).run(path);
+        if (!nonsense) {
+            QVERIFY2(report.outcome == ImportReport::Outcome::Imported,
+                     qPrintable(describe(report)));
+            QCOMPARE(*direct->count(table), qint64(200));
+            QMutexLocker lock(&seen->mutex);
+            QVERIFY(seen->statements >= 12); // 8 requests, 4 of them sent twice
+        } else {
+            QVERIFY2(report.outcome == ImportReport::Outcome::Failed, qPrintable(describe(report)));
+            QVERIFY2(report.error->message.contains(u"one response per statement"_s),
+                     qPrintable(report.error->message));
+            QVERIFY(!report.uncertainWrites.empty());
+            checkHeld(report, keys(*direct, table), {});
+        }
+        QVERIFY(direct->dropTable(table));
+    }
+
     void progressCountsTheWrites()
     {
         auto store = open();
