@@ -1023,12 +1023,16 @@ private slots:
     {
         QFETCH(int, mode);
         constexpr int kRecords = 100000;
-        if (ImportOptions::Mode(mode) == ImportOptions::Mode::SkipInvalid &&
-            !m_engine->has(DynamoEngine::Feature::PartiQL) &&
+        // About two and a half minutes on two cores: CTest runs it once per mode, on DynamoDB
+        // Local, as its own entry (tst_dynamodbimport_100k, label "slow").
+        if (!qEnvironmentVariableIsSet("STRUCTDESK_TEST_100K"))
+            QSKIP("the 100,000-record import runs as the CTest entry tst_dynamodbimport_100k "
+                  "(STRUCTDESK_TEST_100K=1 runs it here)");
+        if (!m_engine->has(DynamoEngine::Feature::PartiQL) &&
             !qEnvironmentVariableIsSet("STRUCTDESK_TEST_BIG_DYNALITE"))
-            QSKIP("writing 100,000 records into dynalite takes about two minutes (it lacks "
-                  "PartiQL: one conditional PutItem a record, about 800 a second here); "
-                  "STRUCTDESK_TEST_BIG_DYNALITE=1 runs it. DynamoDB Local runs it always.");
+            QSKIP("dynalite: the 100,000 records run on DynamoDB Local only; dynalite lacks "
+                  "PartiQL, so skip-invalid there is one conditional PutItem a record (about "
+                  "two minutes); STRUCTDESK_TEST_BIG_DYNALITE=1 runs both modes on it too.");
         auto store = open();
         const QString table = makeTable(*store);
         QByteArray content;
