@@ -46,9 +46,9 @@ const QStringList kRegions = {
     QStringLiteral("ap-southeast-2"), QStringLiteral("ap-east-1"),
 };
 
-/// A Test waits for one answer, not for the long retry budget of a working connection.
+/// A Test waits for one answer, not for the long retry budget of a working connection; its
+/// timeouts and deadline are the location's.
 constexpr int kTestRetries = 1;
-constexpr int kTestTimeoutMs = 10000;
 
 bool validRegion(const QString &region)
 {
@@ -487,7 +487,6 @@ void ConnectDialog::test()
             }
             *credentials = config->credentials.describe();
             config->clientOptions.maxRetries = kTestRetries;
-            config->clientOptions.timeoutMs = kTestTimeoutMs;
             auto store = DynamoDbStore::open(std::move(*config));
             if (!store) {
                 *openError = store.error();
