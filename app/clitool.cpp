@@ -1017,14 +1017,13 @@ private:
 QString CliTool::usageText()
 {
     return QStringLiteral(
-        "usage: structdesk-cli [--store LOCATION] [--connect-timeout S] [--read-timeout S]\n"
-        "                      [--deadline S] COMMAND ...\n"
+        "usage: structdesk-cli [--store LOCATION] COMMAND ...\n"
         "  LOCATION: a store file, or dynamodb://HOST:PORT?region=R, dynamodbs://HOST?region=R,\n"
         "  dynamodb://aws?region=R&profile=P (default $STRUCTDESK_STORE, else the user's default store)\n"
-        "  DynamoDB waits in seconds (or location parameters connect_timeout, read_timeout,\n"
-        "  deadline; also max_attempts): --connect-timeout per attempt (default 10),\n"
-        "  --read-timeout the longest silence of an answer (30; 0 for either: none but the\n"
-        "  deadline), --deadline the whole call with its retries (60).\n"
+        "  [--connect-timeout S] [--read-timeout S] [--deadline S]: DynamoDB waits in seconds (or\n"
+        "  the location parameters connect_timeout, read_timeout, deadline; also max_attempts):\n"
+        "  to connect, per attempt (default 10); the longest silence of an answer (30; 0 for\n"
+        "  either: none but the deadline); a whole call with its retries (60).\n"
         "\n"
         "  tables | create-table TABLE --model FILE | model TABLE | drop-table TABLE\n"
         "  set-model TABLE --model FILE (attach a model to an existing table)\n"
