@@ -50,7 +50,7 @@ private:
         c.clientOptions.maxRetries = maxRetries;
         c.clientOptions.baseDelayMs = 5;
         c.clientOptions.maxDelayMs = 40;
-        c.clientOptions.timeoutMs = 10000;
+        c.clientOptions.readTimeoutMs = 10000;
         c.modelDirectory = modelFolder(u"models"_s);
         return c;
     }

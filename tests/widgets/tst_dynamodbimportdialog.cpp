@@ -50,7 +50,7 @@ private:
         c.clientOptions.maxRetries = 1;
         c.clientOptions.baseDelayMs = 5;
         c.clientOptions.maxDelayMs = 20;
-        c.clientOptions.timeoutMs = 10000;
+        c.clientOptions.readTimeoutMs = 10000;
         c.modelDirectory = m_dir.filePath(m_engine->name() + u"/models"_s);
         return c;
     }
