@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSaveFile>
+#include <QScopeGuard>
 #include <QScrollBar>
 #include <QSet>
 #include <QStandardPaths>
@@ -133,9 +134,9 @@ MessageBar::Kind outcomeKind(const ImportReport &report)
 ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, bool transactions,
                            QWidget *parent)
     : QDialog(parent), m_runner(runner), m_table(std::move(table)), m_transactions(transactions),
-      m_run(this, [this] { showProgress(); }), m_intro(new QLabel(this)),
-      m_file(new QLineEdit(this)), m_browse(new QPushButton(tr("Browse…"), this)),
-      m_format(new QComboBox(this)),
+      m_run(this, [this] { showProgress(); }), m_undoRun(this, [this] { showUndoProgress(); }),
+      m_intro(new QLabel(this)), m_file(new QLineEdit(this)),
+      m_browse(new QPushButton(tr("Browse…"), this)), m_format(new QComboBox(this)),
       m_allOrNothing(
           new QRadioButton(tr("All or nothing: if any record fails, nothing is written"), this)),
       m_skipInvalid(new QRadioButton(
@@ -224,6 +225,7 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     m_progress->setObjectName(QStringLiteral("importProgress"));
     m_progress->setVisible(false);
     m_run.setProgressBar(m_progress);
+    m_undoRun.setProgressBar(m_progress);
     m_status->setObjectName(QStringLiteral("importStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -457,6 +459,16 @@ void ImportDialog::showProgress()
     m_status->setText(m_run.withCancelNote(text));
 }
 
+void ImportDialog::showUndoProgress()
+{
+    if (!m_undoing)
+        return;
+    m_status->setText(tr("Deleting the records the import wrote: %1 of %2…")
+                          .arg(TransferLooks::number(m_undoRun.records()),
+                               TransferLooks::number(m_undoRun.total())));
+    m_undoRun.showFraction(m_undoRun.records(), m_undoRun.total());
+}
+
 void ImportDialog::cancel()
 {
     if (!m_run.cancel())
@@ -641,8 +653,11 @@ void ImportDialog::undoWrites()
     m_undoing = true;
     m_messages->dismiss();
     const QString figures = m_status->text();
-    m_status->setText(
-        tr("Deleting %1…").arg(TransferLooks::records(qint64(keys.size() + maybe.size()))));
+    const qint64 total = qint64(keys.size() + maybe.size());
+    m_status->setText(tr("Deleting %1…").arg(TransferLooks::records(total)));
+    m_undoRun.begin(total);
+    // The deletes go one by one (a DynamoDB table takes a while): the bar counts them.
+    auto progress = m_undoRun.progressReporter(m_runner);
     updateControls();
 
     struct Undone
@@ -652,10 +667,15 @@ void ImportDialog::undoWrites()
         QSet<QByteArray> maybeDeleted; ///< keys (plain JSON) of maybe-written records deleted
     };
     m_runner->call(
-        [keys = std::move(keys), maybe = std::move(maybe), table = m_table,
+        [keys = std::move(keys), maybe = std::move(maybe), table = m_table, total, progress,
          interposer = m_interposer](RecordStore &store) -> Result<Undone> {
             RecordStore &s = interposed(interposer, store);
             Undone undone;
+            qint64 done = 0;
+            auto tick = [&] {
+                ++done;
+                progress(TransferProgress{done, undone.deleted, 0, total});
+            };
             auto failed = [&](const Value &key, const Error &e) {
                 undone.failures << QStringLiteral("%1: %2").arg(keyText(key), e.toString());
             };
@@ -665,8 +685,10 @@ void ImportDialog::undoWrites()
                     failed(key, deleted.error());
                 else if (*deleted)
                     ++undone.deleted;
+                tick();
             }
             for (const auto &[key, record] : maybe) {
+                auto tickAfter = qScopeGuard(tick);
                 auto current = s.getRecord(table, key);
                 if (!current) {
                     failed(key, current.error());
@@ -687,6 +709,7 @@ void ImportDialog::undoWrites()
         this,
         [this, figures](Result<Undone> undone) {
             m_undoing = false;
+            m_undoRun.end();
             if (!undone) {
                 m_messages->showMessage(tr("Nothing was undone: %1").arg(undone.error().toString()),
                                         MessageBar::Kind::Error);

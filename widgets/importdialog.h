@@ -96,6 +96,7 @@ signals:
 
 private:
     void showProgress();
+    void showUndoProgress();
     void finish(Result<ImportReport> result);
     void showReport();
     void updateControls();
@@ -108,6 +109,7 @@ private:
     StoreInterposer m_interposer;
     QString m_reportFileName;
     TransferRun m_run;
+    TransferRun m_undoRun; ///< Undo These Writes: its progress on the same bar
     std::optional<ImportReport> m_report;
     bool m_undoing = false;
 

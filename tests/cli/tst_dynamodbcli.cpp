@@ -7,11 +7,13 @@
 #include "tests/common/loopbackproxy.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
 
 #include <algorithm>
@@ -463,6 +465,89 @@ private slots:
         QCOMPARE(there, written);
         QVERIFY(!uncertain.intersects(there));
         EXPECT_RUN(onStore({u"drop-table"_s, table}), 0, "*");
+    }
+
+    /// The server killed (SIGKILL) while the CLI imports into it: exit 3 within the deadline,
+    /// the written-keys file named on stderr, and what the server holds once restarted on its
+    /// data is exactly the keys listed as written, give or take those listed as uncertain.
+    void writtenKeysWhenTheServerIsKilled()
+    {
+        std::unique_ptr<DynamoEngine> server = EngineSet::another(*m_engine);
+        QString error;
+        QVERIFY2(server->start(&error, true), qPrintable(error));
+        const QString location = server->location(u"eu-west-2"_s);
+        const QString minimal = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/minimal.json");
+        EXPECT_RUN(
+            run({u"--store"_s, location, u"create-table"_s, u"killed"_s, u"--model"_s, minimal}), 0,
+            "*");
+        QByteArray content;
+        for (int i = 0; i < 30000; ++i)
+            content += "{\"id\":\"k" + QByteArray::number(i) + "\",\"name\":\"N\"}\n";
+        const QString tag = QString::number(server->port());
+        const QString input = writeFile(u"killed-%1.jsonl"_s.arg(tag), content);
+        const QString keysFile = m_dir.filePath(u"killed-%1.written-keys.jsonl"_s.arg(tag));
+        const QStringList args{u"--store"_s, location, u"--deadline"_s, u"20"_s, u"import"_s,
+                               u"killed"_s,  input};
+        QProcess cli;
+        cli.setProcessEnvironment(environment());
+        cli.setWorkingDirectory(m_dir.path());
+        cli.start(QStringLiteral(STRUCTDESK_CLI_PATH), args);
+        QVERIFY(cli.waitForStarted(30000));
+        // Killed once some hundreds of records are in (counted through another connection).
+        QElapsedTimer waited;
+        waited.start();
+        qint64 before = 0;
+        while (waited.elapsed() < 60000 && cli.state() == QProcess::Running) {
+            const CliRun c = run({u"--store"_s, location, u"count"_s, u"killed"_s});
+            before = c.out.trimmed().toLongLong();
+            if (before >= 300)
+                break;
+            QThread::msleep(50);
+        }
+        QVERIFY2(before >= 300 && cli.state() == QProcess::Running,
+                 qPrintable(u"%1 records in before the import ended"_s.arg(before)));
+        server->kill();
+        QElapsedTimer sinceKill;
+        sinceKill.start();
+        QVERIFY(cli.waitForFinished(60000));
+        const qint64 stopMs = sinceKill.elapsed();
+        const CliRun r{cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1,
+                       cli.readAllStandardOutput(), cli.readAllStandardError()};
+        QVERIFY2(r.exitCode == 3, qPrintable(r.describe(args)));
+        QVERIFY2(r.err.contains("cannot reach DynamoDB"), r.err.constData());
+        QVERIFY2(r.err.contains("their keys are in " + keysFile.toUtf8()), r.err.constData());
+        QFile file(keysFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QSet<QString> written;
+        QSet<QString> uncertain;
+        for (const QByteArray &line : file.readAll().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            const QString how = o[u"written"_s].toString();
+            QVERIFY2(how == u"new"_s || how == u"uncertain"_s, line.constData());
+            (how == u"new"_s ? written : uncertain).insert(o[u"key"_s].toString());
+        }
+        QVERIFY(qint64(written.size()) >= before);
+
+        QVERIFY2(server->restart(&error), qPrintable(error));
+        const CliRun held = run({u"--store"_s, location, u"scan"_s, u"killed"_s});
+        QCOMPARE(held.exitCode, 0);
+        QSet<QString> there;
+        for (const QByteArray &line : held.out.split('\n')) {
+            if (!line.isEmpty())
+                there.insert(QJsonDocument::fromJson(line)[u"id"_s].toString());
+        }
+        QVERIFY2(there.contains(written),
+                 qPrintable(u"%1 listed as written are not there"_s.arg((written - there).size())));
+        QVERIFY2(
+            (there - written).size() <= uncertain.size() && uncertain.contains(there - written),
+            qPrintable(u"%1 there are not listed"_s.arg((there - written - uncertain).size())));
+        qInfo("%s killed: the CLI stopped %lld ms later, %lld keys listed as written, %lld "
+              "uncertain, %lld held after the restart",
+              qPrintable(m_engine->name()), qlonglong(stopMs), qlonglong(written.size()),
+              qlonglong(uncertain.size()), qlonglong(there.size()));
+        server->kill();
     }
 
     void serverDown()

@@ -18,14 +18,18 @@
 #include <QGroupBox>
 #include <QLabel>
 #include <QListWidget>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <memory>
+#include <thread>
 
 using namespace Qt::StringLiterals;
 
@@ -168,6 +172,8 @@ private slots:
             m_engine->port(), [cut, writes](const QByteArray &operation, const QByteArray &, int) {
                 const bool write = operation == "PutItem" || operation == "BatchWriteItem" ||
                                    operation == "BatchExecuteStatement";
+                if (operation == "DeleteItem") // slow enough for the undo's progress to show
+                    std::this_thread::sleep_for(std::chrono::milliseconds(2));
                 if (write && (*writes)++ >= 12)
                     *cut = true;
                 if (!cut->load() || !write)
@@ -204,9 +210,31 @@ private slots:
         auto *undo = child<QPushButton>(&d, u"undoWritesButton"_s);
         QVERIFY(undo->isVisible() && undo->isEnabled());
         QSignalSpy undone(&d, &ImportDialog::undoFinished);
+        auto *bar = child<QProgressBar>(&d, u"importProgress"_s);
+        auto *status = child<QLabel>(&d, u"importStatus"_s);
+        QSignalSpy barMoved(bar, &QProgressBar::valueChanged);
+        QStringList texts;
+        connect(bar, &QProgressBar::valueChanged, status, [&] { texts << status->text(); });
         QTest::mouseClick(undo, Qt::LeftButton);
+        QVERIFY(bar->isVisible());
         QVERIFY(undone.wait(60000) || undone.count() == 1);
         QVERIFY2(message(&d).startsWith(u"Undone"_s), qPrintable(message(&d)));
+        // The deletes showed their progress, counting up, and the bar went away after them.
+        QVERIFY(!bar->isVisible());
+        QVERIFY2(barMoved.count() >= 2, qPrintable(QString::number(barMoved.count())));
+        int last = 0;
+        for (const QList<QVariant> &moved : barMoved) {
+            QVERIFY(moved.at(0).toInt() >= last);
+            last = moved.at(0).toInt();
+        }
+        QVERIFY(last > 0 && last <= bar->maximum());
+        QVERIFY2(std::any_of(texts.cbegin(), texts.cend(),
+                             [&](const QString &t) {
+                                 return t.startsWith(
+                                            u"Deleting the records the import wrote: "_s) &&
+                                        t.endsWith(u" of %1…"_s.arg(list->count()));
+                             }),
+                 qPrintable(texts.join(u" | "_s)));
         QCOMPARE(*direct->count(table), qint64(0));
         QVERIFY(list->item(0)->text().endsWith(u"(deleted again)"_s));
         if (!r.uncertainWrites.empty())
