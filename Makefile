@@ -12,7 +12,7 @@ SHELL := /bin/bash
 # Every Debian 12 package the build, the tests and `make run` need. Keep it in this one place.
 DEB_PACKAGES := cmake ninja-build g++ pkg-config \
 	qt6-base-dev qt6-svg-dev qt6-qpa-plugins libqt6sql6-sqlite libsqlite3-dev nlohmann-json3-dev \
-	xvfb xauth x11-apps imagemagick sqlite3 nodejs npm fonts-dejavu-core
+	xvfb xauth x11-apps imagemagick sqlite3 nodejs npm fonts-dejavu-core openjdk-17-jre-headless
 
 STORE ?=
 JOBS ?=
@@ -54,7 +54,8 @@ configure: deps
 build: configure
 	cmake --build --preset default $(BUILD_JOBS)
 
-# The DynamoDB tests need a server from npm (tests/package.json); nothing to do until it exists.
+# The DynamoDB tests need their servers: dynalite from npm (tests/package.json) and AWS's
+# DynamoDB Local, fetched at a pinned, hash-checked version (tests/fetch-dynamodb-local.sh).
 npm-deps: deps
 	@if [ -f tests/package.json ]; then \
 		if [ ! -d tests/node_modules ] || [ tests/package.json -nt tests/node_modules ] || \
@@ -64,6 +65,7 @@ npm-deps: deps
 			mkdir -p tests/node_modules && touch tests/node_modules; \
 		fi; \
 	fi
+	@bash tests/fetch-dynamodb-local.sh
 
 test: build npm-deps
 	QT_QPA_PLATFORM=offscreen ctest --preset default -LE bench

@@ -78,6 +78,7 @@ struct Arguments
     QString mode;
     QString existing;
     QString rejects;
+    QString writtenKeys; ///< import --written-keys
     QString out;
     QString file;
     QString tableClass;
@@ -95,6 +96,8 @@ QString *transferOption(Arguments &a, const QString &arg)
         return &a.existing;
     if (name == u"--rejects")
         return &a.rejects;
+    if (name == u"--written-keys")
+        return &a.writtenKeys;
     if (name == u"--out")
         return &a.out;
     if (name == u"--file")
@@ -851,7 +854,7 @@ private:
     Outcome importFile()
     {
         if (auto e = expectArgs(2, 2, "TABLE FILE [--format jsonl|json|dynamodb-json|csv] [--mode all-or-nothing|skip-invalid] "
-                                      "[--existing refuse|skip|replace] [--rejects FILE]"))
+                                      "[--existing refuse|skip|replace] [--rejects FILE] [--written-keys FILE]"))
             return e;
         auto format = formatOption();
         if (auto *e = std::get_if<CliError>(&format))
@@ -881,11 +884,26 @@ private:
         const ImportReport report = importer.run(m_args.positional[1], options);
         for (const QString &line : report.problemLines())
             writeErr((QStringLiteral("structdesk-cli: ") + line + u'\n').toUtf8());
-        if (!report.writtenKeys.empty()) {
-            QByteArray keys;
-            for (const Value &k : report.writtenKeys)
-                keys += JsonCodec::toPlain(k) + ' ';
-            writeErr("structdesk-cli: keys written (to undo): " + keys.trimmed() + '\n');
+        if (report.leftWrites()) {
+            // What a failed or cancelled import left written (DynamoDB writes in batches, not as one
+            // transaction): the keys go to a file, to undo them.
+            const QString keysFile = m_args.writtenKeys.isEmpty() ? Importer::defaultWrittenKeysPath(m_args.positional[1])
+                                                                  : m_args.writtenKeys;
+            const qint64 written = qint64(report.writtenKeys.size());
+            const qint64 maybe = qint64(report.uncertainWrites.size());
+            QString what = written == 1 ? QStringLiteral("1 record was written")
+                                        : QStringLiteral("%1 records were written").arg(written);
+            if (maybe > 0)
+                what += QStringLiteral(" and %1 may have been").arg(maybe);
+            if (auto saved = Importer::saveWrittenKeys(report, keysFile); !saved)
+                writeErr(QStringLiteral("structdesk-cli: %1 before the import stopped, and their keys could not be saved: %2\n")
+                             .arg(what, saved.error().toString())
+                             .toUtf8());
+            else
+                writeErr(QStringLiteral("structdesk-cli: %1 before the import stopped; their keys are in %2 (one JSON "
+                                        "object a line: the key, and written new, replaced or uncertain)\n")
+                             .arg(what, keysFile)
+                             .toUtf8());
         }
         switch (report.outcome) {
         case ImportReport::Outcome::Imported:
@@ -895,7 +913,7 @@ private:
             printLine(report.summary().toUtf8());
             return CliError{CliTool::Failed, report.summary()};
         case ImportReport::Outcome::Failed:
-            if (report.error && report.writtenKeys.empty())
+            if (report.error && !report.leftWrites())
                 return CliError{exitFor(report.error->kind), report.error->toString()};
             return CliError{report.error ? exitFor(report.error->kind) : int(CliTool::Unavailable), report.summary()};
         default: return CliError{CliTool::Failed, report.summary()};
@@ -1037,7 +1055,7 @@ QString CliTool::usageText()
         "  rekey TABLE OLD_KEY NEW_KEY [--strategy remove-put-restore|get-put-delete|atomic]\n"
         "  journal [list|restore ID [--to old|new|FILE]]\n"
         "  import TABLE FILE [--format jsonl|json|dynamodb-json|csv] [--mode all-or-nothing|skip-invalid]\n"
-        "         [--existing refuse|skip|replace] [--rejects FILE]\n"
+        "         [--existing refuse|skip|replace] [--rejects FILE] [--written-keys FILE]\n"
         "  export TABLE [--format jsonl|json|dynamodb-json|csv] [--where PATH=VALUE]... [--out FILE]\n"
         "  infer-model TABLE|--file FILE [--format ...] [--out FILE]\n"
         "  import-python-model FILE [--table-class NAME] [--out FILE]\n"
@@ -1051,7 +1069,10 @@ QString CliTool::usageText()
         "  import: the format is guessed from the file (extension, first line) unless given;\n"
         "  1 when a record fails or the file is malformed, every problem on stderr as FILE:LINE:\n"
         "  PATH: MESSAGE (all-or-nothing writes nothing then; skip-invalid writes the valid records\n"
-        "  and saves the others to --rejects, default NAME.rejects.EXT next to FILE).\n"
+        "  and saves the others to --rejects, default NAME.rejects.EXT next to FILE). On DynamoDB an\n"
+        "  import is written in batches, not as one transaction: when the store fails part-way, the\n"
+        "  keys written are saved to --written-keys, default NAME.written-keys.jsonl next to FILE\n"
+        "  (said on stderr), and the exit status is that of the failure.\n"
         "  check: 1 when a record fails its model, one line per record (key: path: problem) on stderr.\n");
 }
 

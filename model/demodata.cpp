@@ -209,6 +209,10 @@ Status populate(RecordStore &store, quint64 count, const std::function<void(quin
         }
         return okStatus();
     };
+    // One transaction where it holds any number of writes (SQLite: fast and all or nothing);
+    // DynamoDB's hold 100.
+    if (!store.capabilities().atomicAtAnySize())
+        return fill();
     return store.runTransaction(fill);
 }
 

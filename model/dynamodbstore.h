@@ -48,6 +48,20 @@ class DynamoDbExpression;
 ///   ValidationException where it exists; dynalite does not have it). With them,
 ///   runTransaction() reads through, keeps every write in memory and commits them as one
 ///   TransactWriteItems, each write conditional on the record still being what was read.
+///   DynamoDB takes at most 100 writes in one (capabilities().maxTransactionWrites), so
+///   imports never run in one: they write in batches (writeBatch()).
+/// - bulk writes (imports, writeBatch()): BatchWriteItem, 25 items a request, where records may
+///   replace what is there (after a BatchGetItem that tells which keys existed, for the report
+///   and the undo), retrying UnprocessedItems with exponential backoff and jitter; conditional
+///   writes where existing keys must be left alone, sent only for the keys a BatchGetItem found
+///   absent: PartiQL INSERTs, 25 a BatchExecuteStatement, where the server has PartiQL (tried
+///   by the first bulk write; not dynalite), else PutItems with attribute_not_exists. Up to
+///   kBulkConnections requests run at a time, each on its own connection (worker threads with a
+///   client each). A request whose answer never came (the connection lost, the server gone) leaves
+///   its records Uncertain, never "written" or "not written" by guess; a conditional put refused
+///   for a key found absent just before is read back, so a write of its own whose answer was lost
+///   (and that was sent again, by the retry or silently by Qt's HTTP layer) counts as written, not
+///   as an existing key. keysPresent(): BatchGetItem, 100 keys a request, the key attribute only.
 ///
 /// Table models: the key comes from DescribeTable; the rest from a model the user attached
 /// with setModel() (or createTable()), kept as a JSON file per endpoint and table under
@@ -120,6 +134,14 @@ public:
     Result<qint64> count(const QString &table, const ScanRequest &filter = {}) override;
     Status writeRaw(const QString &table, const Value &record, bool mustNotExist) override;
     Status runTransaction(const std::function<Status()> &work) override;
+    Status writeBatch(const QString &table, const std::vector<BulkRecord> &records,
+                      BulkWriteMode mode, std::vector<BulkWriteResult> &results,
+                      const std::function<bool()> &cancelled = {}) override;
+    int bulkBatchSize() const override { return 1000; }
+    Result<std::vector<bool>> keysPresent(const QString &table, const std::vector<Value> &keys,
+                                          const std::function<bool()> &cancelled = {}) override;
+    /// DynamoDB's 400 KB item size and 32 levels of nesting.
+    Status checkStorable(const Value &record) const override;
 
     DynamoDbClient &client() { return *m_client; }
     const Config &config() const { return m_config; }
@@ -135,6 +157,14 @@ public:
     static constexpr int kModelSampleSize = 500;
     /// How long reading that sample may take before the key-only model is used instead.
     static constexpr int kModelSampleMs = 10000;
+    /// Requests a bulk write (writeBatch(), keysPresent()) runs at a time.
+    static constexpr int kBulkConnections = 8;
+    /// DynamoDB's limits per BatchWriteItem and BatchGetItem request.
+    static constexpr int kBatchWriteItems = 25;
+    static constexpr int kBatchGetKeys = 100;
+    static constexpr int kBatchStatements = 25;
+    /// PartiQL statements longer than this go as PutItems instead (DynamoDB's limit is 8 KB).
+    static constexpr int kMaxStatementLength = 4000;
 
 protected:
     Result<TableModelPtr> loadModel(const QString &table) override;
@@ -174,7 +204,7 @@ private:
     /// Forgets what loadModel() knew about a table's model (with invalidateModel()).
     void forgetModel(const QString &table);
     Result<std::optional<Value>> readItem(const QString &table, const Value &key);
-    Status checkWritable(const Value &record, const Value &key) const;
+    static Status checkWritable(const Value &record, const Value &key);
     Status putItem(const QString &table, const Value &key, const Value &record, bool mustNotExist);
     Result<std::vector<std::optional<Value>>>
     updateGroup(const QString &table, const Value &key,
@@ -187,8 +217,22 @@ private:
     Result<TxRecord *> txRecord(const QString &table, const Value &key, bool read);
     Status commitTransaction(std::vector<TxRecord> writes);
 
+    /// Runs job(0) ... job(count - 1), up to kBulkConnections at a time, each on a client of its
+    /// own (the calling thread runs one share, worker threads the others). Once a job returns
+    /// false no other job starts; those running finish. Jobs must not touch the store itself.
+    void runConcurrently(std::size_t count,
+                         const std::function<bool(std::size_t, DynamoDbClient &)> &job);
+    /// Sleeps a backoff with full jitter before retry `attempt` (0 for the first); false when
+    /// cancelled meanwhile.
+    bool backoff(int attempt, const std::function<bool()> &cancelled) const;
+
     Config m_config;
     std::unique_ptr<DynamoDbClient> m_client;
+    /// The connections of bulk writes (runConcurrently()), made on first use.
+    std::vector<std::unique_ptr<DynamoDbClient>> m_bulkClients;
+    /// Whether BatchExecuteStatement (PartiQL) works here: tried by the first bulk Create.
+    enum class PartiQL { Unknown, Present, Missing };
+    PartiQL m_partiQL = PartiQL::Unknown;
     bool m_transactions = false;
     /// Tables whose model in force was inferred: how many records it was inferred from.
     QHash<QString, qint64> m_inferredFrom;

@@ -1,12 +1,14 @@
 #include "model/importer.h"
 
 #include "model/fastjson.h"
+#include "model/jsoncodec.h"
 #include "model/recordreader.h"
 #include "model/validator.h"
 
 #include <QFileInfo>
 #include <QHash>
 #include <QSaveFile>
+#include <QSet>
 #include <QThread>
 
 #include <condition_variable>
@@ -221,23 +223,31 @@ private:
 };
 
 /// One run over the file.
+///
+/// Records go to the store in batches (RecordStore::writeBatch), in file order; the rejected
+/// ones wait in the same queue, so problems and the reject file keep the file's order although
+/// a batch's writes are known only once it is sent.
 class ImportPass
 {
 public:
     ImportPass(RecordStore &store, const QString &table, const TableModel &model,
                const ImportOptions &options, ImportReport &report)
         : m_store(store), m_table(table), m_model(model), m_validator(model), m_options(options),
-          m_report(report), m_transactional(store.capabilities().transactions)
+          m_report(report), m_atomic(store.capabilities().atomicAtAnySize()),
+          m_batchSize(std::max(1, store.bulkBatchSize()))
     {
     }
 
-    /// `write` false: validate only (stores without transactions check the whole file first).
+    /// `write` false: validate only (stores without atomic imports check the whole file
+    /// first, existing keys included).
     PassFailure run(RecordReader &reader, bool write, RejectFile *rejects)
     {
         m_write = write;
         m_rejects = rejects;
         m_failed = false;
         m_seen.clear();
+        m_queue.clear();
+        m_queuedRecords = 0;
         const int threads =
             m_options.threads > 0 ? m_options.threads : std::max(1, QThread::idealThreadCount());
         const bool dynamo = reader.format() == TransferFormat::DynamoDbJson;
@@ -245,7 +255,8 @@ public:
         std::deque<std::shared_ptr<Work>> inFlight;
         const std::size_t maxInFlight = std::size_t(threads) * 2 + 2;
         bool end = false;
-        TransferProgress progress;
+        TransferProgress &progress = m_progress;
+        progress = TransferProgress{};
         progress.bytesTotal = reader.bytesTotal();
         for (;;) {
             while (!end && inFlight.size() < maxInFlight) {
@@ -266,19 +277,21 @@ public:
             inFlight.pop_front();
             pipeline.waitFor(*work);
             for (std::size_t i = 0; i < work->results.size(); ++i) {
-                if (m_options.cancelled && m_options.cancelled())
-                    return PassFailure{PassFailure::Kind::Cancelled,
-                                       makeError(ErrorKind::Unavailable,
-                                                 QStringLiteral("the import was cancelled"))};
+                if (cancelled())
+                    return cancelledFailure();
                 if (auto failure = take(work->results[i], work->chunk.text(work->chunk.records[i]));
                     failure.kind != PassFailure::Kind::None)
                     return failure;
             }
             progress.records = m_report.records;
+            progress.written = m_report.written;
             progress.bytes = work->chunk.bytesDone;
             if (m_options.progress)
                 m_options.progress(progress);
         }
+        if (auto failure = flush(); failure.kind != PassFailure::Kind::None)
+            return failure;
+
         if (m_failed && m_options.mode == ImportOptions::Mode::AllOrNothing)
             return PassFailure{PassFailure::Kind::Refused,
                                makeError(ErrorKind::Invalid,
@@ -287,6 +300,25 @@ public:
     }
 
 private:
+    /// A record of the file waiting for its batch: to be written (or checked), or rejected.
+    struct Queued
+    {
+        qint64 line = 0;
+        bool rejected = false;
+        std::vector<RecordReader::Problem> problems; ///< rejected
+        QByteArray text;                             ///< as in the file, for the reject file
+        Value key;
+        QByteArray stored;
+    };
+
+    bool cancelled() const { return m_options.cancelled && m_options.cancelled(); }
+    static PassFailure cancelledFailure()
+    {
+        return PassFailure{
+            PassFailure::Kind::Cancelled,
+            makeError(ErrorKind::Unavailable, QStringLiteral("the import was cancelled"))};
+    }
+
     void prepare(const RecordReader &reader, bool dynamo, Work &work)
     {
         const RecordReader::Chunk &chunk = work.chunk;
@@ -324,6 +356,12 @@ private:
             if (!key) {
                 out.problems.push_back(
                     {r.line, m_model.hashKey(), QStringLiteral("the record has no key attribute")});
+                continue;
+            }
+            // What the store cannot hold (DynamoDB's 400 KB) is refused before anything is
+            // written, as the model's problems are.
+            if (Status storable = m_store.checkStorable(record); !storable) {
+                out.problems.push_back({r.line, {}, storable.error().message});
                 continue;
             }
             out.key = *key;
@@ -380,65 +418,164 @@ private:
         return okStatus();
     }
 
+    void queueRejected(qint64 line, std::vector<RecordReader::Problem> problems,
+                       QByteArrayView text)
+    {
+        m_failed = true;
+        Queued q;
+        q.line = line;
+        q.rejected = true;
+        q.problems = std::move(problems);
+        q.text = text.toByteArray();
+        m_queue.push_back(std::move(q));
+    }
+
     PassFailure take(Prepared &p, QByteArrayView text)
     {
         ++m_report.records;
-        auto rejected = [&](std::vector<RecordReader::Problem> problems) -> PassFailure {
-            if (auto s = reject(std::move(problems), text); !s)
-                return PassFailure{PassFailure::Kind::Store, s.error()};
-            return {};
-        };
-        if (!p.ok)
-            return rejected(std::move(p.problems));
-
-        const quint64 hash = quint64(qHash(p.keyText, 0x5d1b3a7fu));
-        const auto first = m_seen.constFind(hash);
-        if (first != m_seen.cend())
-            return rejected(
+        PassFailure failure;
+        if (!p.ok) {
+            queueRejected(p.line, std::move(p.problems), text);
+        } else if (const auto first = m_seen.constFind(quint64(qHash(p.keyText, 0x5d1b3a7fu)));
+                   first != m_seen.cend()) {
+            queueRejected(
+                p.line,
                 {{p.line, m_model.hashKey(),
                   QStringLiteral("the key %1 appears twice in the file (first on line %2)")
                       .arg(showKey(p.key))
-                      .arg(first.value())}});
-        m_seen.insert(hash, p.line);
-
-        const bool writing =
-            m_write && !(m_failed && m_options.mode == ImportOptions::Mode::AllOrNothing);
-        if (!writing) {
+                      .arg(first.value())}},
+                text);
+        } else {
+            m_seen.insert(quint64(qHash(p.keyText, 0x5d1b3a7fu)), p.line);
+            const bool writing =
+                m_write && !(m_failed && m_options.mode == ImportOptions::Mode::AllOrNothing);
             // Validation only: an existing key is still a failure in refuse mode.
-            if (m_options.existing == ImportOptions::Existing::Refuse) {
-                auto existing = m_store.getRecord(m_table, p.key);
-                if (!existing)
-                    return PassFailure{PassFailure::Kind::Store, existing.error()};
-                if (existing->has_value())
-                    return rejected({{p.line, m_model.hashKey(), existsMessage(p.key)}});
+            const bool checking = !m_write && m_options.existing == ImportOptions::Existing::Refuse;
+            if (writing || checking) {
+                Queued q;
+                q.line = p.line;
+                q.text = text.toByteArray();
+                q.key = std::move(p.key);
+                q.stored = std::move(p.stored);
+                m_queue.push_back(std::move(q));
+                ++m_queuedRecords;
             }
-            return {};
         }
+        // Rejections wait with the records around them, within bounds.
+        if (m_queuedRecords >= m_batchSize || m_queue.size() >= std::size_t(m_batchSize) * 8)
+            failure = flush();
+        return failure;
+    }
 
-        Status s = m_store.writeStored(m_table, p.key, p.stored, true);
-        bool replaced = false;
-        if (!s && s.error().kind == ErrorKind::Exists) {
-            switch (m_options.existing) {
-            case ImportOptions::Existing::Refuse:
-                return rejected({{p.line, m_model.hashKey(), existsMessage(p.key)}});
-            case ImportOptions::Existing::Skip:
-                ++m_report.skippedExisting;
-                return {};
-            case ImportOptions::Existing::Replace:
-                s = m_store.writeStored(m_table, p.key, p.stored, false);
-                replaced = true;
-                break;
+    /// Sends the queued records (writes them, or checks their keys), then reports the queue in
+    /// file order.
+    PassFailure flush()
+    {
+        std::vector<Queued> queue = std::move(m_queue);
+        m_queue.clear();
+        m_queuedRecords = 0;
+        std::vector<BulkRecord> records;
+        for (const Queued &q : queue) {
+            if (!q.rejected)
+                records.push_back(BulkRecord{q.key, q.stored});
+        }
+        std::vector<BulkWriteResult> results;
+        std::vector<bool> present;
+        Status status = okStatus();
+        if (!records.empty()) {
+            if (m_write) {
+                const BulkWriteMode mode = m_options.existing == ImportOptions::Existing::Replace
+                                               ? BulkWriteMode::Replace
+                                               : BulkWriteMode::Create;
+                status = m_store.writeBatch(m_table, records, mode, results, m_options.cancelled);
+                results.resize(records.size());
+            } else {
+                std::vector<Value> keys;
+                keys.reserve(records.size());
+                for (const BulkRecord &r : records)
+                    keys.push_back(r.key);
+                auto checked = m_store.keysPresent(m_table, keys, m_options.cancelled);
+                if (!checked)
+                    status = checked.error();
+                else
+                    present = std::move(*checked);
+                present.resize(records.size(), false);
             }
         }
-        if (!s)
-            return PassFailure{PassFailure::Kind::Store, s.error()};
-        ++m_report.written;
-        if (replaced)
-            ++m_report.replaced;
-        if (!m_transactional) {
-            m_report.writtenKeys.push_back(p.key);
-            if (replaced)
-                m_report.replacedKeys.push_back(p.key);
+        // After a store failure the report still takes what was done before it.
+        std::size_t next = 0;
+        std::optional<ImportProblem> lateProblem; // a write refused after others were written
+        for (Queued &q : queue) {
+            Status added = okStatus();
+            if (q.rejected) {
+                added = reject(std::move(q.problems), q.text);
+            } else if (!m_write) {
+                if (present[next++])
+                    added = reject({{q.line, m_model.hashKey(), existsMessage(q.key)}}, q.text);
+            } else {
+                const BulkWriteResult &r = results[next++];
+                std::vector<RecordReader::Problem> refused;
+                switch (r.state) {
+                case BulkWriteResult::State::Written:
+                case BulkWriteResult::State::Replaced:
+                    ++m_report.written;
+                    if (r.state == BulkWriteResult::State::Replaced)
+                        ++m_report.replaced;
+                    if (!m_atomic) {
+                        m_report.writtenKeys.push_back(q.key);
+                        if (r.state == BulkWriteResult::State::Replaced)
+                            m_report.replacedKeys.push_back(q.key);
+                    }
+                    break;
+                case BulkWriteResult::State::Exists:
+                    if (m_options.existing == ImportOptions::Existing::Skip)
+                        ++m_report.skippedExisting;
+                    else
+                        refused.push_back({q.line, m_model.hashKey(), existsMessage(q.key)});
+                    break;
+                case BulkWriteResult::State::Uncertain:
+                    m_report.uncertainWrites.push_back(
+                        ImportReport::UncertainWrite{q.key, q.stored, r.existed});
+                    break;
+                case BulkWriteResult::State::NotWritten:
+                    if (!r.message.isEmpty())
+                        refused.push_back({q.line, m_model.hashKey(),
+                                           QStringLiteral("the store refused the record %1: %2")
+                                               .arg(showKey(q.key), r.message)});
+                    break;
+                }
+                if (!refused.empty()) {
+                    if (!lateProblem && !m_atomic &&
+                        m_options.mode == ImportOptions::Mode::AllOrNothing)
+                        lateProblem = ImportProblem{refused.front().line, refused.front().path,
+                                                    refused.front().message};
+                    added = reject(std::move(refused), q.text);
+                }
+            }
+            if (!added)
+                return PassFailure{PassFailure::Kind::Store, added.error()};
+        }
+        // Writes to a remote store take a while: each batch shows (SQLite's are quick).
+        if (m_write && !m_atomic && m_options.progress && m_report.written != m_progress.written) {
+            m_progress.records = m_report.records;
+            m_progress.written = m_report.written;
+            m_options.progress(m_progress);
+        }
+        if (!status) {
+            if (cancelled())
+                return cancelledFailure();
+            return PassFailure{PassFailure::Kind::Store, status.error()};
+        }
+        if (lateProblem) {
+            // All-or-nothing where the import is not one transaction: the file was checked
+            // first, yet a record was refused once others were written (a key taken meanwhile,
+            // a record the store refuses). The writes so far stay listed.
+            Error e = makeError(ErrorKind::Invalid,
+                                QStringLiteral("a record was refused after the check, while "
+                                               "others were being written: %1")
+                                    .arg(lateProblem->toString(m_report.file)),
+                                m_report.file + u':' + QString::number(lateProblem->line));
+            return PassFailure{PassFailure::Kind::Store, std::move(e)};
         }
         return {};
     }
@@ -457,11 +594,15 @@ private:
     const Validator m_validator;
     const ImportOptions &m_options;
     ImportReport &m_report;
-    const bool m_transactional;
+    const bool m_atomic;
+    const int m_batchSize;
     bool m_write = true;
     bool m_failed = false;
     RejectFile *m_rejects = nullptr;
     QHash<quint64, qint64> m_seen; ///< hash of each key met -> its first line
+    std::vector<Queued> m_queue;
+    int m_queuedRecords = 0;     ///< records in m_queue to write or check
+    TransferProgress m_progress; ///< as last reported
 };
 
 } // namespace
@@ -519,23 +660,29 @@ QString ImportReport::summary() const
         return QStringLiteral(
                    "%1 of the %2 in %3 failed; nothing was written to %4 (all-or-nothing)")
             .arg(QString::number(rejected), count(records), file, table);
-    case Outcome::Cancelled:
-        if (!writtenKeys.empty())
-            return QStringLiteral("the import was cancelled after writing %1 to %2, which has no "
-                                  "transactions: their keys are listed to undo them")
-                .arg(count(qint64(writtenKeys.size())), table);
-        return QStringLiteral("the import was cancelled; nothing was written to %1").arg(table);
+    case Outcome::Cancelled: {
+        if (!leftWrites())
+            return QStringLiteral("the import was cancelled; nothing was written to %1").arg(table);
+        QString s = QStringLiteral("the import was cancelled after writing %1 to %2")
+                        .arg(count(qint64(writtenKeys.size())), table);
+        if (!uncertainWrites.empty())
+            s += QStringLiteral(" (and %1 that may have been written)")
+                     .arg(count(qint64(uncertainWrites.size())));
+        return s + QStringLiteral(": their keys are listed to undo them");
+    }
     case Outcome::Failed: {
         QString s = QStringLiteral("the import of %1 failed: %2")
                         .arg(file, error ? error->toString() : QString());
-        if (!writtenKeys.empty())
-            s += QStringLiteral(
-                     "; %1 were written before the failure (the store has no transactions): "
-                     "their keys are listed to undo them")
-                     .arg(count(qint64(writtenKeys.size())));
-        else
-            s += QStringLiteral("; nothing was written to %1").arg(table);
-        return s;
+        if (!leftWrites())
+            return s + QStringLiteral("; nothing was written to %1").arg(table);
+        s += writtenKeys.size() == 1 ? QStringLiteral("; 1 record was written before the failure")
+                                     : QStringLiteral("; %1 were written before the failure")
+                                           .arg(count(qint64(writtenKeys.size())));
+        if (!uncertainWrites.empty())
+            s += QStringLiteral(" and %1 may have been (the connection was lost while they "
+                                "were being written)")
+                     .arg(QString::number(uncertainWrites.size()));
+        return s + QStringLiteral(": their keys are listed to undo them");
     }
     }
     return {};
@@ -553,6 +700,43 @@ QString Importer::defaultRejectsPath(const QString &input, TransferFormat format
     // "users.jsonl" -> "users.rejects.jsonl", "data/users.jsonl" -> "data/users.rejects.jsonl"
     const qsizetype slash = input.lastIndexOf(u'/');
     return slash < 0 ? name : input.left(slash + 1) + name;
+}
+
+QString Importer::defaultWrittenKeysPath(const QString &input)
+{
+    const QFileInfo info(input);
+    const QString base = info.suffix().isEmpty() ? info.fileName() : info.completeBaseName();
+    const QString name = base + QStringLiteral(".written-keys.jsonl");
+    const qsizetype slash = input.lastIndexOf(u'/');
+    return slash < 0 ? name : input.left(slash + 1) + name;
+}
+
+Status Importer::saveWrittenKeys(const ImportReport &report, const QString &path)
+{
+    QSaveFile out(path);
+    if (!out.open(QIODevice::WriteOnly))
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("cannot write the written-keys file %1: %2")
+                             .arg(path, out.errorString()),
+                         path);
+    QSet<QString> replaced;
+    for (const Value &k : report.replacedKeys)
+        replaced.insert(keyText(k));
+    QByteArray line;
+    auto write = [&](const Value &key, const char *how) {
+        line = "{\"key\":" + JsonCodec::toPlain(key) + ",\"written\":\"" + how + "\"}\n";
+        out.write(line);
+    };
+    for (const Value &k : report.writtenKeys)
+        write(k, replaced.contains(keyText(k)) ? "replaced" : "new");
+    for (const ImportReport::UncertainWrite &u : report.uncertainWrites)
+        write(u.key, "uncertain");
+    if (!out.commit())
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("cannot write the written-keys file %1: %2")
+                             .arg(path, out.errorString()),
+                         path);
+    return okStatus();
 }
 
 ImportReport Importer::run(const QString &path, const ImportOptions &options)
@@ -600,7 +784,10 @@ ImportReport Importer::run(const QString &path, const ImportOptions &options)
         return report;
     }
 
-    const bool transactional = m_store.capabilities().transactions;
+    // SQLite: one transaction of any size, so the import is all or nothing by itself. DynamoDB
+    // (whose transactions hold 100 writes) and stores without transactions: batches, after
+    // checking the whole file when nothing may be written unless everything can be.
+    const bool atomic = m_store.capabilities().atomicAtAnySize();
     const bool skipInvalid = options.mode == ImportOptions::Mode::SkipInvalid;
     std::unique_ptr<RejectFile> rejects;
     if (skipInvalid) {
@@ -629,7 +816,7 @@ ImportReport Importer::run(const QString &path, const ImportOptions &options)
             if (rejects)
                 rejects->discard();
             report.rejectsFile.clear();
-            if (transactional) {
+            if (atomic) {
                 report.written = report.replaced = report.skippedExisting = 0;
             }
             return report;
@@ -644,10 +831,13 @@ ImportReport Importer::run(const QString &path, const ImportOptions &options)
         }
         report.outcome = report.rejected > 0 ? ImportReport::Outcome::PartlyImported
                                              : ImportReport::Outcome::Imported;
+        // The keys are kept for undoing what a failed or cancelled import left behind.
+        report.writtenKeys = {};
+        report.replacedKeys = {};
         return report;
     };
 
-    if (!transactional && !skipInvalid) {
+    if (!atomic && !skipInvalid) {
         // Nothing may be written before the whole file is known to be good.
         const PassFailure check = pass.run(**reader, false, nullptr);
         if (check.kind != PassFailure::Kind::None)
@@ -665,6 +855,8 @@ ImportReport Importer::run(const QString &path, const ImportOptions &options)
     }
 
     PassFailure failure;
+    if (!atomic)
+        return finish(pass.run(**reader, true, rejects.get()));
     const Status status = m_store.runTransaction([&]() -> Status {
         failure = pass.run(**reader, true, rejects.get());
         if (failure.kind != PassFailure::Kind::None)

@@ -16,6 +16,7 @@
 struct TransferProgress
 {
     qint64 records = 0;    ///< records read (import) or written (export)
+    qint64 written = 0;    ///< import: records written so far
     qint64 bytes = 0;      ///< bytes of the file read (import)
     qint64 bytesTotal = 0; ///< size of the file (import); records to export, -1 unknown (export)
 };
@@ -63,7 +64,7 @@ struct ImportReport
         Refused,        ///< all-or-nothing: a record failed; nothing was written
         Cancelled,      ///< cancelled; nothing was written
         Failed          ///< the file or the store failed (see `error`); nothing was written,
-                        ///< except on stores without transactions (see `writtenKeys`)
+                        ///< except where the import is not one transaction (see `writtenKeys`)
     };
     Outcome outcome = Outcome::Imported;
     QString file;
@@ -78,11 +79,26 @@ struct ImportReport
     qint64 problemCount = 0;             ///< all problems, also those not kept
     QString rejectsFile;                 ///< skip-invalid: the file holding the rejected records
     std::optional<Error> error;          ///< Failed: why
-    /// Stores without transactions: the keys written before a failure or a cancel, so they can
-    /// be undone (the records replaced among them are in `replacedKeys`). Empty otherwise.
+    /// Where the import is not one transaction (DynamoDB, stores without transactions): the
+    /// keys written before a failure or a cancel, exactly, so they can be undone (the records
+    /// replaced among them are in `replacedKeys`). Empty when the import succeeded or the
+    /// store rolled it back.
     std::vector<Value> writtenKeys;
     std::vector<Value> replacedKeys;
+    /// A record whose write was under way when the connection was lost: it may or may not be
+    /// stored. `stored` is what the import would have written (stored JSON), so that an undo
+    /// deletes it only where the table holds exactly that.
+    struct UncertainWrite
+    {
+        Value key;
+        QByteArray stored;
+        bool existed = false; ///< --existing replace: the key had a record before
+    };
+    std::vector<UncertainWrite> uncertainWrites;
 
+    /// True when records the import wrote are left in the table after a failure or a cancel
+    /// (written or maybe written).
+    bool leftWrites() const { return !writtenKeys.empty() || !uncertainWrites.empty(); }
     /// True when the table holds the file's records (all of them, or the valid ones).
     bool wroteRecords() const
     {
@@ -103,10 +119,14 @@ struct ImportReport
 /// to the digit, attributes the model does not declare kept). Keys are checked for duplicates
 /// within the file (a 64-bit hash per key is kept: 8-16 bytes a record).
 ///
-/// The whole import runs in one RecordStore::runTransaction, so a refused, failed or cancelled
-/// import leaves the table as it was on stores with transactions. On stores without them,
-/// all-or-nothing imports validate the whole file before writing anything, and the keys written
-/// before a failure are returned in the report.
+/// Records are written in batches (RecordStore::writeBatch: SQLite one by one, DynamoDB with
+/// BatchWriteItem or conditional PutItems, several requests at a time), so an import of any size
+/// runs on every store. Where a transaction of any size is atomic (SQLite), the whole import runs
+/// in one RecordStore::runTransaction, and a refused, failed or cancelled import leaves the table
+/// as it was. Elsewhere (DynamoDB, whose transactions hold 100 writes; stores without them),
+/// all-or-nothing imports check the whole file first (existing keys included, in refuse mode)
+/// and write nothing unless every record passes; a failure or cancel after writes have started
+/// reports exactly which keys were written (and which writes were under way, uncertain).
 class Importer
 {
 public:
@@ -117,6 +137,12 @@ public:
 
     /// The default reject file of an input: "dir/users.rejects.jsonl" for "dir/users.jsonl".
     static QString defaultRejectsPath(const QString &input, TransferFormat format);
+    /// The default written-keys file of an input: "dir/users.written-keys.jsonl".
+    static QString defaultWrittenKeysPath(const QString &input);
+    /// Saves the keys a failed or cancelled import left written, one JSON object a line:
+    /// {"key":K,"written":"new"|"replaced"|"uncertain"} (uncertain: the write was under way
+    /// when the connection was lost). Replaces the file only once it is complete.
+    static Status saveWrittenKeys(const ImportReport &report, const QString &path);
 
 private:
     RecordStore &m_store;

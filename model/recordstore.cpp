@@ -167,6 +167,55 @@ Status RecordStore::writeStored(const QString &table, const Value &key, const QB
     return writeRaw(table, *record, mustNotExist);
 }
 
+Status RecordStore::writeBatch(const QString &table, const std::vector<BulkRecord> &records,
+                               BulkWriteMode mode, std::vector<BulkWriteResult> &results,
+                               const std::function<bool()> &cancelled)
+{
+    results.assign(records.size(), BulkWriteResult{});
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        if (cancelled && cancelled())
+            return makeError(ErrorKind::Unavailable, QStringLiteral("the write was cancelled"));
+        const BulkRecord &r = records[i];
+        BulkWriteResult &result = results[i];
+        Status s = writeStored(table, r.key, r.stored, true);
+        if (!s && s.error().kind == ErrorKind::Exists) {
+            if (mode == BulkWriteMode::Create) {
+                result.state = BulkWriteResult::State::Exists;
+                continue;
+            }
+            result.existed = true;
+            s = writeStored(table, r.key, r.stored, false);
+        }
+        if (!s) {
+            if (s.error().kind == ErrorKind::Invalid) {
+                result.message = s.error().message;
+                continue;
+            }
+            return s;
+        }
+        result.state =
+            result.existed ? BulkWriteResult::State::Replaced : BulkWriteResult::State::Written;
+    }
+    return okStatus();
+}
+
+Result<std::vector<bool>> RecordStore::keysPresent(const QString &table,
+                                                   const std::vector<Value> &keys,
+                                                   const std::function<bool()> &cancelled)
+{
+    std::vector<bool> present;
+    present.reserve(keys.size());
+    for (const Value &key : keys) {
+        if (cancelled && cancelled())
+            return makeError(ErrorKind::Unavailable, QStringLiteral("the check was cancelled"));
+        auto record = getRecord(table, key);
+        if (!record)
+            return record.error();
+        present.push_back(record->has_value());
+    }
+    return present;
+}
+
 Result<Value> RecordStore::recordKey(const TableModel &model, const Value &record)
 {
     if (!record.isMap())

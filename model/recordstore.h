@@ -30,6 +30,42 @@ struct StoreCapabilities
     bool exactCount = true;   ///< count() is exact and cheap enough to show
     bool transactions = false; ///< runTransaction() is atomic
     bool readOnly = false;     ///< every write is refused
+    /// The most records one runTransaction() may write; 0: no limit. DynamoDB: 100.
+    int maxTransactionWrites = 0;
+
+    /// True when a transaction of any size is atomic: an import runs as one, so a refused,
+    /// failed or cancelled import leaves the table as it was.
+    bool atomicAtAnySize() const { return transactions && maxTransactionWrites == 0; }
+};
+
+/// One record of a bulk write (an import): its checked key and its stored JSON text.
+struct BulkRecord
+{
+    Value key;
+    QByteArray stored;
+};
+
+/// How a bulk write treats keys that already have a record.
+enum class BulkWriteMode {
+    Create,  ///< writes only where the key is absent (conditionally); the others are Exists
+    Replace, ///< writes every record, over what is there
+};
+
+/// What a bulk write did with one record.
+struct BulkWriteResult
+{
+    enum class State : quint8 {
+        NotWritten, ///< not sent (the batch stopped first), or refused: see `message`
+        Written,    ///< written; the key was new
+        Replaced,   ///< written over an existing record (BulkWriteMode::Replace)
+        Exists,     ///< not written: the key has a record (BulkWriteMode::Create)
+        Uncertain,  ///< the connection was lost while it was being written: it may be stored
+    };
+    State state = State::NotWritten;
+    /// Replace: the key had a record before the write (also for Uncertain).
+    bool existed = false;
+    /// NotWritten: why the store refused this record; empty when it was not sent.
+    QString message = {};
 };
 
 /// A table of a store, with its model and size.
@@ -189,6 +225,31 @@ public:
     /// checked key: the bulk import. The default parses the text and calls writeRaw().
     virtual Status writeStored(const QString &table, const Value &key, const QByteArray &storedJson,
                                bool mustNotExist);
+
+    /// Writes a batch of an import: records of one table with distinct keys, as fast as the
+    /// store can (the default writes them one by one with writeStored()). `results` gets one
+    /// entry per record, in order; a record the store refuses for itself (NotWritten with a
+    /// message) does not stop the others. A failure of the store stops the batch and is
+    /// returned, and `results` then says exactly what was written before it (Uncertain where
+    /// nobody can tell). `cancelled` is polled; a cancel is such a failure.
+    virtual Status writeBatch(const QString &table, const std::vector<BulkRecord> &records,
+                              BulkWriteMode mode, std::vector<BulkWriteResult> &results,
+                              const std::function<bool()> &cancelled = {});
+    /// How many records one writeBatch() call takes to good effect.
+    virtual int bulkBatchSize() const { return 256; }
+    /// For each key, whether the table has a record with it (an import's check before it
+    /// writes). The default asks getRecord() for each.
+    virtual Result<std::vector<bool>> keysPresent(const QString &table,
+                                                  const std::vector<Value> &keys,
+                                                  const std::function<bool()> &cancelled = {});
+    /// Whether the store can hold the record at all, beyond its model (DynamoDB: 400 KB, 32
+    /// levels): Invalid with the reason when it cannot. Called from an import's worker threads,
+    /// so it must not touch the store's state.
+    virtual Status checkStorable(const Value &record) const
+    {
+        Q_UNUSED(record);
+        return okStatus();
+    }
 
     /// Runs `work` as one transaction where the store has them (capabilities().transactions):
     /// what it wrote is kept only when it returns success. Elsewhere it just runs `work`.

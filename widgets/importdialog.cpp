@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSaveFile>
+#include <QScopeGuard>
 #include <QScrollBar>
 #include <QSet>
 #include <QStandardPaths>
@@ -120,7 +121,7 @@ MessageBar::Kind outcomeKind(const ImportReport &report)
         return MessageBar::Kind::Warning;
     case ImportReport::Outcome::Cancelled:
         // Records left behind by a cancel on a store without transactions need attention.
-        return report.writtenKeys.empty() ? MessageBar::Kind::Warning : MessageBar::Kind::Error;
+        return report.leftWrites() ? MessageBar::Kind::Error : MessageBar::Kind::Warning;
     case ImportReport::Outcome::Refused:
     case ImportReport::Outcome::Failed:
         break;
@@ -133,9 +134,9 @@ MessageBar::Kind outcomeKind(const ImportReport &report)
 ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, bool transactions,
                            QWidget *parent)
     : QDialog(parent), m_runner(runner), m_table(std::move(table)), m_transactions(transactions),
-      m_run(this, [this] { showProgress(); }), m_intro(new QLabel(this)),
-      m_file(new QLineEdit(this)), m_browse(new QPushButton(tr("Browse…"), this)),
-      m_format(new QComboBox(this)),
+      m_run(this, [this] { showProgress(); }), m_undoRun(this, [this] { showUndoProgress(); }),
+      m_intro(new QLabel(this)), m_file(new QLineEdit(this)),
+      m_browse(new QPushButton(tr("Browse…"), this)), m_format(new QComboBox(this)),
       m_allOrNothing(
           new QRadioButton(tr("All or nothing: if any record fails, nothing is written"), this)),
       m_skipInvalid(new QRadioButton(
@@ -214,15 +215,17 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     m_transactionNote->setObjectName(QStringLiteral("transactionNote"));
     m_transactionNote->setWordWrap(true);
     m_transactionNote->setText(
-        tr("This store has no transactions: records are checked before any is written, but a "
-           "store failure or a cancel during the writes leaves the records written so far. "
-           "They are then listed here, with a button that deletes them again."));
+        tr("This store writes an import in batches, not as one transaction (DynamoDB's hold at "
+           "most 100 writes, and some stores have none): records are checked before any is "
+           "written, but a store failure or a cancel during the writes leaves the records "
+           "written so far. They are then listed here, with a button that deletes them again."));
     m_transactionNote->setVisible(!m_transactions);
 
     m_messages->setObjectName(QStringLiteral("importMessages"));
     m_progress->setObjectName(QStringLiteral("importProgress"));
     m_progress->setVisible(false);
     m_run.setProgressBar(m_progress);
+    m_undoRun.setProgressBar(m_progress);
     m_status->setObjectName(QStringLiteral("importStatus"));
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -456,6 +459,16 @@ void ImportDialog::showProgress()
     m_status->setText(m_run.withCancelNote(text));
 }
 
+void ImportDialog::showUndoProgress()
+{
+    if (!m_undoing)
+        return;
+    m_status->setText(tr("Deleting the records the import wrote: %1 of %2…")
+                          .arg(TransferLooks::number(m_undoRun.records()),
+                               TransferLooks::number(m_undoRun.total())));
+    m_undoRun.showFraction(m_undoRun.records(), m_undoRun.total());
+}
+
 void ImportDialog::cancel()
 {
     if (!m_run.cancel())
@@ -497,12 +510,13 @@ void ImportDialog::finish(Result<ImportReport> result)
     m_report = std::move(*result);
     showReport();
     updateControls();
-    const bool wrote = m_report->written > 0 || !m_report->writtenKeys.empty();
+    const bool wrote = m_report->written > 0 || m_report->leftWrites();
     if (wrote)
         emit tableChanged(m_table);
     emit importFinished();
-    // Records left written on a store without transactions stay on screen to be undone.
-    if (m_run.closesWhenDone() && m_report->writtenKeys.empty())
+    // Records left written by an import that was not one transaction stay on screen to be
+    // undone.
+    if (m_run.closesWhenDone() && !m_report->leftWrites())
         QDialog::reject();
 }
 
@@ -513,9 +527,12 @@ void ImportDialog::showReport()
 
     QStringList parts;
     parts << tr("%1 read").arg(TransferLooks::records(r.records));
-    if (r.wroteRecords() || !r.writtenKeys.empty()) {
+    if (r.wroteRecords() || r.leftWrites()) {
         const qint64 written = r.wroteRecords() ? r.written : qint64(r.writtenKeys.size());
         QString w = tr("%1 written").arg(TransferLooks::number(written));
+        if (!r.uncertainWrites.empty())
+            w +=
+                tr(" (%1 more maybe)").arg(TransferLooks::number(qint64(r.uncertainWrites.size())));
         if (r.replaced > 0)
             w += tr(" (%1 replaced)").arg(TransferLooks::number(r.replaced));
         parts << w;
@@ -552,7 +569,7 @@ void ImportDialog::showReport()
     m_problemBox->setVisible(m_problems->count() > 0);
 
     m_written->clear();
-    if (!r.writtenKeys.empty()) {
+    if (r.leftWrites()) {
         QSet<QByteArray> replaced;
         for (const Value &k : r.replacedKeys)
             replaced.insert(JsonCodec::toPlain(k));
@@ -563,11 +580,31 @@ void ImportDialog::showReport()
                 m_written);
             item->setData(Qt::UserRole, wasReplaced);
         }
+        qint64 uncertainNew = 0;
+        for (const ImportReport::UncertainWrite &u : r.uncertainWrites) {
+            auto *item = new QListWidgetItem(
+                u.existed ? tr("%1 (may have replaced an existing record: the connection was lost "
+                               "while it was being written)")
+                                .arg(keyText(u.key))
+                          : tr("%1 (may have been written: the connection was lost while it was "
+                               "being written)")
+                                .arg(keyText(u.key)),
+                m_written);
+            item->setData(Qt::UserRole, u.existed);
+            item->setData(Qt::UserRole + 1, JsonCodec::toPlain(u.key));
+            if (!u.existed)
+                ++uncertainNew;
+        }
+        const qint64 left = qint64(r.writtenKeys.size() + r.uncertainWrites.size());
         const qint64 newOnes = qint64(r.writtenKeys.size()) - qint64(replaced.size());
-        QString note = tr("The store has no transactions, so these %1 stay in %2. “Undo These "
-                          "Writes” deletes the %3 that were new.")
-                           .arg(TransferLooks::records(qint64(r.writtenKeys.size())), m_table,
-                                TransferLooks::number(newOnes));
+        QString note =
+            tr("The import was not one transaction, so these %1 stay in %2. “Undo "
+               "These Writes” deletes the %3 that were new.")
+                .arg(TransferLooks::records(left), m_table, TransferLooks::number(newOnes));
+        if (uncertainNew > 0)
+            note += QLatin1Char(' ') +
+                    tr("Of those that may have been written, it deletes the ones the table holds "
+                       "exactly as the file has them.");
         if (!replaced.isEmpty())
             note += QLatin1Char(' ') +
                     (replaced.size() == 1
@@ -577,11 +614,10 @@ void ImportDialog::showReport()
                               "version: the previous versions were not kept.")
                                .arg(TransferLooks::number(replaced.size())));
         m_writtenNote->setText(note);
-        m_undo->setVisible(newOnes > 0);
-        m_writtenBox->setTitle(tr("Records left written (%1)")
-                                   .arg(TransferLooks::number(qint64(r.writtenKeys.size()))));
+        m_undo->setVisible(newOnes + uncertainNew > 0);
+        m_writtenBox->setTitle(tr("Records left written (%1)").arg(TransferLooks::number(left)));
     }
-    m_writtenBox->setVisible(!r.writtenKeys.empty());
+    m_writtenBox->setVisible(r.leftWrites());
 
     // Make room for the lists that appeared.
     m_problems->updateGeometry();
@@ -594,7 +630,7 @@ void ImportDialog::showReport()
 
 void ImportDialog::undoWrites()
 {
-    if (isRunning() || m_undoing || !m_report || m_report->writtenKeys.empty())
+    if (isRunning() || m_undoing || !m_report || !m_report->leftWrites())
         return;
     QSet<QByteArray> replaced;
     for (const Value &k : m_report->replacedKeys)
@@ -604,45 +640,89 @@ void ImportDialog::undoWrites()
         if (!replaced.contains(JsonCodec::toPlain(k)))
             keys.push_back(k);
     }
-    if (keys.empty())
+    // Writes that may have happened: deleted only where the table holds the file's record.
+    std::vector<std::pair<Value, Value>> maybe;
+    for (const ImportReport::UncertainWrite &u : m_report->uncertainWrites) {
+        if (u.existed)
+            continue;
+        if (auto record = JsonCodec::parseStored(u.stored))
+            maybe.emplace_back(u.key, std::move(*record));
+    }
+    if (keys.empty() && maybe.empty())
         return;
     m_undoing = true;
     m_messages->dismiss();
     const QString figures = m_status->text();
-    m_status->setText(tr("Deleting %1…").arg(TransferLooks::records(qint64(keys.size()))));
+    const qint64 total = qint64(keys.size() + maybe.size());
+    m_status->setText(tr("Deleting %1…").arg(TransferLooks::records(total)));
+    m_undoRun.begin(total);
+    // The deletes go one by one (a DynamoDB table takes a while): the bar counts them.
+    auto progress = m_undoRun.progressReporter(m_runner);
     updateControls();
 
     struct Undone
     {
         qint64 deleted = 0;
         QStringList failures;
+        QSet<QByteArray> maybeDeleted; ///< keys (plain JSON) of maybe-written records deleted
     };
     m_runner->call(
-        [keys = std::move(keys), table = m_table,
+        [keys = std::move(keys), maybe = std::move(maybe), table = m_table, total, progress,
          interposer = m_interposer](RecordStore &store) -> Result<Undone> {
             RecordStore &s = interposed(interposer, store);
             Undone undone;
+            qint64 done = 0;
+            auto tick = [&] {
+                ++done;
+                progress(TransferProgress{done, undone.deleted, 0, total});
+            };
+            auto failed = [&](const Value &key, const Error &e) {
+                undone.failures << QStringLiteral("%1: %2").arg(keyText(key), e.toString());
+            };
             for (const Value &key : keys) {
                 auto deleted = s.deleteRecord(table, key);
                 if (!deleted)
-                    undone.failures
-                        << QStringLiteral("%1: %2").arg(keyText(key), deleted.error().toString());
+                    failed(key, deleted.error());
                 else if (*deleted)
                     ++undone.deleted;
+                tick();
+            }
+            for (const auto &[key, record] : maybe) {
+                auto tickAfter = qScopeGuard(tick);
+                auto current = s.getRecord(table, key);
+                if (!current) {
+                    failed(key, current.error());
+                    continue;
+                }
+                if (!current->has_value() || !(**current == record))
+                    continue; // never written, or not the file's record: left alone
+                auto deleted = s.deleteRecord(table, key);
+                if (!deleted) {
+                    failed(key, deleted.error());
+                } else if (*deleted) {
+                    ++undone.deleted;
+                    undone.maybeDeleted.insert(JsonCodec::toPlain(key));
+                }
             }
             return undone;
         },
         this,
         [this, figures](Result<Undone> undone) {
             m_undoing = false;
+            m_undoRun.end();
             if (!undone) {
                 m_messages->showMessage(tr("Nothing was undone: %1").arg(undone.error().toString()),
                                         MessageBar::Kind::Error);
             } else if (!undone->failures.isEmpty()) {
+                QStringList shown = undone->failures.mid(0, 5);
+                if (undone->failures.size() > shown.size())
+                    shown << tr("… and %1 more")
+                                 .arg(
+                                     TransferLooks::number(undone->failures.size() - shown.size()));
                 m_messages->showMessage(tr("Deleted %1; %2 could not be deleted: %3")
                                             .arg(TransferLooks::records(undone->deleted),
                                                  TransferLooks::number(undone->failures.size()),
-                                                 undone->failures.join(QStringLiteral("; "))),
+                                                 shown.join(QStringLiteral("; "))),
                                         MessageBar::Kind::Error);
             } else {
                 m_messages->showMessage(
@@ -655,6 +735,19 @@ void ImportDialog::undoWrites()
                     QListWidgetItem *item = m_written->item(i);
                     if (item->data(Qt::UserRole).toBool()) {
                         ++kept;
+                        continue;
+                    }
+                    const QVariant maybeKey = item->data(Qt::UserRole + 1);
+                    if (maybeKey.isValid()) {
+                        item->setText(
+                            undone->maybeDeleted.contains(maybeKey.toByteArray())
+                                ? tr("%1 (it had been written: deleted again)")
+                                      .arg(keyText(*JsonCodec::parsePlain(maybeKey.toByteArray())))
+                                : tr("%1 (not in the table as the file has it: left "
+                                     "alone)")
+                                      .arg(
+                                          keyText(*JsonCodec::parsePlain(maybeKey.toByteArray()))));
+                        item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
                         continue;
                     }
                     item->setText(tr("%1 (deleted again)").arg(item->text()));
@@ -694,9 +787,16 @@ QString ImportDialog::reportText() const
         lines += problems;
     }
     if (!r.writtenKeys.empty()) {
-        lines << QString() << tr("Keys written (the store has no transactions):");
+        lines << QString() << tr("Keys written (the import was not one transaction):");
         for (const Value &k : r.writtenKeys)
             lines << QString::fromUtf8(JsonCodec::toPlain(k));
+    }
+    if (!r.uncertainWrites.empty()) {
+        lines << QString()
+              << tr("Keys that may have been written (the connection was lost while they were "
+                    "being written):");
+        for (const ImportReport::UncertainWrite &u : r.uncertainWrites)
+            lines << QString::fromUtf8(JsonCodec::toPlain(u.key));
     }
     return lines.join(u'\n') + u'\n';
 }

@@ -43,9 +43,11 @@ class ImportDialog : public QDialog
 
 public:
     /// Imports a file into `table` on the store behind `runner`. `file` may be empty (user picks).
-    /// `transactions`: whether the store can run transactions (RecordStore capability) — without
-    /// them a failed/cancelled import leaves written keys, which the dialog lists with an
-    /// "Undo These Writes" button (delete the written keys that were new, via the runner).
+    /// `transactions`: whether the store runs an import of any size as one transaction
+    /// (StoreCapabilities::atomicAtAnySize(): SQLite). Elsewhere (DynamoDB, stores without
+    /// transactions) a failed or cancelled import leaves written keys, which the dialog lists
+    /// with an "Undo These Writes" button (deletes the written keys that were new, and those
+    /// that may have been written where the table holds the file's record, via the runner).
     ImportDialog(StoreRunner *runner, QString table, QString file, bool transactions,
                  QWidget *parent = nullptr);
     ~ImportDialog() override;
@@ -94,6 +96,7 @@ signals:
 
 private:
     void showProgress();
+    void showUndoProgress();
     void finish(Result<ImportReport> result);
     void showReport();
     void updateControls();
@@ -106,6 +109,7 @@ private:
     StoreInterposer m_interposer;
     QString m_reportFileName;
     TransferRun m_run;
+    TransferRun m_undoRun; ///< Undo These Writes: its progress on the same bar
     std::optional<ImportReport> m_report;
     bool m_undoing = false;
 

@@ -1600,7 +1600,7 @@ void MainWindow::importFile(const QString &path)
                              showError(tr("%1 is read-only: nothing can be imported.").arg(m_location));
                              return;
                          }
-                         auto *dialog = new ImportDialog(runner, table, path, capabilities.transactions, this);
+                         auto *dialog = new ImportDialog(runner, table, path, capabilities.atomicAtAnySize(), this);
                          dialog->setAttribute(Qt::WA_DeleteOnClose);
                          connect(dialog, &ImportDialog::tableChanged, this, [this](const QString &changed) {
                              if (changed == currentTable())

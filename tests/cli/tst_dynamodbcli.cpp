@@ -1,16 +1,24 @@
-// structdesk-cli against a DynamoDB location: the real binary, run with QProcess, talking to a
-// real DynamoDB-compatible server (dynalite on loopback). Every command of the CLI, the exit
-// statuses, set-model on DynamoDB and on the embedded store, and a server that is down.
+// structdesk-cli against a DynamoDB location: the real binary, run with QProcess, talking to
+// real DynamoDB-compatible servers on loopback, every test on each engine (dynalite and AWS's
+// DynamoDB Local). Every command of the CLI, the exit statuses, set-model on DynamoDB and on the
+// embedded store, imports of any size with their written-keys file, and a server that is down.
 
-#include "tests/common/dynalite.h"
+#include "tests/common/dynamodblocal.h"
+#include "tests/common/loopbackproxy.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QtTest>
+
+#include <algorithm>
+#include <atomic>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -40,7 +48,8 @@ class TstDynamoDbCli : public QObject
     Q_OBJECT
 
 private:
-    Dynalite m_server;
+    EngineSet m_engines;
+    DynamoEngine *m_engine = nullptr; ///< this row's engine (init())
     QTemporaryDir m_dir;
     QString m_location;
 
@@ -113,16 +122,22 @@ private:
     } while (false)
 
 private slots:
+    void initTestCase_data()
+    {
+        EngineSet::addRows();
+    }
     void initTestCase()
     {
-        const QString why = Dynalite::unavailableReason();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
         QVERIFY(m_dir.isValid());
         QVERIFY(QDir().mkpath(m_dir.filePath(u"home/.local/share"_s)));
         QString error;
-        QVERIFY2(m_server.start(&error), qPrintable(error));
-        m_location = m_server.location(u"eu-west-2"_s);
+        QVERIFY2(m_engines.startAll(&error), qPrintable(error));
+    }
+    void init()
+    {
+        DYNAMO_ENGINE_OF(m_engines, engine);
+        m_engine = &engine;
+        m_location = engine.location(u"eu-west-2"_s);
     }
 
     void everyCommand()
@@ -208,10 +223,23 @@ private slots:
         EXPECT_RUN(onStore({u"get"_s, u"users"_s, u"u9"_s}), 0,
                    R"({"age":"unknown","userId":"u9","username":"Al"})"
                    "\n");
-        // The atomic strategy needs transactions, which dynalite lacks: refused, nothing changed.
-        EXPECT_RUN(
-            onStore({u"rekey"_s, u"users"_s, u"u9"_s, u"u8"_s, u"--strategy"_s, u"atomic"_s}), 1,
-            "*");
+        if (m_engine->has(DynamoEngine::Feature::Transactions)) {
+            // DynamoDB Local: the atomic strategy, one TransactWriteItems.
+            const CliRun atomic =
+                onStore({u"rekey"_s, u"users"_s, u"u9"_s, u"u8"_s, u"--strategy"_s, u"atomic"_s});
+            QVERIFY2(atomic.exitCode == 0, qPrintable(atomic.describe({})));
+            QVERIFY2(atomic.out.contains("transaction"), atomic.out.constData());
+            EXPECT_RUN(onStore({u"rekey"_s, u"users"_s, u"u8"_s, u"u9"_s}), 0, "*");
+        } else {
+            // dynalite lacks transactions: the atomic strategy is refused, nothing changed.
+            qInfo("%s has no transactions: rekey --strategy atomic is refused, as it must be",
+                  qPrintable(m_engine->name()));
+            const CliRun refused =
+                onStore({u"rekey"_s, u"users"_s, u"u9"_s, u"u8"_s, u"--strategy"_s, u"atomic"_s});
+            QVERIFY2(refused.exitCode == 1, qPrintable(refused.describe({})));
+            QVERIFY2(refused.err.contains("no transactions"), refused.err.constData());
+        }
+        EXPECT_RUN(onStore({u"get"_s, u"users"_s, u"u8"_s}), 1, "");
 
         EXPECT_RUN(onStore({u"remove"_s, u"users"_s, u"u9"_s}), 0,
                    R"({"age":"unknown","userId":"u9","username":"Al"})"
@@ -254,7 +282,8 @@ private slots:
         EXPECT_RUN(onStore({u"drop-table"_s, u"minimal"_s}), 0, "dropped table minimal\n");
 
         // The same command on the embedded store.
-        const QString file = m_dir.filePath(u"embedded.structdesk"_s);
+        const QString file =
+            m_dir.filePath(u"embedded-%1.structdesk"_s.arg(QString::number(m_engine->port())));
         EXPECT_RUN(
             run({u"--store"_s, file, u"create-table"_s, u"minimal"_s, u"--model"_s, minimal}), 0,
             "created table minimal\n");
@@ -304,10 +333,228 @@ private slots:
         EXPECT_RUN(onStore({u"drop-table"_s, u"sampled"_s}), 0, "dropped table sampled\n");
     }
 
+    /// Imports of more than 100 records (refused whole once on servers with transactions), the
+    /// exit statuses, the rejects file, and the written-keys file when the connection is lost
+    /// part-way (a proxy that stops forwarding writes), checked against what the server holds.
+    void importOfAnySize()
+    {
+        const QString minimal = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/minimal.json");
+        const QString table = u"bulk"_s;
+        EXPECT_RUN(onStore({u"create-table"_s, table, u"--model"_s, minimal}), 0, "*");
+        const QString tag = QString::number(m_engine->port());
+        QByteArray good;
+        QByteArray mixed;
+        for (int i = 0; i < 500; ++i) {
+            const QByteArray line = "{\"id\":\"r" + QByteArray::number(i) + "\",\"name\":\"N\"}\n";
+            good += line;
+            mixed += i % 200 == 7 ? "{\"id\":\"r" + QByteArray::number(i) + "\"}\n" : line;
+        }
+        const QString mixedFile = writeFile(u"mixed-%1.jsonl"_s.arg(tag), mixed);
+        // All-or-nothing: three records fail, nothing is written, exit 1.
+        const CliRun refused = onStore({u"import"_s, table, mixedFile});
+        QVERIFY2(refused.exitCode == 1, qPrintable(refused.describe({})));
+        QVERIFY2(refused.err.contains("mixed-" + tag.toUtf8() + ".jsonl:8: name"),
+                 refused.err.constData());
+        EXPECT_RUN(onStore({u"count"_s, table}), 0, "0\n");
+        // Skip-invalid: the 497 valid ones, the 3 others in the rejects file, exit 1.
+        const CliRun partly =
+            onStore({u"import"_s, table, mixedFile, u"--mode"_s, u"skip-invalid"_s});
+        QVERIFY2(partly.exitCode == 1, qPrintable(partly.describe({})));
+        QVERIFY2(partly.out.startsWith("imported 497 records into bulk"), partly.out.constData());
+        QFile rejects(m_dir.filePath(u"mixed-%1.rejects.jsonl"_s.arg(tag)));
+        QVERIFY(rejects.open(QIODevice::ReadOnly));
+        QCOMPARE(rejects.readAll().count('\n'), 3);
+        EXPECT_RUN(onStore({u"count"_s, table}), 0, "497\n");
+        // Exported and imported again into another table: the same 497 records.
+        const QString exported = m_dir.filePath(u"bulk-%1.ddb.json"_s.arg(tag));
+        EXPECT_RUN(
+            onStore({u"export"_s, table, u"--format"_s, u"dynamodb-json"_s, u"--out"_s, exported}),
+            0, "*");
+        EXPECT_RUN(onStore({u"create-table"_s, u"bulkcopy"_s, u"--model"_s, minimal}), 0, "*");
+        EXPECT_RUN(onStore({u"import"_s, u"bulkcopy"_s, exported}), 0, "*");
+        const CliRun original = onStore({u"scan"_s, table});
+        const CliRun copy = onStore({u"scan"_s, u"bulkcopy"_s});
+        QList<QByteArray> a = original.out.split('\n');
+        QList<QByteArray> b = copy.out.split('\n');
+        std::sort(a.begin(), a.end());
+        std::sort(b.begin(), b.end());
+        QCOMPARE(a.size(), 498);
+        QCOMPARE(a, b);
+        EXPECT_RUN(onStore({u"drop-table"_s, u"bulkcopy"_s}), 0, "*");
+        // Replacing all 500: exit 0, no written-keys file (nothing is left to undo).
+        const QString goodFile = writeFile(u"good-%1.jsonl"_s.arg(tag), good);
+        const CliRun replaced =
+            onStore({u"import"_s, table, goodFile, u"--existing"_s, u"replace"_s});
+        QVERIFY2(replaced.exitCode == 0, qPrintable(replaced.describe({})));
+        QVERIFY2(replaced.out.contains("(497 replaced)"), replaced.out.constData());
+        QVERIFY(!QFile::exists(m_dir.filePath(u"good-%1.written-keys.jsonl"_s.arg(tag))));
+        EXPECT_RUN(onStore({u"drop-table"_s, table}), 0, "*");
+    }
+
+    void writtenKeysWhenTheConnectionIsLost_data()
+    {
+        QTest::addColumn<QString>("existing");
+        QTest::addColumn<bool>("customFile");
+        QTest::newRow("conditional writes, default file") << u"refuse"_s << false;
+        QTest::newRow("batch writes, --written-keys") << u"replace"_s << true;
+    }
+    void writtenKeysWhenTheConnectionIsLost()
+    {
+        QFETCH(QString, existing);
+        QFETCH(bool, customFile);
+        const QString minimal = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/minimal.json");
+        const QString table = u"cut%1"_s.arg(customFile ? 2 : 1);
+        EXPECT_RUN(onStore({u"create-table"_s, table, u"--model"_s, minimal}), 0, "*");
+        auto writes = std::make_shared<std::atomic<int>>(0);
+        LoopbackProxy proxy(m_engine->port(),
+                            [writes](const QByteArray &operation, const QByteArray &, int) {
+                                if (operation != "PutItem" && operation != "BatchWriteItem" &&
+                                    operation != "BatchExecuteStatement")
+                                    return LoopbackProxy::Reply{};
+                                if ((*writes)++ < 50)
+                                    return LoopbackProxy::Reply{};
+                                LoopbackProxy::Reply cut;
+                                cut.drop = true; // never forwarded: the server saw none of it
+                                return cut;
+                            });
+        const QString tag = u"%1-%2"_s.arg(m_engine->port()).arg(existing);
+        QByteArray content;
+        for (int i = 0; i < 3000; ++i)
+            content += "{\"id\":\"c" + QByteArray::number(i) + "\",\"name\":\"N\"}\n";
+        const QString input = writeFile(u"cut-%1.jsonl"_s.arg(tag), content);
+        const QString keysFile = customFile
+                                     ? m_dir.filePath(u"keys-%1.txt"_s.arg(tag))
+                                     : m_dir.filePath(u"cut-%1.written-keys.jsonl"_s.arg(tag));
+        QStringList args{
+            u"--store"_s, u"dynamodb://127.0.0.1:%1?region=eu-west-2"_s.arg(proxy.port()),
+            u"import"_s,  table,
+            input,        u"--existing"_s,
+            existing};
+        if (customFile)
+            args << u"--written-keys"_s << keysFile;
+        const CliRun r = run(args);
+        // The store became unreachable: exit 3, and where the keys are.
+        QVERIFY2(r.exitCode == 3, qPrintable(r.describe(args)));
+        QVERIFY2(
+            r.err.contains("before the import stopped; their keys are in " + keysFile.toUtf8()),
+            r.err.constData());
+        QVERIFY2(r.err.contains("cannot reach DynamoDB"), r.err.constData());
+        QFile file(keysFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QSet<QString> written;
+        QSet<QString> uncertain;
+        for (const QByteArray &line : file.readAll().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            const QString how = o[u"written"_s].toString();
+            // New records only (the table was empty), and those whose request was under way.
+            QVERIFY2(how == u"new"_s || how == u"uncertain"_s, line.constData());
+            (how == u"new"_s ? written : uncertain).insert(o[u"key"_s].toString());
+        }
+        QVERIFY(!written.isEmpty());
+        // Exactly what the server holds.
+        const CliRun held = onStore({u"scan"_s, table});
+        QCOMPARE(held.exitCode, 0);
+        QSet<QString> there;
+        for (const QByteArray &line : held.out.split('\n')) {
+            if (!line.isEmpty())
+                there.insert(QJsonDocument::fromJson(line)[u"id"_s].toString());
+        }
+        // Exactly what the server holds: the requests cut never reached it.
+        QCOMPARE(there, written);
+        QVERIFY(!uncertain.intersects(there));
+        EXPECT_RUN(onStore({u"drop-table"_s, table}), 0, "*");
+    }
+
+    /// The server killed (SIGKILL) while the CLI imports into it: exit 3 within the deadline,
+    /// the written-keys file named on stderr, and what the server holds once restarted on its
+    /// data is exactly the keys listed as written, give or take those listed as uncertain.
+    void writtenKeysWhenTheServerIsKilled()
+    {
+        std::unique_ptr<DynamoEngine> server = EngineSet::another(*m_engine);
+        QString error;
+        QVERIFY2(server->start(&error, true), qPrintable(error));
+        const QString location = server->location(u"eu-west-2"_s);
+        const QString minimal = QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models/minimal.json");
+        EXPECT_RUN(
+            run({u"--store"_s, location, u"create-table"_s, u"killed"_s, u"--model"_s, minimal}), 0,
+            "*");
+        QByteArray content;
+        for (int i = 0; i < 30000; ++i)
+            content += "{\"id\":\"k" + QByteArray::number(i) + "\",\"name\":\"N\"}\n";
+        const QString tag = QString::number(server->port());
+        const QString input = writeFile(u"killed-%1.jsonl"_s.arg(tag), content);
+        const QString keysFile = m_dir.filePath(u"killed-%1.written-keys.jsonl"_s.arg(tag));
+        const QStringList args{u"--store"_s, location, u"--deadline"_s, u"20"_s, u"import"_s,
+                               u"killed"_s,  input};
+        QProcess cli;
+        cli.setProcessEnvironment(environment());
+        cli.setWorkingDirectory(m_dir.path());
+        cli.start(QStringLiteral(STRUCTDESK_CLI_PATH), args);
+        QVERIFY(cli.waitForStarted(30000));
+        // Killed once some hundreds of records are in (counted through another connection).
+        QElapsedTimer waited;
+        waited.start();
+        qint64 before = 0;
+        while (waited.elapsed() < 60000 && cli.state() == QProcess::Running) {
+            const CliRun c = run({u"--store"_s, location, u"count"_s, u"killed"_s});
+            before = c.out.trimmed().toLongLong();
+            if (before >= 300)
+                break;
+            QThread::msleep(50);
+        }
+        QVERIFY2(before >= 300 && cli.state() == QProcess::Running,
+                 qPrintable(u"%1 records in before the import ended"_s.arg(before)));
+        server->kill();
+        QElapsedTimer sinceKill;
+        sinceKill.start();
+        QVERIFY(cli.waitForFinished(60000));
+        const qint64 stopMs = sinceKill.elapsed();
+        const CliRun r{cli.exitStatus() == QProcess::NormalExit ? cli.exitCode() : -1,
+                       cli.readAllStandardOutput(), cli.readAllStandardError()};
+        QVERIFY2(r.exitCode == 3, qPrintable(r.describe(args)));
+        QVERIFY2(r.err.contains("cannot reach DynamoDB"), r.err.constData());
+        QVERIFY2(r.err.contains("their keys are in " + keysFile.toUtf8()), r.err.constData());
+        QFile file(keysFile);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QSet<QString> written;
+        QSet<QString> uncertain;
+        for (const QByteArray &line : file.readAll().split('\n')) {
+            if (line.isEmpty())
+                continue;
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            const QString how = o[u"written"_s].toString();
+            QVERIFY2(how == u"new"_s || how == u"uncertain"_s, line.constData());
+            (how == u"new"_s ? written : uncertain).insert(o[u"key"_s].toString());
+        }
+        // What was there before the kill was written, though its answer may have been lost.
+        QVERIFY(qint64(written.size() + uncertain.size()) >= before);
+
+        QVERIFY2(server->restart(&error), qPrintable(error));
+        const CliRun held = run({u"--store"_s, location, u"scan"_s, u"killed"_s});
+        QCOMPARE(held.exitCode, 0);
+        QSet<QString> there;
+        for (const QByteArray &line : held.out.split('\n')) {
+            if (!line.isEmpty())
+                there.insert(QJsonDocument::fromJson(line)[u"id"_s].toString());
+        }
+        QVERIFY2(there.contains(written),
+                 qPrintable(u"%1 listed as written are not there"_s.arg((written - there).size())));
+        QVERIFY2(
+            (there - written).size() <= uncertain.size() && uncertain.contains(there - written),
+            qPrintable(u"%1 there are not listed"_s.arg((there - written - uncertain).size())));
+        qInfo("%s killed: the CLI stopped %lld ms later, %lld keys listed as written, %lld "
+              "uncertain, %lld held after the restart",
+              qPrintable(m_engine->name()), qlonglong(stopMs), qlonglong(written.size()),
+              qlonglong(uncertain.size()), qlonglong(there.size()));
+        server->kill();
+    }
+
     void serverDown()
     {
         const QString location =
-            u"dynamodb://127.0.0.1:%1?region=eu-west-2"_s.arg(Dynalite::freePort());
+            u"dynamodb://127.0.0.1:%1?region=eu-west-2"_s.arg(DynamoEngine::freePort());
         const CliRun r = run({u"--store"_s, location, u"tables"_s});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains("cannot reach DynamoDB"), r.err.constData());
@@ -319,7 +566,7 @@ private slots:
 
     void cleanupTestCase()
     {
-        m_server.stop();
+        m_engines.stopAll();
     }
 };
 

@@ -19,11 +19,19 @@ class LoopbackProxy
 {
 public:
     /// What to do with one request: forward it (empty answer), or send `answer` (raw HTTP bytes)
-    /// and close the connection when `close` is set.
+    /// and close the connection when `close` is set. `drop`: close the connection without an
+    /// answer, after forwarding the request when `forwardFirst` is set (the server did the work,
+    /// the answer is lost) or without forwarding it (the request never arrived).
     struct Reply
     {
         QByteArray answer;
         bool close = false;
+        bool drop = false;
+        bool forwardFirst = false;
+        /// Forwarded: the body to send instead of the client's (empty: the client's).
+        QByteArray forwardBody = {};
+        /// Forwarded: turns the server's answer body into the one the client gets.
+        std::function<QByteArray(const QByteArray &)> editAnswer = {};
     };
     /// Decides per request: the X-Amz-Target operation ("GetItem"), the body, and the number of
     /// requests seen so far (0 for the first).
@@ -74,6 +82,20 @@ public:
         return httpAnswer(status, status == 400 ? "Bad Request" : "Internal Server Error",
                           "{\"__type\":\"com.amazonaws.dynamodb.v20120810#" + type +
                               "\",\"message\":\"" + message + "\"}");
+    }
+
+    /// The same request with another body (Content-Length adjusted; the servers of the tests
+    /// do not check the signature over the body).
+    static QByteArray withBody(const QByteArray &request, const QByteArray &body)
+    {
+        const qsizetype end = request.indexOf("\r\n\r\n");
+        QByteArray head;
+        for (const QByteArray &line : request.left(end).split('\n')) {
+            if (line.trimmed().toLower().startsWith("content-length:"))
+                continue;
+            head += line.trimmed() + "\r\n";
+        }
+        return head + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
     }
 
     /// Sends a raw HTTP request to the target and returns its whole answer (blocking; on the
@@ -146,8 +168,28 @@ private:
                         index = m_requests++;
                     }
                     const Reply reply = m_script(target, body, index);
-                    const QByteArray answer =
-                        reply.answer.isEmpty() ? exchange(m_targetPort, request) : reply.answer;
+                    if (reply.drop) {
+                        if (reply.forwardFirst)
+                            exchange(m_targetPort, request);
+                        socket->abort();
+                        socket->deleteLater();
+                        return;
+                    }
+                    QByteArray answer = reply.answer;
+                    if (answer.isEmpty()) {
+                        answer = exchange(m_targetPort, reply.forwardBody.isEmpty()
+                                                            ? request
+                                                            : withBody(request, reply.forwardBody));
+                        if (reply.editAnswer) {
+                            const qsizetype split = answer.indexOf("\r\n\r\n");
+                            const QByteArray edited =
+                                reply.editAnswer(split < 0 ? QByteArray() : answer.mid(split + 4));
+                            answer = answer.left(answer.indexOf("\r\n")) +
+                                     "\r\nContent-Type: application/x-amz-json-1.0"
+                                     "\r\nContent-Length: " +
+                                     QByteArray::number(edited.size()) + "\r\n\r\n" + edited;
+                        }
+                    }
                     socket->write(answer);
                     socket->flush();
                     if (reply.close) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Interop check with the official AWS SDK for JavaScript (v3), driven by
-// tests/model/tst_dynamodbstore.cpp against the same dynalite server:
+// tests/model/tst_dynamodbstore.cpp against the same server (dynalite or DynamoDB Local):
 //
 //   node sdk_roundtrip.js ENDPOINT write TABLE     puts records of every attribute type and
 //                                                  prints each as one line of DynamoDB JSON
@@ -21,7 +21,8 @@ if (!endpoint || !mode || !table) {
 const client = new DynamoDBClient({
   endpoint,
   region: 'eu-west-2',
-  credentials: { accessKeyId: 'sdk-interop', secretAccessKey: 'sdk-interop' },
+  // DynamoDB Local keeps each access key's tables apart: the caller names the one it uses.
+  credentials: { accessKeyId: process.env.SDK_ACCESS_KEY_ID || 'sdk-interop', secretAccessKey: 'sdk-interop' },
   maxAttempts: 2,
 })
 

@@ -1,7 +1,9 @@
-// The DynamoDB store against a real DynamoDB-compatible server (dynalite, started on loopback):
-// the shared operation table row for row, lossless round trips, tables and models, scans and
-// filters, faults (stopped server, throttling, nonsense, refused credentials) and interop with
-// the official AWS SDK for JavaScript.
+// The DynamoDB store against real DynamoDB-compatible servers started on loopback, every test on
+// each engine (dynalite and AWS's DynamoDB Local; QtTest names the engine in every line): the
+// shared operation table row for row, lossless round trips, tables and models, scans and
+// filters, transactions (real on DynamoDB Local, emulated by a proxy in front of dynalite),
+// faults (stopped server, throttling, nonsense, refused credentials) and interop with the
+// official AWS SDK for JavaScript.
 
 #include "model/demodata.h"
 #include "model/dynamodbstore.h"
@@ -9,7 +11,7 @@
 #include "model/rekeyengine.h"
 #include "model/storefactory.h"
 #include "model/validator.h"
-#include "tests/common/dynalite.h"
+#include "tests/common/dynamodblocal.h"
 #include "tests/common/loopbackproxy.h"
 #include "tests/common/querycases.h"
 #include "tests/common/storecases.h"
@@ -32,7 +34,8 @@ class TstDynamoDbStore : public QObject
     Q_OBJECT
 
 private:
-    Dynalite m_server;
+    EngineSet m_engines;
+    DynamoEngine *m_engine = nullptr; ///< this row's engine (init())
     QTemporaryDir m_models;
     int m_counter = 0;
 
@@ -48,15 +51,21 @@ private:
         c.clientOptions.baseDelayMs = 5;
         c.clientOptions.maxDelayMs = 40;
         c.clientOptions.readTimeoutMs = 10000;
-        c.modelDirectory = m_models.filePath(u"models"_s);
+        c.modelDirectory = modelFolder(u"models"_s);
         return c;
+    }
+
+    /// A folder for attached models, one set per engine (the rows must not see each other's).
+    QString modelFolder(const QString &name) const
+    {
+        return m_models.filePath(m_engine->name() + u'/' + name);
     }
 
     /// A connection that keeps attached models in another folder: it sees no attached model.
     std::unique_ptr<DynamoDbStore> openElsewhere(const QString &modelFolder)
     {
-        DynamoDbStore::Config c = config(m_server.port());
-        c.modelDirectory = m_models.filePath(modelFolder);
+        DynamoDbStore::Config c = config(m_engine->port());
+        c.modelDirectory = this->modelFolder(modelFolder);
         auto store = DynamoDbStore::open(c);
         if (!store)
             qFatal("cannot open the DynamoDB store: %s", qPrintable(store.error().toString()));
@@ -97,7 +106,7 @@ private:
 
     std::unique_ptr<DynamoDbStore> open(quint16 port = 0, int maxRetries = 2)
     {
-        auto store = DynamoDbStore::open(config(port ? port : m_server.port(), maxRetries));
+        auto store = DynamoDbStore::open(config(port ? port : m_engine->port(), maxRetries));
         if (!store)
             qFatal("cannot open the DynamoDB store: %s", qPrintable(store.error().toString()));
         return std::move(*store);
@@ -127,10 +136,11 @@ private:
         QProcess node;
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.insert(u"AWS_EC2_METADATA_DISABLED"_s, u"true"_s);
+        env.insert(u"SDK_ACCESS_KEY_ID"_s, config(m_engine->port()).credentials.accessKeyId);
         node.setProcessEnvironment(env);
         node.start(Dynalite::nodeProgram(),
                    QStringList{Dynalite::testsDir() + u"/interop/sdk_roundtrip.js"_s,
-                               m_server.endpoint()} +
+                               m_engine->endpoint()} +
                        arguments);
         if (!node.waitForFinished(60000) || node.exitCode() != 0) {
             qWarning("sdk_roundtrip.js failed: %s", node.readAllStandardError().constData());
@@ -140,13 +150,16 @@ private:
     }
 
 private slots:
+    void initTestCase_data() { EngineSet::addRows(); }
     void initTestCase()
     {
-        const QString why = Dynalite::unavailableReason();
-        if (!why.isEmpty())
-            QSKIP(qPrintable(why));
         QString error;
-        QVERIFY2(m_server.start(&error), qPrintable(error));
+        QVERIFY2(m_engines.startAll(&error), qPrintable(error));
+    }
+    void init()
+    {
+        DYNAMO_ENGINE_OF(m_engines, engine);
+        m_engine = &engine;
     }
 
     void openDetectsCapabilities()
@@ -155,9 +168,16 @@ private slots:
         const StoreCapabilities c = store->capabilities();
         QVERIFY(!c.exactCount);
         QVERIFY(!c.readOnly);
-        // dynalite has no TransactWriteItems.
-        QVERIFY(!c.transactions);
-        // Without transactions, the work just runs.
+        // DynamoDB Local has TransactWriteItems, as Amazon DynamoDB has; dynalite lacks it.
+        const bool transactions = m_engine->has(DynamoEngine::Feature::Transactions);
+        QVERIFY2(c.transactions == transactions,
+                 qPrintable(u"%1 %2 transactions, the store detected %3"_s.arg(
+                     m_engine->name(), transactions ? u"has"_s : u"lacks"_s,
+                     c.transactions ? u"them"_s : u"none"_s)));
+        // A DynamoDB transaction holds at most 100 writes: no import runs in one.
+        QCOMPARE(c.maxTransactionWrites, transactions ? 100 : 0);
+        QVERIFY(!c.atomicAtAnySize());
+        // With or without transactions, the work runs.
         bool ran = false;
         QVERIFY(store->runTransaction([&] {
             ran = true;
@@ -173,9 +193,9 @@ private slots:
         qunsetenv("AWS_PROFILE");
         qunsetenv("AWS_CONFIG_FILE");
         qunsetenv("AWS_SHARED_CREDENTIALS_FILE");
-        auto store = StoreFactory::open(m_server.location());
+        auto store = StoreFactory::open(m_engine->location());
         QVERIFY2(store, qPrintable(store ? QString() : store.error().toString()));
-        QCOMPARE((*store)->location(), m_server.location());
+        QCOMPARE((*store)->location(), m_engine->location());
         QVERIFY((*store)->listTables());
         QVERIFY(StoreFactory::isRemote(u"dynamodbs://example.com?region=eu-west-1"_s));
         auto bad = StoreFactory::open(u"dynamodb://127.0.0.1?region=eu-west-2"_s);
@@ -387,8 +407,14 @@ private slots:
         QVERIFY(info);
         QVERIFY(info->hasModel);
         QCOMPARE(info->inferredFrom, qint64(240));
-        // dynalite's ItemCount stays 0 (DynamoDB's lags hours): not a count of a filled table.
-        QCOMPARE(info->count, qint64(-1));
+        if (m_engine->has(DynamoEngine::Feature::LiveItemCount)) {
+            // DynamoDB Local's ItemCount follows the writes: the estimate is the count.
+            QCOMPARE(info->count, qint64(240));
+        } else {
+            // dynalite's ItemCount stays 0 (DynamoDB's lags hours): not a count of a filled
+            // table.
+            QCOMPARE(info->count, qint64(-1));
+        }
         // Every sampled record is valid against it (every type seen is accepted), and a
         // record with the key alone can be written.
         for (quint64 i = 0; i < 240; ++i) {
@@ -546,14 +572,14 @@ private slots:
             QList<std::pair<QByteArray, QByteArray>> requests; // operation, body
         };
         auto seen = std::make_shared<Seen>();
-        LoopbackProxy proxy(m_server.port(),
+        LoopbackProxy proxy(m_engine->port(),
                             [seen](const QByteArray &operation, const QByteArray &body, int) {
                                 QMutexLocker lock(&seen->mutex);
                                 seen->requests.append({operation, body});
                                 return LoopbackProxy::Reply{};
                             });
         DynamoDbStore::Config c = config(proxy.port());
-        c.modelDirectory = m_models.filePath(u"describing"_s);
+        c.modelDirectory = modelFolder(u"describing"_s);
         auto opened = DynamoDbStore::open(c);
         QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().toString()));
         DynamoDbStore &remote = **opened;
@@ -588,7 +614,9 @@ private slots:
         QVERIFY(!info->hasModel);
         QVERIFY(info->model && !info->model->declaresFields());
         QCOMPARE(info->model->hashKey(), u"id"_s);
-        QCOMPARE(info->count, qint64(-1)); // dynalite's ItemCount is 0, yet a record exists
+        // dynalite's ItemCount is 0, yet a record exists: unknown; DynamoDB Local's is live.
+        QCOMPARE(info->count,
+                 m_engine->has(DynamoEngine::Feature::LiveItemCount) ? qint64(12) : qint64(-1));
         // Asked again, still nothing sampled: the stand-in never serves as the model in force.
         QCOMPARE(remote.describeTable(table)->inferredFrom, qint64(-1));
         QCOMPARE(count("Scan", true), 0);
@@ -833,40 +861,69 @@ private slots:
         QVERIFY(store->dropTable(table));
     }
 
-    void atomicRekeyIsRefusedWithoutTransactions()
+    void keyChangeStrategies_data()
     {
+        QTest::addColumn<int>("strategy");
+        QTest::newRow("remove-put-restore") << int(RekeyStrategy::RemovePutRestore);
+        QTest::newRow("get-put-delete") << int(RekeyStrategy::GetPutDelete);
+        QTest::newRow("atomic") << int(RekeyStrategy::Atomic);
+    }
+    void keyChangeStrategies()
+    {
+        QFETCH(int, strategy);
         auto store = open();
         dropIfExists(*store, u"users"_s);
         StoreCases::seed(*store);
         QTemporaryDir journalDir;
         RecoveryJournal journal(journalDir.path());
         RekeyEngine engine(*store, journal);
-        const RekeyOutcome atomic = engine.run(u"users"_s, Value::string(u"u1"_s),
-                                               Value::string(u"u7"_s), RekeyStrategy::Atomic);
-        QCOMPARE(int(atomic.state), int(RekeyOutcome::State::Refused));
-        const RekeyOutcome moved = engine.run(u"users"_s, Value::string(u"u1"_s),
-                                              Value::string(u"u7"_s), RekeyStrategy::GetPutDelete);
-        QCOMPARE(int(moved.state), int(RekeyOutcome::State::Done));
+        const RekeyOutcome outcome = engine.run(u"users"_s, Value::string(u"u1"_s),
+                                                Value::string(u"u7"_s), RekeyStrategy(strategy));
+        const Value u1 = StoreCases::typed(**store->model(u"users"_s), StoreCases::kU1);
+        auto old = store->getRecord(u"users"_s, Value::string(u"u1"_s));
         auto at = store->getRecord(u"users"_s, Value::string(u"u7"_s));
-        QVERIFY(at && at->has_value());
-        QCOMPARE(JsonCodec::toPlain(**at),
-                 JsonCodec::toPlain(
-                     StoreCases::typed(**store->model(u"users"_s),
-                                       QByteArray(StoreCases::kU1).replace("\"u1\"", "\"u7\""))));
+        QVERIFY(old && at);
+        if (RekeyStrategy(strategy) == RekeyStrategy::Atomic &&
+            !m_engine->has(DynamoEngine::Feature::Transactions)) {
+            // dynalite has no TransactWriteItems: the atomic strategy is refused, untouched.
+            qInfo("%s has no transactions: the atomic strategy is refused, as it must be",
+                  qPrintable(m_engine->name()));
+            QCOMPARE(int(outcome.state), int(RekeyOutcome::State::Refused));
+            QVERIFY2(outcome.message.contains(u"no transactions"_s), qPrintable(outcome.message));
+            QVERIFY(old->has_value() && **old == u1);
+            QVERIFY(!at->has_value());
+            return;
+        }
+        // Every strategy on every engine, the atomic one through DynamoDB Local's real
+        // TransactWriteItems: the record moves exactly, the journal ends empty.
+        QVERIFY2(outcome.state == RekeyOutcome::State::Done, qPrintable(outcome.message));
+        QVERIFY(!old->has_value());
+        QVERIFY(at->has_value());
+        Value expected = u1;
+        expected.mapRef().insert(u"userId"_s, Value::string(u"u7"_s));
+        QCOMPARE(JsonCodec::toDynamoItem(**at), JsonCodec::toDynamoItem(expected));
+        auto entries = journal.entries();
+        QVERIFY(entries && entries->empty());
+        // A key taken meanwhile is refused before anything is written, whatever the strategy.
+        const RekeyOutcome taken = engine.run(u"users"_s, Value::string(u"u7"_s),
+                                              Value::string(u"u2"_s), RekeyStrategy(strategy));
+        QCOMPARE(int(taken.state), int(RekeyOutcome::State::Refused));
+        QVERIFY(store->getRecord(u"users"_s, Value::string(u"u7"_s))->has_value());
     }
 
     // ----- faults -------------------------------------------------------------------------
 
     void stoppedServerIsUnavailableAfterRetries()
     {
-        Dynalite doomed;
+        // A server of this row's kind of its own, to stop.
+        const auto doomed = EngineSet::another(*m_engine);
         QString error;
-        QVERIFY2(doomed.start(&error), qPrintable(error));
-        auto store = open(doomed.port(), 3);
+        QVERIFY2(doomed->start(&error), qPrintable(error));
+        auto store = open(doomed->port(), 3);
         QList<DynamoDbClient::RetryEvent> retries;
         store->client().setRetryObserver(
             [&](const DynamoDbClient::RetryEvent &e) { retries << e; });
-        doomed.stop();
+        doomed->stop();
         auto got = store->listTables();
         QVERIFY(!got);
         QCOMPARE(got.error().kind, ErrorKind::Unavailable);
@@ -877,7 +934,7 @@ private slots:
         QVERIFY2(got.error().message.contains(u"127.0.0.1"_s), qPrintable(got.error().message));
         QVERIFY(retries.first().retry == 1 && retries.last().retry == 3);
         // Opening a location whose server is down fails the same way.
-        auto down = DynamoDbStore::open(config(doomed.port(), 1));
+        auto down = DynamoDbStore::open(config(doomed->port(), 1));
         QVERIFY(!down);
         QCOMPARE(down.error().kind, ErrorKind::Unavailable);
     }
@@ -885,7 +942,7 @@ private slots:
     void throttlingIsRetried()
     {
         auto throttled = std::make_shared<std::atomic<int>>(0);
-        LoopbackProxy proxy(m_server.port(),
+        LoopbackProxy proxy(m_engine->port(),
                             [throttled](const QByteArray &operation, const QByteArray &, int) {
                                 if (operation == "ListTables" && *throttled < 2) {
                                     ++*throttled;
@@ -909,7 +966,7 @@ private slots:
     void persistentThrottlingIsThrottled()
     {
         LoopbackProxy proxy(
-            m_server.port(), [](const QByteArray &operation, const QByteArray &, int) {
+            m_engine->port(), [](const QByteArray &operation, const QByteArray &, int) {
                 if (operation == "GetItem")
                     return LoopbackProxy::Reply{LoopbackProxy::dynamoError(
                         400, "ProvisionedThroughputExceededException", "slow down")};
@@ -928,7 +985,7 @@ private slots:
     void serverErrorsAreRetried()
     {
         auto failures = std::make_shared<std::atomic<int>>(0);
-        LoopbackProxy proxy(m_server.port(),
+        LoopbackProxy proxy(m_engine->port(),
                             [failures](const QByteArray &operation, const QByteArray &, int) {
                                 if (operation == "ListTables" && *failures < 1) {
                                     ++*failures;
@@ -959,7 +1016,7 @@ private slots:
     {
         QFETCH(QByteArray, answer);
         QFETCH(QString, fragment);
-        LoopbackProxy proxy(m_server.port(),
+        LoopbackProxy proxy(m_engine->port(),
                             [answer](const QByteArray &operation, const QByteArray &, int) {
                                 if (operation == "ListTables")
                                     return LoopbackProxy::Reply{answer, true};
@@ -977,7 +1034,7 @@ private slots:
     {
         // Qt's HTTP stack reports bytes that are not HTTP, followed by a close, as a closed
         // connection: indistinguishable from a server that died mid-answer, so it is retried.
-        LoopbackProxy proxy(m_server.port(),
+        LoopbackProxy proxy(m_engine->port(),
                             [](const QByteArray &operation, const QByteArray &, int) {
                                 if (operation == "ListTables")
                                     return LoopbackProxy::Reply{
@@ -995,7 +1052,7 @@ private slots:
 
     void refusedCredentialsNameTheirSourceButNotTheSecret()
     {
-        LoopbackProxy proxy(m_server.port(), [](const QByteArray &, const QByteArray &, int) {
+        LoopbackProxy proxy(m_engine->port(), [](const QByteArray &, const QByteArray &, int) {
             return LoopbackProxy::Reply{LoopbackProxy::dynamoError(
                 400, "UnrecognizedClientException",
                 "The security token included in the request is invalid.")};
@@ -1018,7 +1075,7 @@ private slots:
 
     void requestsAreSigned()
     {
-        LoopbackProxy proxy(m_server.port(), [](const QByteArray &, const QByteArray &, int) {
+        LoopbackProxy proxy(m_engine->port(), [](const QByteArray &, const QByteArray &, int) {
             return LoopbackProxy::Reply{};
         });
         // dynalite checks the Authorization header's shape; a refused signature would fail here.
@@ -1029,7 +1086,8 @@ private slots:
 
     // ----- transactions, where the server has them ------------------------------------------
 
-    /// A proxy that gives dynalite a TransactWriteItems: the probe is refused as invalid, as
+    /// A proxy that gives dynalite a TransactWriteItems (DynamoDB Local has its own, real one;
+    /// the tests below run on it unemulated): the probe is refused as invalid, as
     /// DynamoDB does; a transaction runs its Puts and Deletes one by one with their conditions
     /// and answers TransactionCanceledException with reasons at the first failed condition
     /// (not atomic, which the tests below do not need: the failing write is always the first).
@@ -1087,7 +1145,9 @@ private slots:
 
     void transactionsWhereTheServerHasThem()
     {
-        const quint16 target = m_server.port();
+        const quint16 target = m_engine->port();
+        // DynamoDB Local's TransactWriteItems is real; dynalite's is the proxy's emulation.
+        const bool emulated = !m_engine->has(DynamoEngine::Feature::Transactions);
         QList<QByteArray> transactions;
         QMutex mutex;
         LoopbackProxy proxy(target, [&](const QByteArray &operation, const QByteArray &body, int) {
@@ -1095,7 +1155,7 @@ private slots:
                 QMutexLocker lock(&mutex);
                 transactions << body;
             }
-            return emulateTransactions(target, operation, body);
+            return emulated ? emulateTransactions(target, operation, body) : LoopbackProxy::Reply{};
         });
         auto store = open(proxy.port());
         QVERIFY(store->capabilities().transactions);
@@ -1192,6 +1252,34 @@ private slots:
         QCOMPARE(errorKindName(taken.error().kind), errorKindName(ErrorKind::Exists));
         auto u5 = direct->getRecord(u"users"_s, Value::string(u"u5"_s));
         QCOMPARE((**u5).find(u"username"_s)->text(), u"B"_s);
+
+        // DynamoDB's limit: a transaction of more than 100 writes is refused before anything
+        // is sent; 100 go through as one.
+        auto writeMany = [&](int n, const QString &prefix) {
+            return store->runTransaction([&]() -> Status {
+                for (int i = 0; i < n; ++i) {
+                    if (auto s = store->writeRaw(
+                            u"users"_s,
+                            Value::map({{u"userId"_s, Value::string(prefix + QString::number(i))},
+                                        {u"username"_s, Value::string(u"Many"_s)}}),
+                            true);
+                        !s)
+                        return s;
+                }
+                return okStatus();
+            });
+        };
+        const Status tooMany = writeMany(101, u"many"_s);
+        QVERIFY(!tooMany);
+        QCOMPARE(errorKindName(tooMany.error().kind), errorKindName(ErrorKind::Invalid));
+        QVERIFY2(tooMany.error().message.contains(u"at most 100 records, this one 101"_s),
+                 qPrintable(tooMany.error().message));
+        QVERIFY(!direct->getRecord(u"users"_s, Value::string(u"many0"_s))->has_value());
+        if (!emulated) {
+            const Status hundred = writeMany(100, u"hundred"_s);
+            QVERIFY2(hundred, qPrintable(hundred ? QString() : hundred.error().toString()));
+            QVERIFY(direct->getRecord(u"users"_s, Value::string(u"hundred99"_s))->has_value());
+        }
     }
 
     // ----- interop with the AWS SDK for JavaScript -------------------------------------------
@@ -1242,7 +1330,7 @@ private slots:
         QVERIFY(store->dropTable(table));
     }
 
-    void cleanupTestCase() { m_server.stop(); }
+    void cleanupTestCase() { m_engines.stopAll(); }
 };
 
 QTEST_GUILESS_MAIN(TstDynamoDbStore)
