@@ -757,23 +757,40 @@ private:
         if (sub == u"list") {
             if (m_args.positional.size() > 1)
                 return usage(QStringLiteral("usage: structdesk-cli journal [list|restore ID [--to old|new|FILE]]"));
-            auto entries = journal.entries();
-            if (!entries)
-                return fromError(entries.error());
-            for (const auto &e : *entries)
+            auto listing = journal.list();
+            if (!listing)
+                return fromError(listing.error());
+            for (const auto &e : listing->entries)
                 printLine(QStringLiteral("%1\t%2\t%3\t%4 -> %5\tafter %6\t%7")
                               .arg(e.id, e.location, e.table, QString::fromUtf8(JsonCodec::toPlain(e.oldKey)),
                                    QString::fromUtf8(JsonCodec::toPlain(e.newKey)),
                                    e.lastStep.isEmpty() ? QStringLiteral("journal") : e.lastStep,
                                    e.created.toString(Qt::ISODate))
                               .toUtf8());
+            // Bad files never hide the good entries: those are listed above, these on stderr,
+            // each with its file and why; none is touched.
+            for (const auto &bad : listing->bad)
+                writeErr(QStringLiteral("structdesk-cli: journal entry %1 is unreadable: %2: %3 "
+                                        "(left untouched)\n")
+                             .arg(bad.id, bad.file, bad.reason)
+                             .toUtf8());
+            if (!listing->bad.empty())
+                return CliError{CliTool::SkippedUnreadable,
+                                QStringLiteral("%1 readable %2 listed; %3 unreadable %4 skipped (in %5)")
+                                    .arg(listing->entries.size())
+                                    .arg(listing->entries.size() == 1 ? QStringLiteral("entry")
+                                                                      : QStringLiteral("entries"))
+                                    .arg(listing->bad.size())
+                                    .arg(listing->bad.size() == 1 ? QStringLiteral("file was")
+                                                                  : QStringLiteral("files were"))
+                                    .arg(journal.directory())};
             return std::nullopt;
         }
         if (sub != u"restore" || m_args.positional.size() != 2)
             return usage(QStringLiteral("usage: structdesk-cli journal [list|restore ID [--to old|new|FILE]]"));
         auto entry = journal.entry(m_args.positional[1]);
         if (!entry)
-            return CliError{CliTool::Failed, entry.error().message};
+            return CliError{CliTool::Failed, entry.error().toString()};
         const QString to = m_args.to.isEmpty() ? QStringLiteral("old") : m_args.to;
         if (to != u"old" && to != u"new") {
             QSaveFile file(to);
