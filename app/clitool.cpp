@@ -627,6 +627,8 @@ private:
         if (remaining == 0)
             return std::nullopt;
         QByteArray line;
+        qint64 printed = 0;
+        qint64 unreadable = 0;
         do {
             request.limit = remaining > 0 ? int(std::min<qint64>(remaining, 1000)) : 1000;
             auto page = fetch(request);
@@ -638,11 +640,43 @@ private:
                 line += '\n';
                 writeOut(line);
             }
+            for (const UnreadableRecord &bad : page->unreadable)
+                reportUnreadable(bad);
+            printed += qint64(page->records.size());
+            unreadable += qint64(page->unreadable.size());
             if (remaining > 0)
-                remaining -= qint64(page->records.size());
+                remaining -= qint64(page->records.size() + page->unreadable.size());
             request.cursor = page->nextCursor;
         } while (!request.cursor.isEmpty() && remaining != 0);
+        if (unreadable > 0)
+            return skippedUnreadable(unreadable,
+                                     QStringLiteral("%1 %2 printed")
+                                         .arg(printed)
+                                         .arg(printed == 1 ? QStringLiteral("record was")
+                                                           : QStringLiteral("records were")));
         return std::nullopt;
+    }
+
+    /// One stored record that cannot be read and was skipped, on stderr.
+    void reportUnreadable(const UnreadableRecord &bad)
+    {
+        writeErr(QStringLiteral("structdesk-cli: %1: unreadable record skipped: %2\n")
+                     .arg(m_args.positional[0], bad.toString())
+                     .toUtf8());
+    }
+
+    /// Exit 4: the command did its work, but `n` unreadable stored records were skipped.
+    CliError skippedUnreadable(qint64 n, const QString &done)
+    {
+        return CliError{CliTool::SkippedUnreadable,
+                        QStringLiteral("%1 unreadable %2 of %3 %4 skipped (named above; get, "
+                                       "update and remove refuse %5, delete discards %5); %6")
+                            .arg(n)
+                            .arg(n == 1 ? QStringLiteral("record") : QStringLiteral("records"))
+                            .arg(m_args.positional[0])
+                            .arg(n == 1 ? QStringLiteral("was") : QStringLiteral("were"))
+                            .arg(n == 1 ? QStringLiteral("it") : QStringLiteral("them"))
+                            .arg(done)};
     }
 
     Outcome query()
@@ -918,6 +952,7 @@ private:
         if (auto e = openStore())
             return e;
         Exporter exporter(*m_store, m_args.positional[0]);
+        options.unreadable = [this](const UnreadableRecord &bad) { reportUnreadable(bad); };
         Result<ExportReport> report = makeError(ErrorKind::Backend, QString());
         if (m_args.out.isEmpty()) {
             QFile out;
@@ -935,6 +970,10 @@ private:
                           .arg(report->records)
                           .arg(m_args.positional[0], m_args.out, transferFormatName(options.format))
                           .toUtf8());
+        if (report->unreadable > 0)
+            return skippedUnreadable(
+                report->unreadable,
+                QStringLiteral("the other %1 were exported").arg(report->records));
         return std::nullopt;
     }
 
@@ -993,6 +1032,12 @@ private:
         auto report = TableCheck::run(*m_store, table, options);
         if (!report)
             return fromError(report.error());
+        if (report->unreadable > 0)
+            return skippedUnreadable(
+                report->unreadable,
+                QStringLiteral("%1 of the %2 records fail its model (the unreadable ones included)")
+                    .arg(report->failing)
+                    .arg(report->checked));
         if (report->failing > 0)
             return CliError{CliTool::Failed, QStringLiteral("%1 of the %2 records of %3 fail its model")
                                                  .arg(report->failing)

@@ -10,6 +10,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QUrl>
@@ -19,6 +20,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <variant>
 
 namespace {
 
@@ -29,6 +31,17 @@ constexpr int kSqliteCorrupt = 11;
 constexpr int kSqliteFull = 13;
 constexpr int kSqliteCantOpen = 14;
 constexpr int kSqliteNotADb = 26;
+
+/// "its stored JSON is damaged (line 1, column 2): invalid literal ...".
+QString damagedJson(const Error &e)
+{
+    QString what = e.message;
+    what.remove(QStringLiteral("malformed JSON: "));
+    what.remove(QRegularExpression(QStringLiteral("^syntax error while parsing [a-z ]+ - ")));
+    return e.location.isEmpty()
+               ? QStringLiteral("its stored JSON is damaged: %1").arg(what)
+               : QStringLiteral("its stored JSON is damaged (%1): %2").arg(e.location, what);
+}
 
 int primaryCode(const QSqlError &error)
 {
@@ -182,6 +195,17 @@ Result<WhereClause> buildWhere(const ScanRequest &request)
         }
         parts << expr;
         where.binds << binds;
+    }
+    if (!parts.isEmpty()) {
+        // SQLite's JSON functions fail the whole statement on one damaged record: such a record
+        // (or one whose JSON is not an object) passes every condition instead, so that the scan
+        // reads it and names it (unreadable) rather than one record hiding all the others.
+        // SQLite parses each item once for all the JSON functions of a row, so the check costs
+        // little.
+        const QString joined = parts.join(QStringLiteral(" AND "));
+        parts = QStringList{
+            QStringLiteral("(NOT json_valid(item) OR json_type(item) != 'object' OR (%1))")
+                .arg(joined)};
     }
     if (!request.text.isEmpty()) {
         parts << QStringLiteral("instr(lower(item), ?) > 0");
@@ -606,7 +630,8 @@ Status SqliteStore::setModel(const QString &table, const TableModel &newModel)
 
 Result<std::optional<Value>> SqliteStore::readRecord(const QString &table, const QString &pk)
 {
-    QSqlQuery &q = prepared(QStringLiteral("SELECT item FROM %1 WHERE pk = ?").arg(sqlTable(table)));
+    QSqlQuery &q =
+        prepared(QStringLiteral("SELECT item, rowid FROM %1 WHERE pk = ?").arg(sqlTable(table)));
     q.addBindValue(pk);
     if (!q.exec())
         return sqlError(q, QStringLiteral("reading a record of %1").arg(table));
@@ -614,14 +639,41 @@ Result<std::optional<Value>> SqliteStore::readRecord(const QString &table, const
         q.finish();
         return std::optional<Value>();
     }
-    const QByteArray json = q.value(0).toString().toUtf8();
+    auto record = parseRow(q.value(0));
+    const qint64 rowid = q.value(1).toLongLong();
     q.finish();
+    if (auto *reason = std::get_if<QString>(&record))
+        return unreadableError(table, UnreadableRecord{pk, rowid, *reason, 0});
+    return std::optional<Value>(std::get<Value>(std::move(record)));
+}
+
+Error SqliteStore::unreadableError(const QString &table, const UnreadableRecord &record) const
+{
+    return makeError(
+        ErrorKind::Backend,
+        QStringLiteral("the stored record %1 of table %2 in %3 cannot be read (row %4): "
+                       "%5; it was left untouched (delete it, or restore the file from a "
+                       "backup)")
+            .arg(u'"' + record.key + u'"', table, m_path)
+            .arg(record.row)
+            .arg(record.reason),
+        record.key);
+}
+
+std::variant<Value, QString> SqliteStore::parseRow(const QVariant &item)
+{
+    if (item.isNull())
+        return QStringLiteral("its stored text is missing (NULL)");
+    // Text as SQLite holds it; a blob (written by another program) is read as its bytes.
+    const QByteArray json =
+        item.typeId() == QMetaType::QByteArray ? item.toByteArray() : item.toString().toUtf8();
     auto record = JsonCodec::parseStored(json);
     if (!record)
-        return makeError(ErrorKind::Backend,
-                         QStringLiteral("the stored record cannot be read: %1").arg(record.error().toString()),
-                         pk);
-    return std::optional<Value>(std::move(*record));
+        return damagedJson(record.error());
+    if (!record->isMap())
+        return QStringLiteral("its stored JSON is %1, not a record (an object of attributes)")
+            .arg(record->typeDescription());
+    return std::move(*record);
 }
 
 Status SqliteStore::writeRecord(const QString &table, const QString &pk, const Value &record)
@@ -735,6 +787,18 @@ Status SqliteStore::doReplace(const QString &table, const Value &key, const Valu
     return commit();
 }
 
+Result<bool> SqliteStore::doDelete(const QString &table, const Value &key)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro.error();
+    // Needs no reading: a record whose stored text is damaged can be deleted too.
+    QSqlQuery &q = prepared(QStringLiteral("DELETE FROM %1 WHERE pk = ?").arg(sqlTable(table)));
+    q.addBindValue(keyColumnText(key));
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("deleting a record of %1").arg(table));
+    return q.numRowsAffected() > 0;
+}
+
 Result<std::optional<Value>> SqliteStore::doGet(const QString &table, const Value &key)
 {
     return readRecord(table, keyColumnText(key));
@@ -744,22 +808,26 @@ Result<std::optional<Value>> SqliteStore::doRemove(const QString &table, const V
 {
     if (auto ro = refuseIfReadOnly(); !ro)
         return ro.error();
-    QSqlQuery &q = prepared(QStringLiteral("DELETE FROM %1 WHERE pk = ? RETURNING item").arg(sqlTable(table)));
-    q.addBindValue(keyColumnText(key));
-    if (!q.exec())
-        return sqlError(q, QStringLiteral("removing a record of %1").arg(table));
-    if (!q.next()) {
-        q.finish();
-        return std::optional<Value>();
+    // Read first, in the same transaction: remove hands the record back, so a record that
+    // cannot be read is not removed (delete discards it).
+    if (auto b = begin(); !b)
+        return b.error();
+    const QString pk = keyColumnText(key);
+    auto current = readRecord(table, pk);
+    if (!current || !current->has_value()) {
+        rollback();
+        return current;
     }
-    const QByteArray json = q.value(0).toString().toUtf8();
-    q.finish();
-    auto record = JsonCodec::parseStored(json);
-    if (!record)
-        return makeError(ErrorKind::Backend,
-                         QStringLiteral("the removed record cannot be read: %1").arg(record.error().toString()),
-                         key.text());
-    return std::optional<Value>(std::move(*record));
+    QSqlQuery &q = prepared(QStringLiteral("DELETE FROM %1 WHERE pk = ?").arg(sqlTable(table)));
+    q.addBindValue(pk);
+    if (!q.exec()) {
+        Error e = sqlError(q, QStringLiteral("removing a record of %1").arg(table));
+        rollback();
+        return e;
+    }
+    if (auto c = commit(); !c)
+        return c.error();
+    return current;
 }
 
 Result<std::vector<std::optional<Value>>>
@@ -860,7 +928,9 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
         auto p = jsonPath(request.sortPath);
         if (!p)
             return p.error();
-        sortExpr = QStringLiteral("coalesce(json_extract(item, ?), -9e999)");
+        // A damaged record sorts with those that lack the field.
+        sortExpr = QStringLiteral(
+            "coalesce(CASE WHEN json_valid(item) THEN json_extract(item, ?) END, -9e999)");
         sortBinds << *p;
     }
     const QString cmp = request.descending ? QStringLiteral("<") : QStringLiteral(">");
@@ -896,9 +966,12 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
     }
     const int limit = std::clamp(request.limit, 1, 100000);
     // Stored JSON for bulk reads comes as the UTF-8 bytes it is (a blob), with no UTF-16 trip.
-    QString sql = QStringLiteral("SELECT rowid, %1, %2 FROM %3")
-                      .arg(request.storedJson ? QStringLiteral("CAST(item AS BLOB)") : QStringLiteral("item"),
-                           sortExpr, sqlTable(table));
+    QString sql =
+        QStringLiteral("SELECT rowid, %1, %2, %3 FROM %4")
+            .arg(request.storedJson ? QStringLiteral("CAST(item AS BLOB)") : QStringLiteral("item"),
+                 sortExpr,
+                 request.storedJson ? QStringLiteral("CAST(pk AS BLOB)") : QStringLiteral("pk"),
+                 sqlTable(table));
     if (!conditions.isEmpty())
         sql += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
     sql += sorted ? QStringLiteral(" ORDER BY 3 %1, rowid %1").arg(dir)
@@ -927,16 +1000,19 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
         lastSort = q.value(2);
         if (request.storedJson) {
             page.storedRecords.push_back(q.value(1).toByteArray());
+            page.storedKeys.push_back(q.value(3).toByteArray());
+            page.storedRows.push_back(lastRowid);
             continue;
         }
-        auto record = JsonCodec::parseStored(q.value(1).toString().toUtf8());
-        if (!record)
-            return makeError(ErrorKind::Backend,
-                             QStringLiteral("a stored record of %1 cannot be read: %2")
-                                 .arg(table, record.error().toString()));
-        page.records.push_back(std::move(*record));
+        auto record = parseRow(q.value(1));
+        if (auto *reason = std::get_if<QString>(&record)) {
+            page.unreadable.push_back(
+                UnreadableRecord{q.value(3).toString(), lastRowid, *reason, page.records.size()});
+            continue;
+        }
+        page.records.push_back(std::get<Value>(std::move(record)));
     }
-    if (int(page.records.size() + page.storedRecords.size()) == limit) {
+    if (int(page.records.size() + page.storedRecords.size() + page.unreadable.size()) == limit) {
         QJsonObject c;
         c.insert(QStringLiteral("r"), QString::number(lastRowid));
         if (sorted) {
@@ -1109,30 +1185,34 @@ Status SqliteStore::registerFunctions()
 
 Result<ScanPage> SqliteStore::scanRowids(const QString &table, const QByteArray &ids)
 {
-    QSqlQuery &q = prepared(QStringLiteral("SELECT rowid, item FROM %1 WHERE rowid IN "
+    QSqlQuery &q = prepared(QStringLiteral("SELECT rowid, item, pk FROM %1 WHERE rowid IN "
                                            "(SELECT value FROM json_each(?))")
                                 .arg(sqlTable(table)));
     q.addBindValue(QString::fromLatin1(ids));
     if (!q.exec())
         return sqlError(q, QStringLiteral("reading a page of %1").arg(table));
     QHash<qint64, Value> byId;
+    QHash<qint64, UnreadableRecord> unreadable;
     while (q.next()) {
-        auto record = JsonCodec::parseStored(q.value(1).toString().toUtf8());
-        if (!record) {
-            q.finish();
-            return makeError(ErrorKind::Backend, QStringLiteral("a stored record of %1 cannot be read: %2")
-                                                     .arg(table, record.error().toString()));
-        }
-        byId.insert(q.value(0).toLongLong(), std::move(*record));
+        const qint64 rowid = q.value(0).toLongLong();
+        auto record = parseRow(q.value(1));
+        if (auto *reason = std::get_if<QString>(&record))
+            unreadable.insert(rowid, UnreadableRecord{q.value(2).toString(), rowid, *reason, 0});
+        else
+            byId.insert(rowid, std::get<Value>(std::move(record)));
     }
     q.finish();
     ScanPage page;
     const QList<QByteArray> order = ids.mid(1, ids.size() - 2).split(',');
     page.records.reserve(std::size_t(order.size()));
     for (const QByteArray &id : order) {
-        auto it = byId.find(id.toLongLong());
-        if (it != byId.end())
+        const qint64 rowid = id.toLongLong();
+        if (auto it = byId.find(rowid); it != byId.end()) {
             page.records.push_back(std::move(it.value()));
+        } else if (auto bad = unreadable.find(rowid); bad != unreadable.end()) {
+            bad->position = page.records.size();
+            page.unreadable.push_back(std::move(bad.value()));
+        }
     }
     return page;
 }
@@ -1184,7 +1264,7 @@ Result<PageIndex> SqliteStore::buildPageIndex(const QString &table, const ScanRe
         if (!p)
             return p.error();
         sortPath = *p;
-        sortExpr = QStringLiteral("json_extract(item, ?)");
+        sortExpr = QStringLiteral("CASE WHEN json_valid(item) THEN json_extract(item, ?) END");
     }
     qint64 maxRowid = 0;
     {

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <variant>
 
 /// The embedded store: one SQLite file holding many tables and their models.
 ///
@@ -15,6 +16,10 @@
 /// stored JSON (JsonCodec), so records round-trip exactly and SQLite's JSON functions can filter
 /// and sort on any field. Rows keep their insertion order (rowid), which is the natural order of
 /// scans. WAL journal, one transaction per operation, bound parameters only.
+///
+/// A record whose stored text is damaged (changed behind StructDesk's back) never fails a whole
+/// scan: it is skipped and named in ScanPage::unreadable; get, update and remove of it fail
+/// naming its key, row, table and file; delete discards it.
 ///
 /// Opening never modifies a file that is not a StructDesk store: a foreign, corrupt, locked or
 /// read-only file gets a clear error (read-only files open read-only).
@@ -64,6 +69,7 @@ protected:
                      const Value &record) override;
     Result<std::optional<Value>> doGet(const QString &table, const Value &key) override;
     Result<std::optional<Value>> doRemove(const QString &table, const Value &key) override;
+    Result<bool> doDelete(const QString &table, const Value &key) override;
     Result<std::vector<std::optional<Value>>>
     doUpdate(const QString &table, const Value &key,
              const std::vector<ResolvedSetter> &setters) override;
@@ -81,6 +87,10 @@ private:
     Status registerFunctions();
     Result<ScanPage> scanRowids(const QString &table, const QByteArray &ids);
     Result<std::optional<Value>> readRecord(const QString &table, const QString &pk);
+    /// The record of a row's stored text, or why it cannot be read.
+    static std::variant<Value, QString> parseRow(const QVariant &item);
+    /// get/update/remove of a record whose stored text is damaged: names key, row, table, file.
+    Error unreadableError(const QString &table, const UnreadableRecord &record) const;
     Status writeRecord(const QString &table, const QString &pk, const Value &record);
     static QString sqlTable(const QString &table);
     static QString keyColumnText(const Value &key);

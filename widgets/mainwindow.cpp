@@ -1026,13 +1026,19 @@ void MainWindow::showCurrentRecord()
         return;
     }
     const QModelIndex first = current.siblingAtColumn(0);
+    const auto state = first.data(RecordTableModel::ValidationStateRole)
+                           .value<RecordTableModel::ValidationState>();
+    if (state == RecordTableModel::ValidationState::Unreadable) {
+        m_inspector->setUnreadable(first.data(RecordTableModel::RecordKeyRole).value<Value>(),
+                                   m_model->tableModel(),
+                                   first.data(RecordTableModel::UnreadableRole).toString());
+        return;
+    }
     const QVariant record = first.data(RecordTableModel::RecordRole);
     if (!record.isValid()) {
         m_inspector->setLoading();
         return;
     }
-    const auto state = first.data(RecordTableModel::ValidationStateRole)
-                           .value<RecordTableModel::ValidationState>();
     m_inspector->setRecord(record.value<Value>(), m_model->tableModel(),
                            first.data(RecordTableModel::ProblemsRole).toStringList(),
                            state == RecordTableModel::ValidationState::Invalid);
