@@ -4,6 +4,7 @@
 
 #include "model/recoveryjournal.h"
 #include "tests/common/corruptjournal.h"
+#include "tests/common/unprivileged.h"
 
 #include <QTemporaryDir>
 #include <QTest>
@@ -14,32 +15,7 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-constexpr QFile::Permissions kOpen = QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
-                                     QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
-                                     QFile::ExeOther;
-
-/// Runs as an unprivileged user while alive when the tests run as root, so that file
-/// permissions apply (root reads anything). Only the effective user changes; it is restored.
-class AsUnprivilegedUser
-{
-public:
-    AsUnprivilegedUser()
-    {
-        if (::geteuid() == 0)
-            m_switched = ::setegid(65534) == 0 && ::seteuid(65534) == 0;
-    }
-    ~AsUnprivilegedUser()
-    {
-        if (m_switched && (::seteuid(0) != 0 || ::setegid(0) != 0))
-            qFatal("cannot go back to root");
-    }
-    bool ok() const { return m_switched || ::geteuid() != 0; }
-
-private:
-    bool m_switched = false;
-};
-
+constexpr QFile::Permissions kOpen = AsUnprivilegedUser::kOpenFolder;
 } // namespace
 
 class TstRecoveryJournal : public QObject
@@ -157,7 +133,8 @@ private slots:
         QVERIFY(QFile::setPermissions(m_dir.path(), kOpen));
         QVERIFY(QFile::setPermissions(m_journalDir, kOpen));
         if (CorruptJournal::runningAsRoot())
-            qInfo("running as root, which reads any file: the check runs as user 65534 (seteuid)");
+            qInfo(
+                "running as root, which reads any file: the check runs as user 65534 (setresuid)");
         {
             AsUnprivilegedUser user;
             QVERIFY2(user.ok(), "cannot drop root privileges for the permission check");
