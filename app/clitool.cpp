@@ -239,6 +239,9 @@ private:
         if (!store)
             return CliError{CliTool::Unavailable, store.error().message};
         m_store = std::move(*store);
+        // A damaged store opens for reading only; say so before anything is read from it.
+        if (const QString damaged = m_store->capabilities().damaged; !damaged.isEmpty())
+            writeErr((QStringLiteral("structdesk-cli: warning: ") + damaged + u'\n').toUtf8());
         return std::nullopt;
     }
 
@@ -1083,16 +1086,27 @@ QString CliTool::usageText()
         "  import-python-model FILE [--table-class NAME] [--out FILE]\n"
         "  check TABLE [--where PATH=VALUE]...\n"
         "\n"
-        "  JSON arguments may be - (standard input) or @FILE. KEY is typed by the table's key type.\n"
-        "  Exit status: 0 success; 1 the operation's documented failure (refused, invalid, exists,\n"
-        "  absent); 2 usage error; 3 store unavailable or backend error.\n"
+        "  JSON arguments may be - (standard input) or @FILE. KEY is typed by the table's key "
+        "type.\n"
+        "  Exit status: 0 success; 1 the operation's documented failure (refused, invalid, "
+        "exists,\n"
+        "  absent); 2 usage error; 3 store unavailable or backend error; 4 done, but unreadable\n"
+        "  stored records (scan, query, export, check) or journal files (journal list) were\n"
+        "  skipped, each named on stderr with its key and row, or its file and why.\n"
+        "  get, update and remove of an unreadable record: 3, naming it; delete discards it.\n"
+        "  A damaged store file (cut short, or found corrupt) opens read-only: writes exit 3.\n"
         "  rekey: 0 the key changed; 1 refused or failed with the record back at its old key;\n"
         "  3 the record is only in the recovery journal ($STRUCTDESK_JOURNAL to move it).\n"
         "  import: the format is guessed from the file (extension, first line) unless given;\n"
         "  1 when a record fails or the file is malformed, every problem on stderr as FILE:LINE:\n"
         "  PATH: MESSAGE (all-or-nothing writes nothing then; skip-invalid writes the valid records\n"
         "  and saves the others to --rejects, default NAME.rejects.EXT next to FILE).\n"
-        "  check: 1 when a record fails its model, one line per record (key: path: problem) on stderr.\n");
+        "  check: 1 when a record fails its model, one line per record (key: path: problem) on "
+        "stderr;\n"
+        "  4 when some cannot be read at all (listed too, as key: unreadable (row N): why).\n"
+        "  journal list: the readable entries on stdout, each unreadable file on stderr (4);\n"
+        "  journal restore of an unreadable entry: 1, naming its file. Journal files are never\n"
+        "  changed or deleted because they cannot be read.\n");
 }
 
 int CliTool::run(const QStringList &arguments)

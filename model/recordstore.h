@@ -30,6 +30,9 @@ struct StoreCapabilities
     bool exactCount = true;   ///< count() is exact and cheap enough to show
     bool transactions = false; ///< runTransaction() is atomic
     bool readOnly = false;     ///< every write is refused
+    /// Why a store asked for writing is read-only: its file is damaged (the sentence names the
+    /// file and what to do). Empty otherwise.
+    QString damaged = {};
 };
 
 /// A table of a store, with its model and size.

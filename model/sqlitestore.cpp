@@ -13,6 +13,7 @@
 #include <QRegularExpression>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QThread>
 #include <QUrl>
 #include <QUuid>
 #include <QVariant>
@@ -215,6 +216,62 @@ Result<WhereClause> buildWhere(const ScanRequest &request)
     return where;
 }
 
+quint32 bigEndian32(const QByteArray &b, int at)
+{
+    return (quint32(quint8(b[at])) << 24) | (quint32(quint8(b[at + 1])) << 16) |
+           (quint32(quint8(b[at + 2])) << 8) | quint32(quint8(b[at + 3]));
+}
+
+/// Why an SQLite file is damaged by its length, from its header alone (microseconds, whatever
+/// the size), or an empty string. SQLite itself reads a truncated file's missing bytes as
+/// zeros and accepts writes to it.
+QString truncation(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const qint64 size = file.size();
+    const QByteArray header = file.read(100);
+    if (header.size() < 100)
+        return QStringLiteral(
+                   "it is truncated: %1 bytes, shorter than an SQLite header (100 bytes)")
+            .arg(size);
+    const quint32 rawPageSize = (quint32(quint8(header[16])) << 8) | quint32(quint8(header[17]));
+    const qint64 pageSize = rawPageSize == 1 ? 65536 : qint64(rawPageSize);
+    if (pageSize < 512 || (pageSize & (pageSize - 1)) != 0)
+        return QStringLiteral("its header is damaged (page size %1)").arg(rawPageSize);
+    if (size % pageSize != 0)
+        return QStringLiteral(
+                   "it is truncated: %1 bytes is not a whole number of its %2-byte pages")
+            .arg(size)
+            .arg(pageSize);
+    // The page count in the header holds when the change counter matches version-valid-for.
+    const quint32 pages = bigEndian32(header, 28);
+    if (pages > 0 && bigEndian32(header, 24) == bigEndian32(header, 92) &&
+        size < qint64(pages) * pageSize)
+        return QStringLiteral("it is truncated: %1 bytes, where its header says %2 pages of %3 "
+                              "bytes (%4 bytes)")
+            .arg(size)
+            .arg(pages)
+            .arg(pageSize)
+            .arg(qint64(pages) * pageSize);
+    return {};
+}
+
+/// truncation(), looked at again while it says so and a write-ahead log is beside the file:
+/// another program checkpointing writes page 1 (the new length) before the pages after it.
+QString checkedTruncation(const QString &path)
+{
+    QString found = truncation(path);
+    for (int attempt = 0;
+         attempt < 4 && !found.isEmpty() && QFileInfo::exists(path + QStringLiteral("-wal"));
+         ++attempt) {
+        QThread::msleep(50);
+        found = truncation(path);
+    }
+    return found;
+}
+
 } // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, OpenMode mode)
@@ -251,11 +308,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, Open
     store->m_connection = QStringLiteral("structdesk-") + QUuid::createUuid().toString(QUuid::Id128);
     // A file we may not write (or in a folder we may not write: no -wal/-shm files) is opened
     // immutable, so SQLite neither needs nor leaves lock files beside it.
-    const bool cannotWrite = exists && (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable());
-    store->m_readOnly = exists && (mode == OpenMode::ReadOnly || cannotWrite);
+    const bool cannotWrite =
+        exists && (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable());
+    // A damaged file is opened for reading only: what can be read can be exported, and nothing
+    // is written to it.
+    const QString damage = exists ? checkedTruncation(path) : QString();
+    if (!damage.isEmpty())
+        store->m_damaged = damage;
+    store->m_readOnly = exists && (mode == OpenMode::ReadOnly || cannotWrite || !damage.isEmpty());
     store->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), store->m_connection);
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000");
-    if (cannotWrite) {
+    // A damaged file without a write-ahead log is read as it is, with no lock or log files
+    // beside it; with a log, SQLite reads the pages kept there too (its index file may be made).
+    const bool immutable =
+        cannotWrite || (!damage.isEmpty() && !QFileInfo::exists(path + QStringLiteral("-wal")));
+    if (immutable) {
         QUrl uri = QUrl::fromLocalFile(info.absoluteFilePath());
         uri.setQuery(QStringLiteral("immutable=1"));
         store->m_db.setDatabaseName(uri.toString(QUrl::FullyEncoded));
@@ -293,8 +360,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, Open
             return store->sqlError(q, QStringLiteral("creating the store"));
     } else {
         QSqlQuery q(store->m_db);
-        if (!q.exec(QStringLiteral("SELECT value FROM structdesk_meta WHERE key = 'format' OR key = "
-                                   "'version' ORDER BY key"))) {
+        if (!q.exec(QStringLiteral(
+                "SELECT key, value FROM structdesk_meta WHERE key = 'format' OR key = "
+                "'version'"))) {
             const QSqlError e = q.lastError();
             const int code = primaryCode(e);
             if (code == kSqliteBusy || code == kSqliteLocked)
@@ -304,31 +372,40 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, Open
                                      .arg(path),
                                  path);
             if (code == kSqliteNotADb || code == kSqliteCorrupt)
-                return makeError(ErrorKind::Unavailable,
-                                 QStringLiteral("%1 is corrupt (%2); it was left untouched")
-                                     .arg(path, e.databaseText()),
-                                 path);
-            return makeError(ErrorKind::Unavailable,
-                             QStringLiteral("%1 is not a StructDesk store (an SQLite database "
-                                            "without StructDesk's tables); it was left untouched")
-                                 .arg(path),
-                             path);
+                return makeError(
+                    ErrorKind::Unavailable,
+                    QStringLiteral("%1 is corrupt (%2%3); it was left untouched. Restore it "
+                                   "from a backup (the sqlite3 shell's .recover may save "
+                                   "what is left in a copy).")
+                        .arg(path, e.databaseText(),
+                             damage.isEmpty() ? QString() : QStringLiteral("; ") + damage),
+                    path);
+            // A StructDesk store that lost its format table can still be read.
+            if (!store->hasSqlTable(QStringLiteral("structdesk_tables")))
+                return makeError(
+                    ErrorKind::Unavailable,
+                    QStringLiteral("%1 is not a StructDesk store (an SQLite database "
+                                   "without StructDesk's tables); it was left untouched")
+                        .arg(path),
+                    path);
+            q.finish();
+            store->m_damaged = QStringLiteral("its format table structdesk_meta is missing");
+            store->m_readOnly = true;
         }
-        QStringList values;
+        QHash<QString, QString> meta;
         while (q.next())
-            values << q.value(0).toString();
-        if (values.size() != 2 || values[0] != QLatin1String(kFormat))
-            return makeError(ErrorKind::Unavailable,
-                             QStringLiteral("%1 is not a StructDesk store; it was left untouched").arg(path),
-                             path);
-        if (values[1].toInt() > kVersion)
-            return makeError(ErrorKind::Unavailable,
-                             QStringLiteral("%1 was written by a newer StructDesk (store format %2; "
-                                            "this one reads %3)")
-                                 .arg(path, values[1])
-                                 .arg(kVersion),
-                             path);
+            meta.insert(q.value(0).toString(), q.value(1).toString());
         q.finish();
+        if (auto s = store->checkMeta(meta); !s)
+            return s.error();
+        if (!store->hasSqlTable(QStringLiteral("structdesk_tables")))
+            return makeError(
+                ErrorKind::Unavailable,
+                QStringLiteral("%1 is a StructDesk store whose list of tables (the table "
+                               "structdesk_tables) is missing; it was left untouched. Restore "
+                               "it from a backup.")
+                    .arg(path),
+                path);
         if (!store->m_readOnly)
             q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     }
@@ -353,23 +430,241 @@ StoreCapabilities SqliteStore::capabilities() const
     caps.exactCount = true;
     caps.transactions = true;
     caps.readOnly = m_readOnly;
+    if (!m_damaged.isEmpty())
+        caps.damaged = damageSentence(m_damaged);
     return caps;
+}
+
+Status SqliteStore::checkMeta(const QHash<QString, QString> &meta)
+{
+    if (m_readOnly && !m_damaged.isEmpty() && meta.isEmpty())
+        return okStatus(); // no format table at all: already known to be damaged
+    const bool structDeskTables = hasSqlTable(QStringLiteral("structdesk_tables"));
+    if (!meta.contains(QStringLiteral("format"))) {
+        if (!structDeskTables)
+            return makeError(
+                ErrorKind::Unavailable,
+                QStringLiteral("%1 is not a StructDesk store; it was left untouched").arg(m_path),
+                m_path);
+        m_damaged = QStringLiteral("its format table structdesk_meta has no format entry");
+        m_readOnly = true;
+        return okStatus();
+    }
+    if (meta.value(QStringLiteral("format")) != QLatin1String(kFormat))
+        return makeError(
+            ErrorKind::Unavailable,
+            QStringLiteral("%1 is not a StructDesk store (its format is \"%2\"); it was left "
+                           "untouched")
+                .arg(m_path, meta.value(QStringLiteral("format"))),
+            m_path);
+    bool number = false;
+    const QString versionText = meta.value(QStringLiteral("version"));
+    const int version = versionText.toInt(&number);
+    if (number && version > kVersion)
+        return makeError(ErrorKind::Unavailable,
+                         QStringLiteral("%1 was written by a newer StructDesk (store format %2; "
+                                        "this one reads %3)")
+                             .arg(m_path, versionText)
+                             .arg(kVersion),
+                         m_path);
+    if (!number || version < 1) {
+        m_damaged =
+            meta.contains(QStringLiteral("version"))
+                ? QStringLiteral("its store format version is \"%1\", not one StructDesk wrote")
+                      .arg(versionText)
+                : QStringLiteral("its format table structdesk_meta has no version entry");
+        m_readOnly = true;
+    }
+    return okStatus();
+}
+
+bool SqliteStore::hasRowIn(const QString &sqlTableName, const QString &name)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT 1 FROM %1 WHERE name = ?").arg(sqlTableName));
+    q.addBindValue(name);
+    return q.exec() && q.next();
+}
+
+bool SqliteStore::hasSqlTable(const QString &name)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"));
+    q.addBindValue(name);
+    return q.exec() && q.next();
+}
+
+QStringList SqliteStore::recordsColumns(const QString &table)
+{
+    // PRAGMA table_info answers from the schema as this connection last read it; reading
+    // sqlite_master first makes SQLite notice a schema another connection changed.
+    if (!hasSqlTable(QStringLiteral("rec_") + table))
+        return {};
+    QSqlQuery q(m_db);
+    QStringList columns;
+    q.prepare(QStringLiteral("SELECT name FROM pragma_table_info(?)"));
+    q.addBindValue(QStringLiteral("rec_") + table);
+    if (q.exec()) {
+        while (q.next())
+            columns << q.value(0).toString();
+    }
+    return columns;
+}
+
+QString SqliteStore::recordsTableProblem(const QString &table)
+{
+    const QStringList columns = recordsColumns(table);
+    const QString records = QStringLiteral("rec_") + table;
+    if (columns.isEmpty())
+        return QStringLiteral(
+                   "the store %1 lists table %2 but its records table %3 is missing; drop the "
+                   "table with structdesk-cli --store %1 drop-table %2, or restore the file "
+                   "from a backup")
+            .arg(m_path, table, records);
+    if (!columns.contains(QStringLiteral("pk")) || !columns.contains(QStringLiteral("item")))
+        return QStringLiteral(
+                   "the records table %1 of table %2 in %3 was altered: its columns are (%4), "
+                   "not StructDesk's (pk, item); it was left untouched. Restore the file from "
+                   "a backup, or give the columns their names back with the sqlite3 shell "
+                   "(ALTER TABLE %1 RENAME COLUMN ... TO item)")
+            .arg(records, table, m_path, columns.join(QStringLiteral(", ")));
+    return {};
+}
+
+QStringList SqliteStore::strandedTables()
+{
+    // Records tables left without their row in structdesk_tables (deleted behind StructDesk's
+    // back), with StructDesk's columns: their records are still there.
+    QSqlQuery q(m_db);
+    QStringList out;
+    if (!q.exec(QStringLiteral("SELECT substr(name, 5) FROM sqlite_master WHERE type = 'table' AND "
+                               "name LIKE 'rec\\_%' ESCAPE '\\' AND substr(name, 5) NOT IN "
+                               "(SELECT name FROM structdesk_tables) ORDER BY name")))
+        return out;
+    QStringList candidates;
+    while (q.next())
+        candidates << q.value(0).toString();
+    q.finish();
+    for (const QString &name : std::as_const(candidates)) {
+        if (!TableModel::checkTableName(name).isEmpty())
+            continue;
+        const QStringList columns = recordsColumns(name);
+        if (columns.contains(QStringLiteral("pk")) && columns.contains(QStringLiteral("item")))
+            out << name;
+    }
+    return out;
+}
+
+static QByteArray modelJsonFor(const QString &table, const TableModel &model);
+
+Status SqliteStore::adoptRecordsTable(const QString &table, const TableModel &model)
+{
+    // The records must be keyed by the model's key: pk is the key attribute's text.
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT rowid, pk, item FROM %1 LIMIT 200").arg(sqlTable(table))))
+        return sqlError(q, QStringLiteral("reading the records of %1").arg(table));
+    while (q.next()) {
+        auto record = parseRow(q.value(2));
+        if (std::holds_alternative<QString>(record))
+            continue; // unreadable: it says nothing about the key, and it stays as it is
+        const Value *key = std::get<Value>(record).find(model.hashKey());
+        const QString pk = q.value(1).toString();
+        if (!key || !(key->isString() || key->isNumber()) || keyColumnText(*key) != pk)
+            return makeError(
+                ErrorKind::Invalid,
+                QStringLiteral("the records already in rec_%1 are not keyed by %2 (row %3 has "
+                               "the key \"%4\" but %5); nothing was changed")
+                    .arg(table, model.hashKey())
+                    .arg(q.value(0).toLongLong())
+                    .arg(pk, key ? QStringLiteral("%1 %2").arg(model.hashKey(), key->text())
+                                 : QStringLiteral("no %1").arg(model.hashKey())),
+                table);
+    }
+    q.finish();
+    QSqlQuery &insert = prepared(QStringLiteral(
+        "INSERT INTO structdesk_tables(name, model, has_model, created) VALUES (?, ?, ?, ?)"));
+    insert.addBindValue(table);
+    insert.addBindValue(QString::fromUtf8(modelJsonFor(table, model)));
+    insert.addBindValue(model.declaresFields() ? 1 : 0);
+    insert.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    if (!insert.exec())
+        return sqlError(insert, QStringLiteral("attaching a model to %1").arg(table));
+    invalidateModel(table);
+    return okStatus();
 }
 
 QSqlQuery &SqliteStore::prepared(const QString &sql)
 {
+    if (m_stale) {
+        m_stale = false;
+        m_queries.clear();
+    }
+    m_prepareError = QSqlError(); // it tells about the statement asked for last only
     auto it = m_queries.find(sql);
     if (it == m_queries.end()) {
         QSqlQuery q(m_db);
-        q.prepare(sql);
+        if (!q.prepare(sql)) {
+            // Qt then answers exec() with "Parameter count mismatch": keep what SQLite said
+            // (a records table dropped behind StructDesk's back: "no such table").
+            m_prepareError = q.lastError();
+            forgetModels(); // the next use checks the tables again and says what is wrong
+            m_failedPrepare = std::move(q);
+            return m_failedPrepare;
+        }
         it = m_queries.insert(sql, q);
     }
     return it.value();
 }
 
-Error SqliteStore::sqlError(const QSqlQuery &query, const QString &what) const
+QString SqliteStore::damageSentence(const QString &detail) const
 {
-    const QSqlError e = query.lastError();
+    return QStringLiteral(
+               "the store %1 is damaged (%2); it was opened read-only and nothing is written "
+               "to it. Restore it from a backup, or export what can be read with "
+               "structdesk-cli --store %1 export TABLE --out FILE")
+        .arg(m_path, detail);
+}
+
+void SqliteStore::markDamaged(const QString &detail)
+{
+    if (!m_damaged.isEmpty())
+        return;
+    // SQLite's own check says more than the failed statement (the first problems only: a full
+    // check of a large store takes seconds). It runs once, on the first corrupt answer.
+    QString found;
+    QSqlQuery check(m_db);
+    if (check.exec(QStringLiteral("PRAGMA quick_check(3)"))) {
+        QStringList problems;
+        while (check.next())
+            problems << check.value(0).toString();
+        if (!(problems.size() == 1 && problems.front() == u"ok"))
+            found = problems.join(QStringLiteral("; "));
+    }
+    m_damaged = found.isEmpty() ? detail : detail + QStringLiteral("; quick_check: ") + found;
+    m_readOnly = true;
+}
+
+Error SqliteStore::sqlError(const QSqlQuery &query, const QString &what)
+{
+    QSqlError e = query.lastError();
+    if (m_prepareError.isValid() && e.text().contains(QLatin1String("Parameter count mismatch")))
+        e = m_prepareError;
+    // StructDesk's tables changed behind its back (the sqlite3 shell, another program): the
+    // models and statements kept are stale; say what is wrong where it can be told.
+    static const QRegularExpression missingRecords(
+        QStringLiteral("no such table: (main\\.)?rec_(\\S+)"));
+    const QString said = e.databaseText();
+    if (said.contains(QLatin1String("no such table")) ||
+        said.contains(QLatin1String("no such column")) ||
+        said.contains(QLatin1String("has no column"))) {
+        forgetModels();
+        m_stale = true;
+        if (const auto m = missingRecords.match(said); m.hasMatch()) {
+            if (const QString problem = recordsTableProblem(m.captured(2)); !problem.isEmpty())
+                return makeError(ErrorKind::Backend,
+                                 QStringLiteral("%1 failed: %2").arg(what, problem), m_path);
+        }
+    }
     const int code = primaryCode(e);
     const QString detail = e.databaseText().isEmpty() ? e.text() : e.databaseText();
     switch (code) {
@@ -387,8 +682,9 @@ Error SqliteStore::sqlError(const QSqlQuery &query, const QString &what) const
                          m_path);
     case kSqliteCorrupt:
     case kSqliteNotADb:
+        markDamaged(detail);
         return makeError(ErrorKind::Backend,
-                         QStringLiteral("%1 failed: the store %2 is corrupt (%3)").arg(what, m_path, detail),
+                         QStringLiteral("%1 failed: %2").arg(what, damageSentence(m_damaged)),
                          m_path);
     case kSqliteFull:
         return makeError(ErrorKind::Unavailable,
@@ -405,6 +701,14 @@ Error SqliteStore::sqlError(const QSqlQuery &query, const QString &what) const
 
 Status SqliteStore::refuseIfReadOnly() const
 {
+    if (!m_damaged.isEmpty())
+        return makeError(
+            ErrorKind::Backend,
+            QStringLiteral("nothing was written: this store is damaged (%1) and open read-only. "
+                           "Restore it from a backup, or export what can be read with "
+                           "structdesk-cli --store %2 export TABLE --out FILE")
+                .arg(m_damaged, m_path),
+            m_path);
     if (m_readOnly)
         return makeError(ErrorKind::Backend,
                          QStringLiteral("the store %1 is read-only; nothing was written").arg(m_path),
@@ -487,6 +791,12 @@ Result<QStringList> SqliteStore::listTables()
     while (q.next())
         names << q.value(0).toString();
     q.finish();
+    // Records whose table entry was deleted are listed too: without a model, to attach one.
+    const QStringList stranded = strandedTables();
+    if (!stranded.isEmpty()) {
+        names << stranded;
+        std::sort(names.begin(), names.end());
+    }
     return names;
 }
 
@@ -498,11 +808,29 @@ Result<TableModelPtr> SqliteStore::loadModel(const QString &table)
         return sqlError(q, QStringLiteral("reading the model of %1").arg(table));
     if (!q.next()) {
         q.finish();
+        if (strandedTables().contains(table)) {
+            QSqlQuery n(m_db);
+            const qint64 records =
+                n.exec(QStringLiteral("SELECT count(*) FROM %1").arg(sqlTable(table))) && n.next()
+                    ? n.value(0).toLongLong()
+                    : -1;
+            return makeError(
+                ErrorKind::NotFound,
+                QStringLiteral("table %1 in %2 has its records (rec_%1: %3 records) but no "
+                               "model: its entry in structdesk_tables is missing. Attach its "
+                               "model with structdesk-cli --store %2 set-model %1 --model FILE "
+                               "(or create-table with it); the records are kept")
+                    .arg(table, m_path)
+                    .arg(records),
+                table);
+        }
         return makeError(ErrorKind::NotFound,
                          QStringLiteral("there is no table %1 in %2").arg(table, m_path), table);
     }
     const QByteArray json = q.value(0).toString().toUtf8();
     q.finish();
+    if (const QString problem = recordsTableProblem(table); !problem.isEmpty())
+        return makeError(ErrorKind::Backend, problem, table);
     auto model = TableModel::fromJson(json, QStringLiteral("model of table %1").arg(table));
     if (!model)
         return makeError(ErrorKind::Backend,
@@ -555,6 +883,24 @@ Status SqliteStore::createTable(const QString &table, const TableModel &model)
                          table);
     if (auto b = begin(); !b)
         return b;
+    // Records left without their table entry: the table is created on them, keeping them.
+    if (strandedTables().contains(table)) {
+        if (auto adopted = adoptRecordsTable(table, model); !adopted) {
+            rollback();
+            return adopted;
+        }
+        return commit();
+    }
+    if (hasSqlTable(QStringLiteral("rec_") + table) &&
+        !hasRowIn(QStringLiteral("structdesk_tables"), table)) {
+        rollback();
+        return makeError(
+            ErrorKind::Exists,
+            QStringLiteral("%1 already holds a table rec_%2 that is not StructDesk's (its "
+                           "columns are (%3)); nothing was changed")
+                .arg(m_path, table, recordsColumns(table).join(QStringLiteral(", "))),
+            table);
+    }
     QSqlQuery &insert = prepared(QStringLiteral(
         "INSERT INTO structdesk_tables(name, model, has_model, created) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(name) DO NOTHING"));
@@ -586,9 +932,10 @@ Status SqliteStore::dropTable(const QString &table)
 {
     if (auto ro = refuseIfReadOnly(); !ro)
         return ro;
-    auto m = model(table);
-    if (!m)
-        return m.error();
+    // Not through model(): a table whose records table or model row is gone can be dropped.
+    if (!hasRowIn(QStringLiteral("structdesk_tables"), table) && !strandedTables().contains(table))
+        return makeError(ErrorKind::NotFound,
+                         QStringLiteral("there is no table %1 in %2").arg(table, m_path), table);
     if (auto b = begin(); !b)
         return b;
     QSqlQuery q(m_db);
@@ -609,6 +956,14 @@ Status SqliteStore::setModel(const QString &table, const TableModel &newModel)
 {
     if (auto ro = refuseIfReadOnly(); !ro)
         return ro;
+    if (strandedTables().contains(table)) {
+        if (!newModel.primaryIndex().sortKey.isEmpty())
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("tables with a sort key are not supported: StructNoSQL "
+                                            "addresses records by their hash key alone"),
+                             table);
+        return runTransaction([&] { return adoptRecordsTable(table, newModel); });
+    }
     auto m = model(table);
     if (!m)
         return m.error();

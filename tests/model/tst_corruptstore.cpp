@@ -1,7 +1,12 @@
-// A store whose records were damaged behind StructDesk's back with the sqlite3 shell: one
-// unreadable record never blocks a table. Scans (natural, filtered, sorted, by page index),
-// exports in every format and checks skip it, name its key and row and count it; get, update
-// and remove refuse it naming key, table and file and leave it as it is; delete discards it.
+// Stores damaged behind StructDesk's back (with the sqlite3 shell, or cut short):
+// - one unreadable record never blocks a table: scans (natural, filtered, sorted, by page
+//   index), exports in every format and checks skip it, name its key and row and count it; get,
+//   update and remove refuse it naming key, table and file and leave it as it is; delete
+//   discards it;
+// - a truncated file (cut at several offsets, with and without a write-ahead log) or one that
+//   SQLite finds corrupt on a read is read-only, named, and never written to;
+// - StructDesk's own tables dropped or altered are named with what to do, and records left
+//   without their table entry are listed and adopted by a model keyed like them.
 
 #include "model/exporter.h"
 #include "model/jsoncodec.h"
@@ -10,6 +15,7 @@
 #include "tests/common/sqliteshell.h"
 
 #include <QBuffer>
+#include <QCryptographicHash>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -48,6 +54,61 @@ private:
         const auto r = SqliteShell::exec(
             m_path, u"UPDATE rec_users SET item = %1 WHERE pk = 'u3'"_s.arg(damage));
         QVERIFY2(r.exit == 0, qPrintable(r.err));
+    }
+
+    static QByteArray hashOf(const QString &path)
+    {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return "missing";
+        return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256).toHex() + ':' +
+               QByteArray::number(f.size());
+    }
+
+    /// A bigger store (so that cuts fall in pages of records): 300 records of ~330 bytes.
+    void makeBigStore(const QString &path)
+    {
+        auto store = SqliteStore::open(path, SqliteStore::OpenMode::CreateIfMissing);
+        QVERIFY(store);
+        auto model = TableModel::fromJson(modelJson(), u"model"_s);
+        QVERIFY((*store)->createTable(u"users"_s, **model));
+        const QString filler(300, u'x');
+        QVERIFY((*store)->runTransaction([&]() -> Status {
+            for (int i = 1; i <= 300; ++i)
+                if (auto s = (*store)->putRecord(
+                        u"users"_s, Value::map({{u"id"_s, Value::string(u"u%1"_s.arg(i))},
+                                                {u"name"_s, Value::string(filler)}}));
+                    !s)
+                    return s;
+            return okStatus();
+        }));
+    }
+
+    static Value record(const QString &key)
+    {
+        return Value::map({{u"id"_s, Value::string(key)}, {u"name"_s, Value::string(u"n"_s)}});
+    }
+
+    /// Every write a user can ask for, each refused; the file stays as it was.
+    void everyWriteIsRefused(SqliteStore &store, const QString &path, const QString &fragment)
+    {
+        const QByteArray before = hashOf(path);
+        std::vector<Status> writes;
+        writes.push_back(store.putRecord(u"users"_s, record(u"new"_s)));
+        writes.push_back(store.updateField(u"users"_s, Value::string(u"u1"_s),
+                                           FieldSetter{u"name"_s, Value::string(u"x"_s)}));
+        writes.push_back(store.writeRaw(u"users"_s, record(u"raw"_s), false));
+        auto deleted = store.deleteRecord(u"users"_s, Value::string(u"u2"_s));
+        writes.push_back(deleted ? okStatus() : Status(deleted.error()));
+        auto model = TableModel::fromJson(modelJson(), u"model"_s);
+        writes.push_back(store.createTable(u"others"_s, **model));
+        writes.push_back(store.dropTable(u"users"_s));
+        for (const Status &w : writes) {
+            QVERIFY(!w);
+            QVERIFY2(w.error().toString().contains(path), qPrintable(w.error().toString()));
+            QVERIFY2(w.error().toString().contains(fragment), qPrintable(w.error().toString()));
+        }
+        QCOMPARE(hashOf(path), before);
     }
 
     static QStringList keysOf(const std::vector<Value> &records)
@@ -307,6 +368,322 @@ private slots:
         QCOMPARE(failing.size(), size_t(1));
         QCOMPARE(failing[0].key, *Value::number(u"7"_s));
         QVERIFY(*(*store)->deleteRecord(u"nums"_s, *Value::number(u"7"_s)));
+    }
+
+    // ---- damaged files
+
+    void aTruncatedStoreIsNeverWritten_data()
+    {
+        QTest::addColumn<qint64>("cut"); // bytes cut off the end; < 0: keep this many bytes
+        QTest::addColumn<bool>("wal");   // with records still in a write-ahead log beside it
+        QTest::addColumn<bool>("opens"); // opens read-only (else refused, unreadable)
+        for (const bool wal : {false, true}) {
+            const char *w = wal ? ", with a -wal file" : "";
+            QTest::addRow("100 bytes short%s", w) << qint64(100) << wal << true;
+            QTest::addRow("1 byte short%s", w) << qint64(1) << wal << true;
+            QTest::addRow("the last page%s", w) << qint64(4096) << wal << false;
+            QTest::addRow("half of it%s", w) << qint64(-65536) << wal << false;
+            QTest::addRow("its first page%s", w) << qint64(-4096) << wal << false;
+            QTest::addRow("inside the header%s", w) << qint64(-60) << wal << false;
+        }
+    }
+
+    void aTruncatedStoreIsNeverWritten()
+    {
+        QFETCH(qint64, cut);
+        QFETCH(bool, wal);
+        QFETCH(bool, opens);
+        const QString original = m_dir.filePath(u"original%1.structdesk"_s.arg(m_n));
+        makeBigStore(original);
+        std::unique_ptr<SqliteStore> holder; // keeps the log from being checkpointed away
+        if (wal) {
+            auto open = SqliteStore::open(original);
+            QVERIFY(open);
+            holder = std::move(*open);
+            for (int i = 0; i < 20; ++i)
+                QVERIFY(holder->putRecord(u"users"_s, record(u"late%1"_s.arg(i))));
+            QVERIFY(QFileInfo(original + u"-wal"_s).size() > 0);
+            QVERIFY(QFile::copy(original + u"-wal"_s, m_path + u"-wal"_s));
+        }
+        QVERIFY(QFile::copy(original, m_path));
+        holder.reset();
+        QFile file(m_path);
+        const qint64 size = file.size();
+        QVERIFY(file.resize(cut >= 0 ? size - cut : -cut));
+        file.close();
+        const QByteArray before = hashOf(m_path);
+
+        auto opened = SqliteStore::open(m_path);
+        if (!opens) {
+            // Too little is left for SQLite to read: refused, saying so; nothing touched.
+            if (opened) {
+                QVERIFY(!(*opened)->capabilities().damaged.isEmpty());
+                everyWriteIsRefused(**opened, m_path, u"truncated"_s);
+            } else {
+                QCOMPARE(int(opened.error().kind), int(ErrorKind::Unavailable));
+                QVERIFY2(opened.error().message.contains(m_path),
+                         qPrintable(opened.error().message));
+                QVERIFY2(opened.error().message.contains(u"truncated"_s) ||
+                             opened.error().message.contains(u"not an SQLite database"_s),
+                         qPrintable(opened.error().message));
+                QVERIFY(opened.error().message.contains(u"left untouched"_s));
+            }
+            QCOMPARE(hashOf(m_path), before);
+            return;
+        }
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().toString()));
+        SqliteStore &store = **opened;
+        const StoreCapabilities caps = store.capabilities();
+        QVERIFY(caps.readOnly);
+        for (const QString &part :
+             {m_path, u"is damaged (it is truncated: "_s, u"opened read-only"_s,
+              u"Restore it from a backup, or export what can be read"_s})
+            QVERIFY2(caps.damaged.contains(part), qPrintable(caps.damaged));
+        // What can be read is read.
+        auto page = store.scan(u"users"_s, ScanRequest{});
+        QVERIFY2(page, qPrintable(page ? QString() : page.error().toString()));
+        QVERIFY(page->records.size() >= 250);
+        everyWriteIsRefused(store, m_path, u"this store is damaged (it is truncated"_s);
+        opened->reset();
+        QCOMPARE(hashOf(m_path), before);
+    }
+
+    void aCorruptPageFoundOnReadMakesTheStoreReadOnly()
+    {
+        makeBigStore(m_path);
+        // A page of the records table overwritten in the middle of the file.
+        const auto root = SqliteShell::exec(
+            m_path, u"SELECT rootpage FROM sqlite_master WHERE name = 'rec_users'"_s);
+        QVERIFY2(root.exit == 0, qPrintable(root.err));
+        const qint64 page = root.out.trimmed().toLongLong();
+        QVERIFY(page > 1);
+        {
+            QFile f(m_path);
+            QVERIFY(f.open(QIODevice::ReadWrite));
+            QVERIFY(f.seek((page - 1) * 4096));
+            QVERIFY(f.write(QByteArray(64, '\xff')) == 64);
+        }
+        const QByteArray before = hashOf(m_path);
+        auto opened = SqliteStore::open(m_path);
+        QVERIFY2(opened, qPrintable(opened ? QString() : opened.error().toString()));
+        SqliteStore &store = **opened;
+        QVERIFY(store.capabilities().damaged.isEmpty()); // not visible from the header
+        auto scanned = store.scan(u"users"_s, ScanRequest{});
+        QVERIFY(!scanned);
+        QVERIFY2(scanned.error().message.contains(
+                     u"the store %1 is damaged (database disk image is malformed"_s.arg(m_path)),
+                 qPrintable(scanned.error().message));
+        // From the first corrupt answer on: read-only, with SQLite's own check in the reason.
+        QVERIFY(store.capabilities().readOnly);
+        QVERIFY2(store.capabilities().damaged.contains(u"quick_check: "_s),
+                 qPrintable(store.capabilities().damaged));
+        everyWriteIsRefused(store, m_path, u"this store is damaged"_s);
+        opened->reset();
+        QCOMPARE(hashOf(m_path), before);
+    }
+
+    // ---- StructDesk's own tables altered
+
+    void aDroppedRecordsTableIsNamedAndCanBeDropped()
+    {
+        makeStore(u"item"_s); // a no-op damage: u3 keeps its text
+        QVERIFY(SqliteShell::exec(m_path, u"DROP TABLE rec_users"_s).exit == 0);
+        auto store = SqliteStore::open(m_path);
+        QVERIFY(store);
+        QCOMPARE(*(*store)->listTables(), QStringList{u"users"_s});
+        const QString expected =
+            u"the store %1 lists table users but its records table rec_users is missing; "
+            "drop the table with structdesk-cli --store %1 drop-table users, or restore "
+            "the file from a backup"_s.arg(m_path);
+        auto page = (*store)->scan(u"users"_s, ScanRequest{});
+        QVERIFY(!page);
+        QCOMPARE(page.error().message, expected);
+        QVERIFY(!(*store)->putRecord(u"users"_s, record(u"x"_s)));
+        QVERIFY(!(*store)->getRecord(u"users"_s, Value::string(u"u1"_s)));
+        QVERIFY((*store)->dropTable(u"users"_s));
+        QVERIFY((*store)->listTables()->isEmpty());
+    }
+
+    void aRecordsTableDroppedWhileOpenIsNamed()
+    {
+        makeStore(u"item"_s);
+        auto store = SqliteStore::open(m_path);
+        QVERIFY(store);
+        QVERIFY((*store)->scan(u"users"_s, ScanRequest{})); // the model is cached now
+        QVERIFY(SqliteShell::exec(m_path, u"DROP TABLE rec_users"_s).exit == 0);
+        auto got = (*store)->getRecord(u"users"_s, Value::string(u"u1"_s));
+        QVERIFY(!got);
+        QVERIFY2(!got.error().message.contains(u"Parameter count mismatch"_s),
+                 qPrintable(got.error().message));
+        QVERIFY2(got.error().message.contains(u"its records table rec_users is missing"_s),
+                 qPrintable(got.error().message));
+        QVERIFY(!(*store)->putRecord(u"users"_s, record(u"x"_s)));
+        got = (*store)->getRecord(u"users"_s, Value::string(u"u1"_s));
+        QVERIFY(!got);
+        QVERIFY2(got.error().message.contains(u"its records table rec_users is missing"_s),
+                 qPrintable(got.error().message));
+    }
+
+    void anAlteredRecordsTableIsNamedAndLeftAlone()
+    {
+        makeStore(u"item"_s);
+        QVERIFY(
+            SqliteShell::exec(m_path, u"ALTER TABLE rec_users RENAME COLUMN item TO data"_s).exit ==
+            0);
+        const QByteArray before = hashOf(m_path);
+        auto store = SqliteStore::open(m_path);
+        QVERIFY(store);
+        auto page = (*store)->scan(u"users"_s, ScanRequest{});
+        QVERIFY(!page);
+        QVERIFY2(page.error().message.contains(
+                     u"the records table rec_users of table users in %1 was altered: its columns "
+                     u"are (pk, data), "
+                     "not StructDesk's (pk, item); it was left untouched"_s.arg(m_path)),
+                 qPrintable(page.error().message));
+        QVERIFY(!(*store)->putRecord(u"users"_s, record(u"x"_s)));
+        store->reset();
+        QCOMPARE(hashOf(m_path), before);
+    }
+
+    void recordsWithoutTheirTableEntryAreListedAndAdopted_data()
+    {
+        QTest::addColumn<bool>("bySetModel"); // else create-table
+        QTest::newRow("create-table") << false;
+        QTest::newRow("set-model") << true;
+    }
+
+    void recordsWithoutTheirTableEntryAreListedAndAdopted()
+    {
+        QFETCH(bool, bySetModel);
+        makeStore(u"item"_s);
+        QVERIFY(SqliteShell::exec(m_path, u"DELETE FROM structdesk_tables WHERE name = 'users'"_s)
+                    .exit == 0);
+        auto store = SqliteStore::open(m_path);
+        QVERIFY(store);
+        QCOMPARE(*(*store)->listTables(), QStringList{u"users"_s}); // listed, without a model
+        auto m = (*store)->model(u"users"_s);
+        QVERIFY(!m);
+        QCOMPARE(int(m.error().kind), int(ErrorKind::NotFound));
+        QVERIFY2(
+            m.error().message.contains(u"has its records (rec_users: 5 records) but no model"_s),
+            qPrintable(m.error().message));
+        QVERIFY2(m.error().message.contains(u"set-model users --model FILE"_s),
+                 qPrintable(m.error().message));
+
+        // A model keyed otherwise is refused, changing nothing.
+        auto other = TableModel::fromJson(
+            R"({"table":"users","primaryIndex":{"hashKey":"name","hashKeyType":"str"},
+                                               "fields":{"name":{"type":"str","required":true}}})",
+            u"model"_s);
+        QVERIFY(other);
+        const Status wrong = bySetModel ? (*store)->setModel(u"users"_s, **other)
+                                        : (*store)->createTable(u"users"_s, **other);
+        QVERIFY(!wrong);
+        QVERIFY2(wrong.error().message.contains(
+                     u"the records already in rec_users are not keyed by name"_s),
+                 qPrintable(wrong.error().message));
+        QVERIFY(!(*store)->model(u"users"_s));
+
+        auto model = TableModel::fromJson(modelJson(), u"model"_s);
+        const Status adopted = bySetModel ? (*store)->setModel(u"users"_s, **model)
+                                          : (*store)->createTable(u"users"_s, **model);
+        QVERIFY2(adopted, qPrintable(adopted ? QString() : adopted.error().toString()));
+        QCOMPARE(*(*store)->count(u"users"_s), qint64(5)); // every record kept
+        QCOMPARE((*store)
+                     ->getRecord(u"users"_s, Value::string(u"u4"_s))
+                     ->value()
+                     .find(u"name"_s)
+                     ->text(),
+                 u"n4"_s);
+        QVERIFY((*store)->putRecord(u"users"_s, record(u"u6"_s)));
+        QCOMPARE(*(*store)->listTables(), QStringList{u"users"_s});
+    }
+
+    void aForeignTableNamedLikeRecordsIsNotTaken()
+    {
+        auto store = SqliteStore::open(m_path, SqliteStore::OpenMode::CreateIfMissing);
+        QVERIFY(store);
+        QVERIFY(SqliteShell::exec(
+                    m_path, u"CREATE TABLE rec_users(a, b); INSERT INTO rec_users VALUES (1, 2)"_s)
+                    .exit == 0);
+        QVERIFY((*store)->listTables()->isEmpty()); // not StructDesk's: not listed
+        auto model = TableModel::fromJson(modelJson(), u"model"_s);
+        const Status created = (*store)->createTable(u"users"_s, **model);
+        QVERIFY(!created);
+        QCOMPARE(int(created.error().kind), int(ErrorKind::Exists));
+        QVERIFY2(
+            created.error().message.contains(
+                u"already holds a table rec_users that is not StructDesk's (its columns are (a, b))"_s),
+            qPrintable(created.error().message));
+        QCOMPARE(SqliteShell::exec(m_path, u"SELECT count(*) FROM rec_users"_s).out.trimmed(),
+                 u"1"_s);
+    }
+
+    void aDamagedFormatTableOpensReadOnly_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QString>("reason"); // empty: refused
+        QTest::newRow("meta dropped")
+            << u"DROP TABLE structdesk_meta"_s << u"its format table structdesk_meta is missing"_s;
+        QTest::newRow("format row deleted") << u"DELETE FROM structdesk_meta WHERE key = 'format'"_s
+                                            << u"structdesk_meta has no format entry"_s;
+        QTest::newRow("version row deleted")
+            << u"DELETE FROM structdesk_meta WHERE key = 'version'"_s
+            << u"structdesk_meta has no version entry"_s;
+        QTest::newRow("version not a number")
+            << u"UPDATE structdesk_meta SET value = 'one' WHERE key = 'version'"_s
+            << u"its store format version is \"one\""_s;
+        QTest::newRow("version zero")
+            << u"UPDATE structdesk_meta SET value = '0' WHERE key = 'version'"_s
+            << u"its store format version is \"0\""_s;
+    }
+
+    void aDamagedFormatTableOpensReadOnly()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QString, reason);
+        makeStore(u"item"_s);
+        QVERIFY(SqliteShell::exec(m_path, sql).exit == 0);
+        auto store = SqliteStore::open(m_path);
+        QVERIFY2(store, qPrintable(store ? QString() : store.error().toString()));
+        QVERIFY((*store)->capabilities().readOnly);
+        QVERIFY2((*store)->capabilities().damaged.contains(reason),
+                 qPrintable((*store)->capabilities().damaged));
+        QCOMPARE((*store)->scan(u"users"_s, ScanRequest{})->records.size(), size_t(5));
+        everyWriteIsRefused(**store, m_path, reason);
+    }
+
+    void aStoreWithoutItsTableListOrOfANewerVersionIsRefused_data()
+    {
+        QTest::addColumn<QString>("sql");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("table list dropped")
+            << u"DROP TABLE structdesk_tables"_s
+            << u"is a StructDesk store whose list of tables (the table structdesk_tables) is missing"_s;
+        QTest::newRow("newer version")
+            << u"UPDATE structdesk_meta SET value = '9' WHERE key = 'version'"_s
+            << u"was written by a newer StructDesk (store format 9; this one reads 1)"_s;
+        QTest::newRow("other format")
+            << u"UPDATE structdesk_meta SET value = 'x' WHERE key = 'format'"_s
+            << u"is not a StructDesk store (its format is \"x\")"_s;
+        QTest::newRow("no StructDesk tables")
+            << u"DROP TABLE structdesk_meta; DROP TABLE structdesk_tables"_s
+            << u"is not a StructDesk store (an SQLite database without StructDesk's tables)"_s;
+    }
+
+    void aStoreWithoutItsTableListOrOfANewerVersionIsRefused()
+    {
+        QFETCH(QString, sql);
+        QFETCH(QString, message);
+        makeStore(u"item"_s);
+        QVERIFY(SqliteShell::exec(m_path, sql).exit == 0);
+        const QByteArray before = hashOf(m_path);
+        auto store = SqliteStore::open(m_path);
+        QVERIFY(!store);
+        QCOMPARE(int(store.error().kind), int(ErrorKind::Unavailable));
+        QVERIFY2(store.error().message.contains(m_path + u' ' + message),
+                 qPrintable(store.error().message));
+        QCOMPARE(hashOf(m_path), before);
     }
 };
 

@@ -2,7 +2,8 @@
 // as an unreadable row (its key, "unreadable: <reason>", ValidationState::Unreadable) in its
 // place, the rest of its page and of the table as usual, in the natural order, sorted and
 // filtered; the inspector says why; the export dialog names the skipped ones; nothing is
-// written. Keeps screenshots at 1280x800.
+// written. Keeps screenshots at 1280x800. A store file cut short opens read-only with a
+// warning in the window naming the file and what to do.
 
 #include "model/recordtablemodel.h"
 #include "model/storerunner.h"
@@ -218,6 +219,37 @@ private slots:
         QFile f(out);
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll().count('\n'), 598);
+    }
+
+    void aTruncatedStoreOpensReadOnlyWithAWarning()
+    {
+        const QString cut = m_demo.filePath(u"cut.structdesk"_s);
+        QVERIFY(QFile::copy(m_demo.store(), cut));
+        {
+            QFile f(cut);
+            QVERIFY(f.resize(f.size() - 100));
+        }
+        auto w = std::make_unique<MainWindow>();
+        w->resize(1280, 800);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        w->openStore(cut);
+        MessageBar *bar = nullptr;
+        for (MessageBar *b : w->findChildren<MessageBar *>(u"messageBar"_s))
+            if (b->parentWidget() && b->window() == w.get())
+                bar = b;
+        QVERIFY(bar);
+        QTRY_VERIFY_WITH_TIMEOUT(bar->isVisible() && bar->text().contains(u"is damaged"_s), 20000);
+        QCOMPARE(bar->kind(), MessageBar::Kind::Warning);
+        for (const QString &part :
+             {cut, u"it is truncated"_s, u"opened read-only"_s, u"Restore it from a backup"_s})
+            QVERIFY2(bar->text().contains(part), qPrintable(bar->text()));
+        QVERIFY(waitForRow(w.get(), 5)); // and what can be read shows
+        QCOMPARE(w->windowTitle(), u"cut.structdesk (read-only) — StructDesk"_s);
+        const QString out =
+            qEnvironmentVariable("STRUCTDESK_SCREENSHOT_DIR", m_demo.filePath(QString()));
+        QVERIFY(w->grab().save(out + u"/damaged-store-read-only.png"_s));
+        qInfo("screenshot: %s/damaged-store-read-only.png", qPrintable(out));
     }
 };
 
