@@ -260,6 +260,9 @@ private:
         if (!store)
             return CliError{CliTool::Unavailable, store.error().message};
         m_store = std::move(*store);
+        // A damaged store opens for reading only; say so before anything is read from it.
+        if (const QString damaged = m_store->capabilities().damaged; !damaged.isEmpty())
+            writeErr((QStringLiteral("structdesk-cli: warning: ") + damaged + u'\n').toUtf8());
         return std::nullopt;
     }
 
@@ -648,6 +651,8 @@ private:
         if (remaining == 0)
             return std::nullopt;
         QByteArray line;
+        qint64 printed = 0;
+        qint64 unreadable = 0;
         do {
             request.limit = remaining > 0 ? int(std::min<qint64>(remaining, 1000)) : 1000;
             auto page = fetch(request);
@@ -659,11 +664,43 @@ private:
                 line += '\n';
                 writeOut(line);
             }
+            for (const UnreadableRecord &bad : page->unreadable)
+                reportUnreadable(bad);
+            printed += qint64(page->records.size());
+            unreadable += qint64(page->unreadable.size());
             if (remaining > 0)
-                remaining -= qint64(page->records.size());
+                remaining -= qint64(page->records.size() + page->unreadable.size());
             request.cursor = page->nextCursor;
         } while (!request.cursor.isEmpty() && remaining != 0);
+        if (unreadable > 0)
+            return skippedUnreadable(unreadable,
+                                     QStringLiteral("%1 %2 printed")
+                                         .arg(printed)
+                                         .arg(printed == 1 ? QStringLiteral("record was")
+                                                           : QStringLiteral("records were")));
         return std::nullopt;
+    }
+
+    /// One stored record that cannot be read and was skipped, on stderr.
+    void reportUnreadable(const UnreadableRecord &bad)
+    {
+        writeErr(QStringLiteral("structdesk-cli: %1: unreadable record skipped: %2\n")
+                     .arg(m_args.positional[0], bad.toString())
+                     .toUtf8());
+    }
+
+    /// Exit 4: the command did its work, but `n` unreadable stored records were skipped.
+    CliError skippedUnreadable(qint64 n, const QString &done)
+    {
+        return CliError{CliTool::SkippedUnreadable,
+                        QStringLiteral("%1 unreadable %2 of %3 %4 skipped (named above; get, "
+                                       "update and remove refuse %5, delete discards %5); %6")
+                            .arg(n)
+                            .arg(n == 1 ? QStringLiteral("record") : QStringLiteral("records"))
+                            .arg(m_args.positional[0])
+                            .arg(n == 1 ? QStringLiteral("was") : QStringLiteral("were"))
+                            .arg(n == 1 ? QStringLiteral("it") : QStringLiteral("them"))
+                            .arg(done)};
     }
 
     Outcome query()
@@ -778,23 +815,40 @@ private:
         if (sub == u"list") {
             if (m_args.positional.size() > 1)
                 return usage(QStringLiteral("usage: structdesk-cli journal [list|restore ID [--to old|new|FILE]]"));
-            auto entries = journal.entries();
-            if (!entries)
-                return fromError(entries.error());
-            for (const auto &e : *entries)
+            auto listing = journal.list();
+            if (!listing)
+                return fromError(listing.error());
+            for (const auto &e : listing->entries)
                 printLine(QStringLiteral("%1\t%2\t%3\t%4 -> %5\tafter %6\t%7")
                               .arg(e.id, e.location, e.table, QString::fromUtf8(JsonCodec::toPlain(e.oldKey)),
                                    QString::fromUtf8(JsonCodec::toPlain(e.newKey)),
                                    e.lastStep.isEmpty() ? QStringLiteral("journal") : e.lastStep,
                                    e.created.toString(Qt::ISODate))
                               .toUtf8());
+            // Bad files never hide the good entries: those are listed above, these on stderr,
+            // each with its file and why; none is touched.
+            for (const auto &bad : listing->bad)
+                writeErr(QStringLiteral("structdesk-cli: journal entry %1 is unreadable: %2: %3 "
+                                        "(left untouched)\n")
+                             .arg(bad.id, bad.file, bad.reason)
+                             .toUtf8());
+            if (!listing->bad.empty())
+                return CliError{CliTool::SkippedUnreadable,
+                                QStringLiteral("%1 readable %2 listed; %3 unreadable %4 skipped (in %5)")
+                                    .arg(listing->entries.size())
+                                    .arg(listing->entries.size() == 1 ? QStringLiteral("entry")
+                                                                      : QStringLiteral("entries"))
+                                    .arg(listing->bad.size())
+                                    .arg(listing->bad.size() == 1 ? QStringLiteral("file was")
+                                                                  : QStringLiteral("files were"))
+                                    .arg(journal.directory())};
             return std::nullopt;
         }
         if (sub != u"restore" || m_args.positional.size() != 2)
             return usage(QStringLiteral("usage: structdesk-cli journal [list|restore ID [--to old|new|FILE]]"));
         auto entry = journal.entry(m_args.positional[1]);
         if (!entry)
-            return CliError{CliTool::Failed, entry.error().message};
+            return CliError{CliTool::Failed, entry.error().toString()};
         const QString to = m_args.to.isEmpty() ? QStringLiteral("old") : m_args.to;
         if (to != u"old" && to != u"new") {
             QSaveFile file(to);
@@ -937,6 +991,7 @@ private:
         if (auto e = openStore())
             return e;
         Exporter exporter(*m_store, m_args.positional[0]);
+        options.unreadable = [this](const UnreadableRecord &bad) { reportUnreadable(bad); };
         Result<ExportReport> report = makeError(ErrorKind::Backend, QString());
         if (m_args.out.isEmpty()) {
             QFile out;
@@ -954,6 +1009,10 @@ private:
                           .arg(report->records)
                           .arg(m_args.positional[0], m_args.out, transferFormatName(options.format))
                           .toUtf8());
+        if (report->unreadable > 0)
+            return skippedUnreadable(
+                report->unreadable,
+                QStringLiteral("the other %1 were exported").arg(report->records));
         return std::nullopt;
     }
 
@@ -1012,6 +1071,12 @@ private:
         auto report = TableCheck::run(*m_store, table, options);
         if (!report)
             return fromError(report.error());
+        if (report->unreadable > 0)
+            return skippedUnreadable(
+                report->unreadable,
+                QStringLiteral("%1 of the %2 records fail its model (the unreadable ones included)")
+                    .arg(report->failing)
+                    .arg(report->checked));
         if (report->failing > 0)
             return CliError{CliTool::Failed, QStringLiteral("%1 of the %2 records of %3 fail its model")
                                                  .arg(report->failing)
@@ -1061,9 +1126,15 @@ QString CliTool::usageText()
         "  import-python-model FILE [--table-class NAME] [--out FILE]\n"
         "  check TABLE [--where PATH=VALUE]...\n"
         "\n"
-        "  JSON arguments may be - (standard input) or @FILE. KEY is typed by the table's key type.\n"
-        "  Exit status: 0 success; 1 the operation's documented failure (refused, invalid, exists,\n"
-        "  absent); 2 usage error; 3 store unavailable or backend error.\n"
+        "  JSON arguments may be - (standard input) or @FILE. KEY is typed by the table's key "
+        "type.\n"
+        "  Exit status: 0 success; 1 the operation's documented failure (refused, invalid, "
+        "exists,\n"
+        "  absent); 2 usage error; 3 store unavailable or backend error; 4 done, but unreadable\n"
+        "  stored records (scan, query, export, check) or journal files (journal list) were\n"
+        "  skipped, each named on stderr with its key and row, or its file and why.\n"
+        "  get, update and remove of an unreadable record: 3, naming it; delete discards it.\n"
+        "  A damaged store file (cut short, or found corrupt) opens read-only: writes exit 3.\n"
         "  rekey: 0 the key changed; 1 refused or failed with the record back at its old key;\n"
         "  3 the record is only in the recovery journal ($STRUCTDESK_JOURNAL to move it).\n"
         "  import: the format is guessed from the file (extension, first line) unless given;\n"
@@ -1073,7 +1144,11 @@ QString CliTool::usageText()
         "  import is written in batches, not as one transaction: when the store fails part-way, the\n"
         "  keys written are saved to --written-keys, default NAME.written-keys.jsonl next to FILE\n"
         "  (said on stderr), and the exit status is that of the failure.\n"
-        "  check: 1 when a record fails its model, one line per record (key: path: problem) on stderr.\n");
+        "  check: 1 when a record fails its model, one line per record (key: path: problem) on stderr;\n"
+        "  4 when some cannot be read at all (listed too, as key: unreadable (row N): why).\n"
+        "  journal list: the readable entries on stdout, each unreadable file on stderr (4);\n"
+        "  journal restore of an unreadable entry: 1, naming its file. Journal files are never\n"
+        "  changed or deleted because they cannot be read.\n");
 }
 
 int CliTool::run(const QStringList &arguments)

@@ -9,11 +9,12 @@
 ///
 /// Exit statuses (a public interface): 0 success; 1 the operation's documented failure
 /// (refused, invalid, exists, absent) with the reason on stderr; 2 usage error; 3 store
-/// unavailable or backend error.
+/// unavailable or backend error; 4 done, but unreadable stored records or journal files were
+/// skipped (each named on stderr).
 class CliTool
 {
 public:
-    enum Exit { Success = 0, Failed = 1, Usage = 2, Unavailable = 3 };
+    enum Exit { Success = 0, Failed = 1, Usage = 2, Unavailable = 3, SkippedUnreadable = 4 };
 
     CliTool(FILE *out, FILE *err, FILE *in) : m_out(out), m_err(err), m_in(in) {}
     /// Runs one command line (without the program name) and returns the exit status.

@@ -5,7 +5,10 @@
 #include "model/jsoncodec.h"
 
 #include <QHash>
+#include <QRegularExpression>
 #include <QSaveFile>
+
+#include <variant>
 
 namespace {
 
@@ -231,12 +234,15 @@ private:
 };
 
 /// Calls `stored(text)` or `value(record)` for each record of a scan, page by page, as the
-/// store gives them. Returns the number of records, or the scan's error; `cancelled` is set
-/// when the options cancel it.
+/// store gives them. `stored` answers an empty string when it wrote the record, else why the
+/// text cannot be read; such records, and those the store found unreadable itself, go to
+/// `unreadable` (when given) and are not counted. Returns the number of records, or the
+/// scan's error; `cancelled` is set when the options cancel it.
 template <typename StoredFn, typename ValueFn>
 Result<qint64> walk(RecordStore &store, const QString &table, ScanRequest request,
                     const ExportOptions &options, bool &cancelled, StoredFn &&stored,
-                    ValueFn &&value, const std::function<void(qint64)> &pageDone)
+                    ValueFn &&value, const std::function<void(qint64)> &pageDone,
+                    const std::function<void(const UnreadableRecord &)> &unreadable)
 {
     request.cursor.clear();
     request.limit = std::max(1, options.pageSize);
@@ -256,10 +262,24 @@ Result<qint64> walk(RecordStore &store, const QString &table, ScanRequest reques
             }
             return page.error();
         }
-        for (const QByteArray &text : page->storedRecords) {
-            if (auto s = stored(text); !s)
+        for (std::size_t i = 0; i < page->storedRecords.size(); ++i) {
+            auto s = stored(page->storedRecords[i]);
+            if (!s)
                 return s.error();
-            ++count;
+            if (s->isEmpty()) {
+                ++count;
+            } else if (unreadable) {
+                UnreadableRecord bad;
+                bad.key = i < page->storedKeys.size() ? QString::fromUtf8(page->storedKeys[i])
+                                                      : QString();
+                bad.row = i < page->storedRows.size() ? page->storedRows[i] : -1;
+                bad.reason = *s;
+                unreadable(bad);
+            }
+        }
+        if (unreadable) {
+            for (const UnreadableRecord &bad : page->unreadable)
+                unreadable(bad);
         }
         for (const Value &record : page->records) {
             if (auto s = value(record); !s)
@@ -273,18 +293,51 @@ Result<qint64> walk(RecordStore &store, const QString &table, ScanRequest reques
     return count;
 }
 
-Status writeStoredRecord(RecordWriter &writer, const QByteArray &text, const QString &table)
+/// "its stored JSON is damaged (line 1, column 2): invalid literal ...".
+QString damagedJson(const Error &e)
 {
-    if (writer.stored(text))
-        return okStatus();
-    // Not what the fast path expects: the full parser decides (and names the problem).
+    QString what = e.message;
+    what.remove(QStringLiteral("malformed JSON: "));
+    what.remove(QRegularExpression(QStringLiteral("^syntax error while parsing [a-z ]+ - ")));
+    return e.location.isEmpty()
+               ? QStringLiteral("its stored JSON is damaged: %1").arg(what)
+               : QStringLiteral("its stored JSON is damaged (%1): %2").arg(e.location, what);
+}
+
+/// Whether stored text can be a record: the fast converters take any JSON value.
+bool startsAnObject(const QByteArray &text)
+{
+    for (const char c : text) {
+        if (c != ' ' && c != '\n' && c != '\t' && c != '\r')
+            return c == '{';
+    }
+    return false;
+}
+
+/// Why stored text is not a record, or the record.
+std::variant<Value, QString> readStored(const QByteArray &text)
+{
     auto value = JsonCodec::parseStored(text);
     if (!value)
-        return makeError(ErrorKind::Backend,
-                         QStringLiteral("a stored record of %1 cannot be read: %2")
-                             .arg(table, value.error().toString()));
-    writer.value(*value);
-    return okStatus();
+        return damagedJson(value.error());
+    if (!value->isMap())
+        return QStringLiteral("its stored JSON is %1, not a record (an object of attributes)")
+            .arg(value->typeDescription());
+    return std::move(*value);
+}
+
+/// Writes a record from its stored text: an empty string, or why the text cannot be read
+/// (nothing is written then).
+Result<QString> writeStoredRecord(RecordWriter &writer, const QByteArray &text)
+{
+    if (startsAnObject(text) && writer.stored(text))
+        return QString();
+    // Not what the fast path expects: the full parser decides (and names the problem).
+    auto value = readStored(text);
+    if (auto *reason = std::get_if<QString>(&value))
+        return *reason;
+    writer.value(std::get<Value>(value));
+    return QString();
 }
 
 } // namespace
@@ -313,29 +366,29 @@ Result<ExportReport> Exporter::exportScan(const ScanRequest &request, QIODevice 
         columns = std::make_unique<Columns>(**model);
         auto first = walk(
             m_store, m_table, request, options, report.cancelled,
-            [&](const QByteArray &text) -> Status {
+            [&](const QByteArray &text) -> Result<QString> {
                 const bool ok =
+                    startsAnObject(text) &&
                     FastJson::forEachStoredMember(text, [&](QByteArrayView key, QByteArrayView) {
                         columns->ofLiteral(key);
                         return true;
                     });
                 if (ok)
-                    return okStatus();
-                auto parsed = JsonCodec::parseStored(text);
-                if (!parsed)
-                    return makeError(ErrorKind::Backend,
-                                     QStringLiteral("a stored record of %1 cannot be read: %2")
-                                         .arg(m_table, parsed.error().toString()));
-                for (auto it = parsed->toMap().cbegin(); it != parsed->toMap().cend(); ++it)
+                    return QString();
+                auto parsed = readStored(text);
+                if (auto *reason = std::get_if<QString>(&parsed))
+                    return *reason; // skipped; the second pass names it
+                const Value::Map &m = std::get<Value>(parsed).toMap();
+                for (auto it = m.cbegin(); it != m.cend(); ++it)
                     columns->ofName(it.key());
-                return okStatus();
+                return QString();
             },
             [&](const Value &value) -> Status {
                 for (auto it = value.toMap().cbegin(); it != value.toMap().cend(); ++it)
                     columns->ofName(it.key());
                 return okStatus();
             },
-            {});
+            {}, {});
         if (!first)
             return first.error();
         if (report.cancelled)
@@ -348,13 +401,14 @@ Result<ExportReport> Exporter::exportScan(const ScanRequest &request, QIODevice 
     writer.begin();
     auto written = walk(
         m_store, m_table, request, options, report.cancelled,
-        [&](const QByteArray &text) -> Status {
-            if (auto s = writeStoredRecord(writer, text, m_table); !s)
+        [&](const QByteArray &text) -> Result<QString> {
+            auto s = writeStoredRecord(writer, text);
+            if (!s->isEmpty())
                 return s;
             if (!out.maybeFlush())
                 return makeError(ErrorKind::Invalid,
                                  QStringLiteral("cannot write the export: %1").arg(out.error()));
-            return okStatus();
+            return QString();
         },
         [&](const Value &value) -> Status {
             writer.value(value);
@@ -367,6 +421,13 @@ Result<ExportReport> Exporter::exportScan(const ScanRequest &request, QIODevice 
             progress.records = done;
             if (options.progress)
                 options.progress(progress);
+        },
+        [&](const UnreadableRecord &bad) {
+            ++report.unreadable;
+            if (report.unreadableRecords.size() < ExportReport::kMaxNamed)
+                report.unreadableRecords.push_back(bad);
+            if (options.unreadable)
+                options.unreadable(bad);
         });
     if (!written)
         return written.error();

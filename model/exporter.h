@@ -23,17 +23,27 @@ struct ExportOptions
     std::function<void(const TransferProgress &)> progress;
     /// Polled between records; true cancels (an export to a file then leaves no file).
     std::function<bool()> cancelled;
+    /// Called for each stored record that cannot be read (damaged stored text), which the
+    /// export skips, as it is met.
+    std::function<void(const UnreadableRecord &)> unreadable;
 };
 
 /// What an export did.
 struct ExportReport
 {
     qint64 records = 0;
+    /// Stored records that cannot be read and were skipped; the first kMaxNamed are named.
+    qint64 unreadable = 0;
+    std::vector<UnreadableRecord> unreadableRecords;
+    static constexpr std::size_t kMaxNamed = 100;
     bool cancelled = false;
     QStringList columns; ///< CSV: the header written
 };
 
 /// Exports records to JSON lines, a JSON array, DynamoDB JSON lines or CSV.
+///
+/// A stored record that cannot be read (its stored text damaged) is skipped, named and
+/// counted (ExportReport::unreadable); it never stops the export of the others.
 ///
 /// Streamed page by page: the records of a scan are read a page at a time and, where the store
 /// gives them as stored JSON text (the embedded store), converted to the output as text,

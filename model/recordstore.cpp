@@ -277,7 +277,18 @@ Result<std::optional<Value>> RecordStore::getRecord(const QString &table, const 
 
 Result<bool> RecordStore::deleteRecord(const QString &table, const Value &key)
 {
-    auto removed = removeRecord(table, key);
+    auto m = model(table);
+    if (!m)
+        return m.error();
+    auto k = checkKey(**m, key);
+    if (!k)
+        return k.error();
+    return doDelete(table, *k);
+}
+
+Result<bool> RecordStore::doDelete(const QString &table, const Value &key)
+{
+    auto removed = doRemove(table, key);
     if (!removed)
         return removed.error();
     return removed->has_value();

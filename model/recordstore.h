@@ -32,6 +32,9 @@ struct StoreCapabilities
     bool readOnly = false;     ///< every write is refused
     /// The most records one runTransaction() may write; 0: no limit. DynamoDB: 100.
     int maxTransactionWrites = 0;
+    /// Why a store asked for writing is read-only: its file is damaged (the sentence names the
+    /// file and what to do). Empty otherwise.
+    QString damaged = {};
 
     /// True when a transaction of any size is atomic: an import runs as one, so a refused,
     /// failed or cancelled import leaves the table as it was.
@@ -119,14 +122,36 @@ struct ScanRequest
     bool storedJson = false;
 };
 
+/// A stored record that cannot be read (its stored text is damaged): scans skip it and name
+/// it here, so that one bad record never hides the others.
+struct UnreadableRecord
+{
+    QString key;              ///< the key as the store holds it (text)
+    qint64 row = -1;          ///< the store's row id (SQLite rowid); -1 when it has none
+    QString reason;           ///< why it cannot be read
+    std::size_t position = 0; ///< where it was met in its page: just before records[position]
+    /// `key "u3" (row 7): REASON`.
+    QString toString() const
+    {
+        return QStringLiteral("key \"%1\"%2: %3")
+            .arg(key, row >= 0 ? QStringLiteral(" (row %1)").arg(row) : QString(), reason);
+    }
+};
+
 /// A page of records and the cursor of the next one (empty at the end).
 struct ScanPage
 {
     std::vector<Value> records;
     QByteArray nextCursor;
     /// ScanRequest::storedJson: the records as stored JSON text (empty when the store gave
-    /// Values in `records` instead).
+    /// Values in `records` instead), with each one's key text and row, to name one that turns
+    /// out to be unreadable.
     std::vector<QByteArray> storedRecords;
+    std::vector<QByteArray> storedKeys;
+    std::vector<qint64> storedRows;
+    /// Records of the page that cannot be read; they take their place in the page (the page
+    /// holds records + unreadable rows) but are not in `records`.
+    std::vector<UnreadableRecord> unreadable;
 };
 
 /// A query (StructNoSQL's query_field): the records whose index hash key equals `keyValue`, on
@@ -276,6 +301,8 @@ protected:
     virtual Result<std::optional<Value>> doGet(const QString &table, const Value &key) = 0;
     /// Deletes and returns the old record (nullopt when absent).
     virtual Result<std::optional<Value>> doRemove(const QString &table, const Value &key) = 0;
+    /// Deletes a record (false when absent); it need not be readable. The default removes it.
+    virtual Result<bool> doDelete(const QString &table, const Value &key);
     /// Applies resolved setters as one write, creating the record and missing containers;
     /// returns the old value at each path.
     struct ResolvedSetter

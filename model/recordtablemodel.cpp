@@ -7,6 +7,8 @@
 #include <QFuture>
 #include <QPointer>
 
+#include <limits>
+
 struct RecordTableModel::PageIndexData
 {
     PageIndex index;
@@ -14,14 +16,45 @@ struct RecordTableModel::PageIndexData
 
 namespace {
 
-/// Validates records where the page was read (off the GUI thread).
-template<typename Row, typename State>
-std::vector<Row> toRows(std::vector<Value> records, const TableModelPtr &model)
+/// The row of a stored record that cannot be read: its key alone, and why.
+template <typename Row, typename State>
+Row unreadableRow(const UnreadableRecord &bad, const TableModel &model)
 {
+    Row row;
+    auto key = RecordStore::parseKey(model, bad.key);
+    row.record = Value::map({{model.hashKey(), key ? *key : Value::string(bad.key)}});
+    row.state = State::Unreadable;
+    row.reason = bad.reason;
+    row.unreadable =
+        bad.row >= 0 ? QObject::tr("The stored record \"%1\" (row %2) cannot be read: %3. It is "
+                                   "left as it is; delete it, or restore the store from a backup.")
+                           .arg(bad.key)
+                           .arg(bad.row)
+                           .arg(bad.reason)
+                     : QObject::tr("The stored record \"%1\" cannot be read: %2. It is left as "
+                                   "it is; delete it, or restore the store from a backup.")
+                           .arg(bad.key, bad.reason);
+    row.problems << QObject::tr("unreadable: %1").arg(bad.reason);
+    return row;
+}
+
+/// Validates records where the page was read (off the GUI thread); unreadable records take
+/// their place among them.
+template <typename Row, typename State>
+std::vector<Row> toRows(ScanPage page, const TableModelPtr &model)
+{
+    std::vector<Value> &records = page.records;
     std::vector<Row> rows;
-    rows.reserve(records.size());
+    rows.reserve(records.size() + page.unreadable.size());
     const Validator validator(*model);
-    for (Value &record : records) {
+    std::size_t nextBad = 0;
+    auto badsBefore = [&](std::size_t position) {
+        while (nextBad < page.unreadable.size() && page.unreadable[nextBad].position <= position)
+            rows.push_back(unreadableRow<Row, State>(page.unreadable[nextBad++], *model));
+    };
+    for (std::size_t i = 0; i < records.size(); ++i) {
+        badsBefore(i);
+        Value &record = records[i];
         Row row;
         const Problems problems = validator.validateRecord(record);
         bool blocking = false;
@@ -33,6 +66,7 @@ std::vector<Row> toRows(std::vector<Value> records, const TableModelPtr &model)
         row.record = std::move(record);
         rows.push_back(std::move(row));
     }
+    badsBefore(std::numeric_limits<std::size_t>::max());
     return rows;
 }
 
@@ -261,7 +295,7 @@ void RecordTableModel::restart(bool keepColumns)
                 if (!page)
                     return page.error();
                 first.next = page->nextCursor;
-                first.rows = toRows<Row, ValidationState>(std::move(page->records), model);
+                first.rows = toRows<Row, ValidationState>(std::move(*page), model);
                 return first;
             },
             this, [this, generation](Result<First> first) {
@@ -474,9 +508,11 @@ void RecordTableModel::requestPage(int page) const
             auto scanned = store.scan(table, request);
             if (!scanned)
                 return scanned.error();
+            const QByteArray next = scanned->nextCursor;
+            std::vector<Row> rows = toRows<Row, ValidationState>(std::move(*scanned), model);
             if (reverse)
-                std::reverse(scanned->records.begin(), scanned->records.end());
-            return Fetched{toRows<Row, ValidationState>(std::move(scanned->records), model), scanned->nextCursor};
+                std::reverse(rows.begin(), rows.end());
+            return Fetched{std::move(rows), next};
         },
         self, [self, generation, page](Result<Fetched> fetched) {
             if (generation != self->m_generation)
@@ -577,7 +613,7 @@ const RecordTableModel::Row *RecordTableModel::rowAt(int row) const
 std::optional<Value> RecordTableModel::recordAt(int row) const
 {
     const Row *r = rowAt(row);
-    if (!r)
+    if (!r || r->state == ValidationState::Unreadable)
         return std::nullopt;
     return r->record;
 }
@@ -616,6 +652,8 @@ QVariant RecordTableModel::data(const QModelIndex &index, int role) const
         default: return {};
         }
     }
+    if (row->state == ValidationState::Unreadable)
+        return unreadableData(*row, index.column(), role);
     const QStringList &path = m_columns[index.column()];
     const Value *cell = row->record.find(path.front());
     for (qsizetype i = 1; cell && i < path.size(); ++i)
@@ -647,7 +685,40 @@ QVariant RecordTableModel::data(const QModelIndex &index, int role) const
     case ProblemsRole: return row->problems;
     case LoadedRole: return true;
     case CellValueRole: return cell ? QVariant::fromValue(*cell) : QVariant();
+    case UnreadableRole:
+        return QString();
     default: return {};
+    }
+}
+
+QVariant RecordTableModel::unreadableData(const Row &row, int column, int role) const
+{
+    const Value *key = row.record.find(m_model->hashKey());
+    const QString reasonText = tr("unreadable: %1").arg(row.reason);
+    switch (role) {
+    case Qt::DisplayRole:
+        if (column == 0)
+            return columnCount() > 1 ? summary(*key)
+                                     : summary(*key) + QStringLiteral(" — ") + reasonText;
+        return column == 1 ? reasonText : QString();
+    case Qt::ToolTipRole:
+        return row.unreadable;
+    case Qt::TextAlignmentRole:
+        return int(Qt::AlignLeft | Qt::AlignVCenter);
+    case RecordKeyRole:
+        return QVariant::fromValue(*key);
+    case ValidationStateRole:
+        return QVariant::fromValue(row.state);
+    case ProblemsRole:
+        return row.problems;
+    case UnreadableRole:
+        return row.unreadable;
+    case LoadedRole:
+        return true;
+    case CellValueRole:
+        return column == 0 ? QVariant::fromValue(*key) : QVariant();
+    default:
+        return {}; // no RecordRole: there is no record to edit, copy or move
     }
 }
 
@@ -686,7 +757,12 @@ Qt::ItemFlags RecordTableModel::flags(const QModelIndex &index) const
         const FieldSpec *spec = m_model->root().field(field);
         const bool scalarSpec = !spec || !(spec->accepts(FieldKind::Map) || spec->accepts(FieldKind::Dict) ||
                                            spec->accepts(FieldKind::List) || spec->accepts(FieldKind::Set));
-        if (field != m_model->hashKey() && scalarSpec)
+        const auto [page, offset] = pageOfRow(index.row());
+        const auto loaded = m_pages.find(page);
+        const bool unreadable =
+            loaded != m_pages.end() && std::size_t(offset) < loaded->second.rows.size() &&
+            loaded->second.rows[std::size_t(offset)].state == ValidationState::Unreadable;
+        if (field != m_model->hashKey() && scalarSpec && !unreadable)
             flags |= Qt::ItemIsEditable;
     }
     return flags;

@@ -33,21 +33,28 @@ class StoreRunner;
 ///   records. Cells summarise nested values ({3 fields}, [12 items], set of 4); numbers keep
 ///   their exact text. Rows that fail the table model are marked (ValidationStateRole,
 ///   ProblemsRole, and the tooltip).
+/// - A stored record that cannot be read (its stored text damaged) takes its row like any
+///   other, as an unreadable row: its key, "unreadable: <reason>" in the next column,
+///   ValidationState::Unreadable, UnreadableRole with the whole sentence, and no RecordRole;
+///   the rest of its page shows as usual.
 class RecordTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 
 public:
     enum Role {
-        RecordRole = Qt::UserRole + 1, ///< the whole record as a Value (invalid QVariant if not loaded)
-        RecordKeyRole,                 ///< the record's key as a Value
-        ValidationStateRole,           ///< a ValidationState
-        ProblemsRole,                  ///< QStringList: "path: sentence" per problem
-        LoadedRole,                    ///< bool: false while the row's page is loading
-        CellValueRole,                 ///< the cell's Value (invalid QVariant when absent)
-        FieldPathRole,                 ///< header: the column's field path as a QStringList
+        RecordRole =
+            Qt::UserRole + 1, ///< the whole record as a Value (invalid QVariant if not loaded)
+        RecordKeyRole,        ///< the record's key as a Value
+        ValidationStateRole,  ///< a ValidationState
+        ProblemsRole,         ///< QStringList: "path: sentence" per problem
+        LoadedRole,           ///< bool: false while the row's page is loading
+        CellValueRole,        ///< the cell's Value (invalid QVariant when absent)
+        FieldPathRole,        ///< header: the column's field path as a QStringList
+        /// QString: why the row's stored record cannot be read (empty for readable rows)
+        UnreadableRole,
     };
-    enum class ValidationState { Loading, Valid, Invalid, Noted };
+    enum class ValidationState { Loading, Valid, Invalid, Noted, Unreadable };
     Q_ENUM(ValidationState)
 
     /// `pages` serves pages; `work` builds page indexes, filters and sorts (both on the same
@@ -86,7 +93,7 @@ public:
     /// by page as the view scrolls (canFetchMore/fetchMore), each page reached by its start key.
     bool isSequential() const { return m_sequential; }
     bool isLoading() const { return m_loading; }
-    /// The record of a row, if its page is loaded.
+    /// The record of a row, if its page is loaded (never for an unreadable row).
     std::optional<Value> recordAt(int row) const;
     /// The field path of a column (["metadata"], ["userId"], ...).
     QStringList fieldPath(int column) const;
@@ -144,9 +151,11 @@ signals:
 private:
     struct Row
     {
-        Value record;
+        Value record; ///< an unreadable row: a map of its key alone
         QStringList problems;
         ValidationState state = ValidationState::Valid;
+        QString unreadable; ///< why the stored record cannot be read (the whole sentence)
+        QString reason;     ///< the reason alone
     };
     struct Page
     {
@@ -165,6 +174,7 @@ private:
     void discoverColumns(const std::vector<Row> &rows);
     void setLoading(bool loading);
     const Row *rowAt(int row) const;
+    QVariant unreadableData(const Row &row, int column, int role) const;
     void buildIndex();
 
     struct ViewState

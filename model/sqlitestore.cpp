@@ -10,8 +10,10 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QSqlDriver>
 #include <QSqlError>
+#include <QThread>
 #include <QUrl>
 #include <QUuid>
 #include <QVariant>
@@ -19,6 +21,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <variant>
 
 namespace {
 
@@ -29,6 +32,17 @@ constexpr int kSqliteCorrupt = 11;
 constexpr int kSqliteFull = 13;
 constexpr int kSqliteCantOpen = 14;
 constexpr int kSqliteNotADb = 26;
+
+/// "its stored JSON is damaged (line 1, column 2): invalid literal ...".
+QString damagedJson(const Error &e)
+{
+    QString what = e.message;
+    what.remove(QStringLiteral("malformed JSON: "));
+    what.remove(QRegularExpression(QStringLiteral("^syntax error while parsing [a-z ]+ - ")));
+    return e.location.isEmpty()
+               ? QStringLiteral("its stored JSON is damaged: %1").arg(what)
+               : QStringLiteral("its stored JSON is damaged (%1): %2").arg(e.location, what);
+}
 
 int primaryCode(const QSqlError &error)
 {
@@ -183,12 +197,79 @@ Result<WhereClause> buildWhere(const ScanRequest &request)
         parts << expr;
         where.binds << binds;
     }
+    if (!parts.isEmpty()) {
+        // SQLite's JSON functions fail the whole statement on one damaged record: such a record
+        // (or one whose JSON is not an object) passes every condition instead, so that the scan
+        // reads it and names it (unreadable) rather than one record hiding all the others.
+        // SQLite parses each item once for all the JSON functions of a row, so the check costs
+        // little.
+        const QString joined = parts.join(QStringLiteral(" AND "));
+        parts = QStringList{
+            QStringLiteral("(NOT json_valid(item) OR json_type(item) != 'object' OR (%1))")
+                .arg(joined)};
+    }
     if (!request.text.isEmpty()) {
         parts << QStringLiteral("instr(lower(item), ?) > 0");
         where.binds << request.text.toLower();
     }
     where.sql = parts.join(QStringLiteral(" AND "));
     return where;
+}
+
+quint32 bigEndian32(const QByteArray &b, int at)
+{
+    return (quint32(quint8(b[at])) << 24) | (quint32(quint8(b[at + 1])) << 16) |
+           (quint32(quint8(b[at + 2])) << 8) | quint32(quint8(b[at + 3]));
+}
+
+/// Why an SQLite file is damaged by its length, from its header alone (microseconds, whatever
+/// the size), or an empty string. SQLite itself reads a truncated file's missing bytes as
+/// zeros and accepts writes to it.
+QString truncation(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    const qint64 size = file.size();
+    const QByteArray header = file.read(100);
+    if (header.size() < 100)
+        return QStringLiteral(
+                   "it is truncated: %1 bytes, shorter than an SQLite header (100 bytes)")
+            .arg(size);
+    const quint32 rawPageSize = (quint32(quint8(header[16])) << 8) | quint32(quint8(header[17]));
+    const qint64 pageSize = rawPageSize == 1 ? 65536 : qint64(rawPageSize);
+    if (pageSize < 512 || (pageSize & (pageSize - 1)) != 0)
+        return QStringLiteral("its header is damaged (page size %1)").arg(rawPageSize);
+    if (size % pageSize != 0)
+        return QStringLiteral(
+                   "it is truncated: %1 bytes is not a whole number of its %2-byte pages")
+            .arg(size)
+            .arg(pageSize);
+    // The page count in the header holds when the change counter matches version-valid-for.
+    const quint32 pages = bigEndian32(header, 28);
+    if (pages > 0 && bigEndian32(header, 24) == bigEndian32(header, 92) &&
+        size < qint64(pages) * pageSize)
+        return QStringLiteral("it is truncated: %1 bytes, where its header says %2 pages of %3 "
+                              "bytes (%4 bytes)")
+            .arg(size)
+            .arg(pages)
+            .arg(pageSize)
+            .arg(qint64(pages) * pageSize);
+    return {};
+}
+
+/// truncation(), looked at again while it says so and a write-ahead log is beside the file:
+/// another program checkpointing writes page 1 (the new length) before the pages after it.
+QString checkedTruncation(const QString &path)
+{
+    QString found = truncation(path);
+    for (int attempt = 0;
+         attempt < 4 && !found.isEmpty() && QFileInfo::exists(path + QStringLiteral("-wal"));
+         ++attempt) {
+        QThread::msleep(50);
+        found = truncation(path);
+    }
+    return found;
 }
 
 } // namespace
@@ -227,11 +308,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, Open
     store->m_connection = QStringLiteral("structdesk-") + QUuid::createUuid().toString(QUuid::Id128);
     // A file we may not write (or in a folder we may not write: no -wal/-shm files) is opened
     // immutable, so SQLite neither needs nor leaves lock files beside it.
-    const bool cannotWrite = exists && (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable());
-    store->m_readOnly = exists && (mode == OpenMode::ReadOnly || cannotWrite);
+    const bool cannotWrite =
+        exists && (!info.isWritable() || !QFileInfo(info.absolutePath()).isWritable());
+    // A damaged file is opened for reading only: what can be read can be exported, and nothing
+    // is written to it.
+    const QString damage = exists ? checkedTruncation(path) : QString();
+    if (!damage.isEmpty())
+        store->m_damaged = damage;
+    store->m_readOnly = exists && (mode == OpenMode::ReadOnly || cannotWrite || !damage.isEmpty());
     store->m_db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), store->m_connection);
     QString options = QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000");
-    if (cannotWrite) {
+    // A damaged file without a write-ahead log is read as it is, with no lock or log files
+    // beside it; with a log, SQLite reads the pages kept there too (its index file may be made).
+    const bool immutable =
+        cannotWrite || (!damage.isEmpty() && !QFileInfo::exists(path + QStringLiteral("-wal")));
+    if (immutable) {
         QUrl uri = QUrl::fromLocalFile(info.absoluteFilePath());
         uri.setQuery(QStringLiteral("immutable=1"));
         store->m_db.setDatabaseName(uri.toString(QUrl::FullyEncoded));
@@ -269,8 +360,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, Open
             return store->sqlError(q, QStringLiteral("creating the store"));
     } else {
         QSqlQuery q(store->m_db);
-        if (!q.exec(QStringLiteral("SELECT value FROM structdesk_meta WHERE key = 'format' OR key = "
-                                   "'version' ORDER BY key"))) {
+        if (!q.exec(QStringLiteral(
+                "SELECT key, value FROM structdesk_meta WHERE key = 'format' OR key = "
+                "'version'"))) {
             const QSqlError e = q.lastError();
             const int code = primaryCode(e);
             if (code == kSqliteBusy || code == kSqliteLocked)
@@ -280,31 +372,40 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const QString &path, Open
                                      .arg(path),
                                  path);
             if (code == kSqliteNotADb || code == kSqliteCorrupt)
-                return makeError(ErrorKind::Unavailable,
-                                 QStringLiteral("%1 is corrupt (%2); it was left untouched")
-                                     .arg(path, e.databaseText()),
-                                 path);
-            return makeError(ErrorKind::Unavailable,
-                             QStringLiteral("%1 is not a StructDesk store (an SQLite database "
-                                            "without StructDesk's tables); it was left untouched")
-                                 .arg(path),
-                             path);
+                return makeError(
+                    ErrorKind::Unavailable,
+                    QStringLiteral("%1 is corrupt (%2%3); it was left untouched. Restore it "
+                                   "from a backup (the sqlite3 shell's .recover may save "
+                                   "what is left in a copy).")
+                        .arg(path, e.databaseText(),
+                             damage.isEmpty() ? QString() : QStringLiteral("; ") + damage),
+                    path);
+            // A StructDesk store that lost its format table can still be read.
+            if (!store->hasSqlTable(QStringLiteral("structdesk_tables")))
+                return makeError(
+                    ErrorKind::Unavailable,
+                    QStringLiteral("%1 is not a StructDesk store (an SQLite database "
+                                   "without StructDesk's tables); it was left untouched")
+                        .arg(path),
+                    path);
+            q.finish();
+            store->m_damaged = QStringLiteral("its format table structdesk_meta is missing");
+            store->m_readOnly = true;
         }
-        QStringList values;
+        QHash<QString, QString> meta;
         while (q.next())
-            values << q.value(0).toString();
-        if (values.size() != 2 || values[0] != QLatin1String(kFormat))
-            return makeError(ErrorKind::Unavailable,
-                             QStringLiteral("%1 is not a StructDesk store; it was left untouched").arg(path),
-                             path);
-        if (values[1].toInt() > kVersion)
-            return makeError(ErrorKind::Unavailable,
-                             QStringLiteral("%1 was written by a newer StructDesk (store format %2; "
-                                            "this one reads %3)")
-                                 .arg(path, values[1])
-                                 .arg(kVersion),
-                             path);
+            meta.insert(q.value(0).toString(), q.value(1).toString());
         q.finish();
+        if (auto s = store->checkMeta(meta); !s)
+            return s.error();
+        if (!store->hasSqlTable(QStringLiteral("structdesk_tables")))
+            return makeError(
+                ErrorKind::Unavailable,
+                QStringLiteral("%1 is a StructDesk store whose list of tables (the table "
+                               "structdesk_tables) is missing; it was left untouched. Restore "
+                               "it from a backup.")
+                    .arg(path),
+                path);
         if (!store->m_readOnly)
             q.exec(QStringLiteral("PRAGMA journal_mode=WAL"));
     }
@@ -329,23 +430,241 @@ StoreCapabilities SqliteStore::capabilities() const
     caps.exactCount = true;
     caps.transactions = true;
     caps.readOnly = m_readOnly;
+    if (!m_damaged.isEmpty())
+        caps.damaged = damageSentence(m_damaged);
     return caps;
+}
+
+Status SqliteStore::checkMeta(const QHash<QString, QString> &meta)
+{
+    if (m_readOnly && !m_damaged.isEmpty() && meta.isEmpty())
+        return okStatus(); // no format table at all: already known to be damaged
+    const bool structDeskTables = hasSqlTable(QStringLiteral("structdesk_tables"));
+    if (!meta.contains(QStringLiteral("format"))) {
+        if (!structDeskTables)
+            return makeError(
+                ErrorKind::Unavailable,
+                QStringLiteral("%1 is not a StructDesk store; it was left untouched").arg(m_path),
+                m_path);
+        m_damaged = QStringLiteral("its format table structdesk_meta has no format entry");
+        m_readOnly = true;
+        return okStatus();
+    }
+    if (meta.value(QStringLiteral("format")) != QLatin1String(kFormat))
+        return makeError(
+            ErrorKind::Unavailable,
+            QStringLiteral("%1 is not a StructDesk store (its format is \"%2\"); it was left "
+                           "untouched")
+                .arg(m_path, meta.value(QStringLiteral("format"))),
+            m_path);
+    bool number = false;
+    const QString versionText = meta.value(QStringLiteral("version"));
+    const int version = versionText.toInt(&number);
+    if (number && version > kVersion)
+        return makeError(ErrorKind::Unavailable,
+                         QStringLiteral("%1 was written by a newer StructDesk (store format %2; "
+                                        "this one reads %3)")
+                             .arg(m_path, versionText)
+                             .arg(kVersion),
+                         m_path);
+    if (!number || version < 1) {
+        m_damaged =
+            meta.contains(QStringLiteral("version"))
+                ? QStringLiteral("its store format version is \"%1\", not one StructDesk wrote")
+                      .arg(versionText)
+                : QStringLiteral("its format table structdesk_meta has no version entry");
+        m_readOnly = true;
+    }
+    return okStatus();
+}
+
+bool SqliteStore::hasRowIn(const QString &sqlTableName, const QString &name)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT 1 FROM %1 WHERE name = ?").arg(sqlTableName));
+    q.addBindValue(name);
+    return q.exec() && q.next();
+}
+
+bool SqliteStore::hasSqlTable(const QString &name)
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"));
+    q.addBindValue(name);
+    return q.exec() && q.next();
+}
+
+QStringList SqliteStore::recordsColumns(const QString &table)
+{
+    // PRAGMA table_info answers from the schema as this connection last read it; reading
+    // sqlite_master first makes SQLite notice a schema another connection changed.
+    if (!hasSqlTable(QStringLiteral("rec_") + table))
+        return {};
+    QSqlQuery q(m_db);
+    QStringList columns;
+    q.prepare(QStringLiteral("SELECT name FROM pragma_table_info(?)"));
+    q.addBindValue(QStringLiteral("rec_") + table);
+    if (q.exec()) {
+        while (q.next())
+            columns << q.value(0).toString();
+    }
+    return columns;
+}
+
+QString SqliteStore::recordsTableProblem(const QString &table)
+{
+    const QStringList columns = recordsColumns(table);
+    const QString records = QStringLiteral("rec_") + table;
+    if (columns.isEmpty())
+        return QStringLiteral(
+                   "the store %1 lists table %2 but its records table %3 is missing; drop the "
+                   "table with structdesk-cli --store %1 drop-table %2, or restore the file "
+                   "from a backup")
+            .arg(m_path, table, records);
+    if (!columns.contains(QStringLiteral("pk")) || !columns.contains(QStringLiteral("item")))
+        return QStringLiteral(
+                   "the records table %1 of table %2 in %3 was altered: its columns are (%4), "
+                   "not StructDesk's (pk, item); it was left untouched. Restore the file from "
+                   "a backup, or give the columns their names back with the sqlite3 shell "
+                   "(ALTER TABLE %1 RENAME COLUMN ... TO item)")
+            .arg(records, table, m_path, columns.join(QStringLiteral(", ")));
+    return {};
+}
+
+QStringList SqliteStore::strandedTables()
+{
+    // Records tables left without their row in structdesk_tables (deleted behind StructDesk's
+    // back), with StructDesk's columns: their records are still there.
+    QSqlQuery q(m_db);
+    QStringList out;
+    if (!q.exec(QStringLiteral("SELECT substr(name, 5) FROM sqlite_master WHERE type = 'table' AND "
+                               "name LIKE 'rec\\_%' ESCAPE '\\' AND substr(name, 5) NOT IN "
+                               "(SELECT name FROM structdesk_tables) ORDER BY name")))
+        return out;
+    QStringList candidates;
+    while (q.next())
+        candidates << q.value(0).toString();
+    q.finish();
+    for (const QString &name : std::as_const(candidates)) {
+        if (!TableModel::checkTableName(name).isEmpty())
+            continue;
+        const QStringList columns = recordsColumns(name);
+        if (columns.contains(QStringLiteral("pk")) && columns.contains(QStringLiteral("item")))
+            out << name;
+    }
+    return out;
+}
+
+static QByteArray modelJsonFor(const QString &table, const TableModel &model);
+
+Status SqliteStore::adoptRecordsTable(const QString &table, const TableModel &model)
+{
+    // The records must be keyed by the model's key: pk is the key attribute's text.
+    QSqlQuery q(m_db);
+    if (!q.exec(QStringLiteral("SELECT rowid, pk, item FROM %1 LIMIT 200").arg(sqlTable(table))))
+        return sqlError(q, QStringLiteral("reading the records of %1").arg(table));
+    while (q.next()) {
+        auto record = parseRow(q.value(2));
+        if (std::holds_alternative<QString>(record))
+            continue; // unreadable: it says nothing about the key, and it stays as it is
+        const Value *key = std::get<Value>(record).find(model.hashKey());
+        const QString pk = q.value(1).toString();
+        if (!key || !(key->isString() || key->isNumber()) || keyColumnText(*key) != pk)
+            return makeError(
+                ErrorKind::Invalid,
+                QStringLiteral("the records already in rec_%1 are not keyed by %2 (row %3 has "
+                               "the key \"%4\" but %5); nothing was changed")
+                    .arg(table, model.hashKey())
+                    .arg(q.value(0).toLongLong())
+                    .arg(pk, key ? QStringLiteral("%1 %2").arg(model.hashKey(), key->text())
+                                 : QStringLiteral("no %1").arg(model.hashKey())),
+                table);
+    }
+    q.finish();
+    QSqlQuery &insert = prepared(QStringLiteral(
+        "INSERT INTO structdesk_tables(name, model, has_model, created) VALUES (?, ?, ?, ?)"));
+    insert.addBindValue(table);
+    insert.addBindValue(QString::fromUtf8(modelJsonFor(table, model)));
+    insert.addBindValue(model.declaresFields() ? 1 : 0);
+    insert.addBindValue(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+    if (!insert.exec())
+        return sqlError(insert, QStringLiteral("attaching a model to %1").arg(table));
+    invalidateModel(table);
+    return okStatus();
 }
 
 QSqlQuery &SqliteStore::prepared(const QString &sql)
 {
+    if (m_stale) {
+        m_stale = false;
+        m_queries.clear();
+    }
+    m_prepareError = QSqlError(); // it tells about the statement asked for last only
     auto it = m_queries.find(sql);
     if (it == m_queries.end()) {
         QSqlQuery q(m_db);
-        q.prepare(sql);
+        if (!q.prepare(sql)) {
+            // Qt then answers exec() with "Parameter count mismatch": keep what SQLite said
+            // (a records table dropped behind StructDesk's back: "no such table").
+            m_prepareError = q.lastError();
+            forgetModels(); // the next use checks the tables again and says what is wrong
+            m_failedPrepare = std::move(q);
+            return m_failedPrepare;
+        }
         it = m_queries.insert(sql, q);
     }
     return it.value();
 }
 
-Error SqliteStore::sqlError(const QSqlQuery &query, const QString &what) const
+QString SqliteStore::damageSentence(const QString &detail) const
 {
-    const QSqlError e = query.lastError();
+    return QStringLiteral(
+               "the store %1 is damaged (%2); it was opened read-only and nothing is written "
+               "to it. Restore it from a backup, or export what can be read with "
+               "structdesk-cli --store %1 export TABLE --out FILE")
+        .arg(m_path, detail);
+}
+
+void SqliteStore::markDamaged(const QString &detail)
+{
+    if (!m_damaged.isEmpty())
+        return;
+    // SQLite's own check says more than the failed statement (the first problems only: a full
+    // check of a large store takes seconds). It runs once, on the first corrupt answer.
+    QString found;
+    QSqlQuery check(m_db);
+    if (check.exec(QStringLiteral("PRAGMA quick_check(3)"))) {
+        QStringList problems;
+        while (check.next())
+            problems << check.value(0).toString();
+        if (!(problems.size() == 1 && problems.front() == u"ok"))
+            found = problems.join(QStringLiteral("; "));
+    }
+    m_damaged = found.isEmpty() ? detail : detail + QStringLiteral("; quick_check: ") + found;
+    m_readOnly = true;
+}
+
+Error SqliteStore::sqlError(const QSqlQuery &query, const QString &what)
+{
+    QSqlError e = query.lastError();
+    if (m_prepareError.isValid() && e.text().contains(QLatin1String("Parameter count mismatch")))
+        e = m_prepareError;
+    // StructDesk's tables changed behind its back (the sqlite3 shell, another program): the
+    // models and statements kept are stale; say what is wrong where it can be told.
+    static const QRegularExpression missingRecords(
+        QStringLiteral("no such table: (main\\.)?rec_(\\S+)"));
+    const QString said = e.databaseText();
+    if (said.contains(QLatin1String("no such table")) ||
+        said.contains(QLatin1String("no such column")) ||
+        said.contains(QLatin1String("has no column"))) {
+        forgetModels();
+        m_stale = true;
+        if (const auto m = missingRecords.match(said); m.hasMatch()) {
+            if (const QString problem = recordsTableProblem(m.captured(2)); !problem.isEmpty())
+                return makeError(ErrorKind::Backend,
+                                 QStringLiteral("%1 failed: %2").arg(what, problem), m_path);
+        }
+    }
     const int code = primaryCode(e);
     const QString detail = e.databaseText().isEmpty() ? e.text() : e.databaseText();
     switch (code) {
@@ -363,8 +682,9 @@ Error SqliteStore::sqlError(const QSqlQuery &query, const QString &what) const
                          m_path);
     case kSqliteCorrupt:
     case kSqliteNotADb:
+        markDamaged(detail);
         return makeError(ErrorKind::Backend,
-                         QStringLiteral("%1 failed: the store %2 is corrupt (%3)").arg(what, m_path, detail),
+                         QStringLiteral("%1 failed: %2").arg(what, damageSentence(m_damaged)),
                          m_path);
     case kSqliteFull:
         return makeError(ErrorKind::Unavailable,
@@ -381,6 +701,14 @@ Error SqliteStore::sqlError(const QSqlQuery &query, const QString &what) const
 
 Status SqliteStore::refuseIfReadOnly() const
 {
+    if (!m_damaged.isEmpty())
+        return makeError(
+            ErrorKind::Backend,
+            QStringLiteral("nothing was written: this store is damaged (%1) and open read-only. "
+                           "Restore it from a backup, or export what can be read with "
+                           "structdesk-cli --store %2 export TABLE --out FILE")
+                .arg(m_damaged, m_path),
+            m_path);
     if (m_readOnly)
         return makeError(ErrorKind::Backend,
                          QStringLiteral("the store %1 is read-only; nothing was written").arg(m_path),
@@ -463,6 +791,12 @@ Result<QStringList> SqliteStore::listTables()
     while (q.next())
         names << q.value(0).toString();
     q.finish();
+    // Records whose table entry was deleted are listed too: without a model, to attach one.
+    const QStringList stranded = strandedTables();
+    if (!stranded.isEmpty()) {
+        names << stranded;
+        std::sort(names.begin(), names.end());
+    }
     return names;
 }
 
@@ -474,11 +808,29 @@ Result<TableModelPtr> SqliteStore::loadModel(const QString &table)
         return sqlError(q, QStringLiteral("reading the model of %1").arg(table));
     if (!q.next()) {
         q.finish();
+        if (strandedTables().contains(table)) {
+            QSqlQuery n(m_db);
+            const qint64 records =
+                n.exec(QStringLiteral("SELECT count(*) FROM %1").arg(sqlTable(table))) && n.next()
+                    ? n.value(0).toLongLong()
+                    : -1;
+            return makeError(
+                ErrorKind::NotFound,
+                QStringLiteral("table %1 in %2 has its records (rec_%1: %3 records) but no "
+                               "model: its entry in structdesk_tables is missing. Attach its "
+                               "model with structdesk-cli --store %2 set-model %1 --model FILE "
+                               "(or create-table with it); the records are kept")
+                    .arg(table, m_path)
+                    .arg(records),
+                table);
+        }
         return makeError(ErrorKind::NotFound,
                          QStringLiteral("there is no table %1 in %2").arg(table, m_path), table);
     }
     const QByteArray json = q.value(0).toString().toUtf8();
     q.finish();
+    if (const QString problem = recordsTableProblem(table); !problem.isEmpty())
+        return makeError(ErrorKind::Backend, problem, table);
     auto model = TableModel::fromJson(json, QStringLiteral("model of table %1").arg(table));
     if (!model)
         return makeError(ErrorKind::Backend,
@@ -531,6 +883,24 @@ Status SqliteStore::createTable(const QString &table, const TableModel &model)
                          table);
     if (auto b = begin(); !b)
         return b;
+    // Records left without their table entry: the table is created on them, keeping them.
+    if (strandedTables().contains(table)) {
+        if (auto adopted = adoptRecordsTable(table, model); !adopted) {
+            rollback();
+            return adopted;
+        }
+        return commit();
+    }
+    if (hasSqlTable(QStringLiteral("rec_") + table) &&
+        !hasRowIn(QStringLiteral("structdesk_tables"), table)) {
+        rollback();
+        return makeError(
+            ErrorKind::Exists,
+            QStringLiteral("%1 already holds a table rec_%2 that is not StructDesk's (its "
+                           "columns are (%3)); nothing was changed")
+                .arg(m_path, table, recordsColumns(table).join(QStringLiteral(", "))),
+            table);
+    }
     QSqlQuery &insert = prepared(QStringLiteral(
         "INSERT INTO structdesk_tables(name, model, has_model, created) VALUES (?, ?, ?, ?) "
         "ON CONFLICT(name) DO NOTHING"));
@@ -562,9 +932,10 @@ Status SqliteStore::dropTable(const QString &table)
 {
     if (auto ro = refuseIfReadOnly(); !ro)
         return ro;
-    auto m = model(table);
-    if (!m)
-        return m.error();
+    // Not through model(): a table whose records table or model row is gone can be dropped.
+    if (!hasRowIn(QStringLiteral("structdesk_tables"), table) && !strandedTables().contains(table))
+        return makeError(ErrorKind::NotFound,
+                         QStringLiteral("there is no table %1 in %2").arg(table, m_path), table);
     if (auto b = begin(); !b)
         return b;
     QSqlQuery q(m_db);
@@ -585,6 +956,14 @@ Status SqliteStore::setModel(const QString &table, const TableModel &newModel)
 {
     if (auto ro = refuseIfReadOnly(); !ro)
         return ro;
+    if (strandedTables().contains(table)) {
+        if (!newModel.primaryIndex().sortKey.isEmpty())
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("tables with a sort key are not supported: StructNoSQL "
+                                            "addresses records by their hash key alone"),
+                             table);
+        return runTransaction([&] { return adoptRecordsTable(table, newModel); });
+    }
     auto m = model(table);
     if (!m)
         return m.error();
@@ -606,7 +985,8 @@ Status SqliteStore::setModel(const QString &table, const TableModel &newModel)
 
 Result<std::optional<Value>> SqliteStore::readRecord(const QString &table, const QString &pk)
 {
-    QSqlQuery &q = prepared(QStringLiteral("SELECT item FROM %1 WHERE pk = ?").arg(sqlTable(table)));
+    QSqlQuery &q =
+        prepared(QStringLiteral("SELECT item, rowid FROM %1 WHERE pk = ?").arg(sqlTable(table)));
     q.addBindValue(pk);
     if (!q.exec())
         return sqlError(q, QStringLiteral("reading a record of %1").arg(table));
@@ -614,14 +994,41 @@ Result<std::optional<Value>> SqliteStore::readRecord(const QString &table, const
         q.finish();
         return std::optional<Value>();
     }
-    const QByteArray json = q.value(0).toString().toUtf8();
+    auto record = parseRow(q.value(0));
+    const qint64 rowid = q.value(1).toLongLong();
     q.finish();
+    if (auto *reason = std::get_if<QString>(&record))
+        return unreadableError(table, UnreadableRecord{pk, rowid, *reason, 0});
+    return std::optional<Value>(std::get<Value>(std::move(record)));
+}
+
+Error SqliteStore::unreadableError(const QString &table, const UnreadableRecord &record) const
+{
+    return makeError(
+        ErrorKind::Backend,
+        QStringLiteral("the stored record %1 of table %2 in %3 cannot be read (row %4): "
+                       "%5; it was left untouched (delete it, or restore the file from a "
+                       "backup)")
+            .arg(u'"' + record.key + u'"', table, m_path)
+            .arg(record.row)
+            .arg(record.reason),
+        record.key);
+}
+
+std::variant<Value, QString> SqliteStore::parseRow(const QVariant &item)
+{
+    if (item.isNull())
+        return QStringLiteral("its stored text is missing (NULL)");
+    // Text as SQLite holds it; a blob (written by another program) is read as its bytes.
+    const QByteArray json =
+        item.typeId() == QMetaType::QByteArray ? item.toByteArray() : item.toString().toUtf8();
     auto record = JsonCodec::parseStored(json);
     if (!record)
-        return makeError(ErrorKind::Backend,
-                         QStringLiteral("the stored record cannot be read: %1").arg(record.error().toString()),
-                         pk);
-    return std::optional<Value>(std::move(*record));
+        return damagedJson(record.error());
+    if (!record->isMap())
+        return QStringLiteral("its stored JSON is %1, not a record (an object of attributes)")
+            .arg(record->typeDescription());
+    return std::move(*record);
 }
 
 Status SqliteStore::writeRecord(const QString &table, const QString &pk, const Value &record)
@@ -735,6 +1142,18 @@ Status SqliteStore::doReplace(const QString &table, const Value &key, const Valu
     return commit();
 }
 
+Result<bool> SqliteStore::doDelete(const QString &table, const Value &key)
+{
+    if (auto ro = refuseIfReadOnly(); !ro)
+        return ro.error();
+    // Needs no reading: a record whose stored text is damaged can be deleted too.
+    QSqlQuery &q = prepared(QStringLiteral("DELETE FROM %1 WHERE pk = ?").arg(sqlTable(table)));
+    q.addBindValue(keyColumnText(key));
+    if (!q.exec())
+        return sqlError(q, QStringLiteral("deleting a record of %1").arg(table));
+    return q.numRowsAffected() > 0;
+}
+
 Result<std::optional<Value>> SqliteStore::doGet(const QString &table, const Value &key)
 {
     return readRecord(table, keyColumnText(key));
@@ -744,22 +1163,26 @@ Result<std::optional<Value>> SqliteStore::doRemove(const QString &table, const V
 {
     if (auto ro = refuseIfReadOnly(); !ro)
         return ro.error();
-    QSqlQuery &q = prepared(QStringLiteral("DELETE FROM %1 WHERE pk = ? RETURNING item").arg(sqlTable(table)));
-    q.addBindValue(keyColumnText(key));
-    if (!q.exec())
-        return sqlError(q, QStringLiteral("removing a record of %1").arg(table));
-    if (!q.next()) {
-        q.finish();
-        return std::optional<Value>();
+    // Read first, in the same transaction: remove hands the record back, so a record that
+    // cannot be read is not removed (delete discards it).
+    if (auto b = begin(); !b)
+        return b.error();
+    const QString pk = keyColumnText(key);
+    auto current = readRecord(table, pk);
+    if (!current || !current->has_value()) {
+        rollback();
+        return current;
     }
-    const QByteArray json = q.value(0).toString().toUtf8();
-    q.finish();
-    auto record = JsonCodec::parseStored(json);
-    if (!record)
-        return makeError(ErrorKind::Backend,
-                         QStringLiteral("the removed record cannot be read: %1").arg(record.error().toString()),
-                         key.text());
-    return std::optional<Value>(std::move(*record));
+    QSqlQuery &q = prepared(QStringLiteral("DELETE FROM %1 WHERE pk = ?").arg(sqlTable(table)));
+    q.addBindValue(pk);
+    if (!q.exec()) {
+        Error e = sqlError(q, QStringLiteral("removing a record of %1").arg(table));
+        rollback();
+        return e;
+    }
+    if (auto c = commit(); !c)
+        return c.error();
+    return current;
 }
 
 Result<std::vector<std::optional<Value>>>
@@ -860,7 +1283,9 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
         auto p = jsonPath(request.sortPath);
         if (!p)
             return p.error();
-        sortExpr = QStringLiteral("coalesce(json_extract(item, ?), -9e999)");
+        // A damaged record sorts with those that lack the field.
+        sortExpr = QStringLiteral(
+            "coalesce(CASE WHEN json_valid(item) THEN json_extract(item, ?) END, -9e999)");
         sortBinds << *p;
     }
     const QString cmp = request.descending ? QStringLiteral("<") : QStringLiteral(">");
@@ -896,9 +1321,12 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
     }
     const int limit = std::clamp(request.limit, 1, 100000);
     // Stored JSON for bulk reads comes as the UTF-8 bytes it is (a blob), with no UTF-16 trip.
-    QString sql = QStringLiteral("SELECT rowid, %1, %2 FROM %3")
-                      .arg(request.storedJson ? QStringLiteral("CAST(item AS BLOB)") : QStringLiteral("item"),
-                           sortExpr, sqlTable(table));
+    QString sql =
+        QStringLiteral("SELECT rowid, %1, %2, %3 FROM %4")
+            .arg(request.storedJson ? QStringLiteral("CAST(item AS BLOB)") : QStringLiteral("item"),
+                 sortExpr,
+                 request.storedJson ? QStringLiteral("CAST(pk AS BLOB)") : QStringLiteral("pk"),
+                 sqlTable(table));
     if (!conditions.isEmpty())
         sql += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
     sql += sorted ? QStringLiteral(" ORDER BY 3 %1, rowid %1").arg(dir)
@@ -927,16 +1355,19 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
         lastSort = q.value(2);
         if (request.storedJson) {
             page.storedRecords.push_back(q.value(1).toByteArray());
+            page.storedKeys.push_back(q.value(3).toByteArray());
+            page.storedRows.push_back(lastRowid);
             continue;
         }
-        auto record = JsonCodec::parseStored(q.value(1).toString().toUtf8());
-        if (!record)
-            return makeError(ErrorKind::Backend,
-                             QStringLiteral("a stored record of %1 cannot be read: %2")
-                                 .arg(table, record.error().toString()));
-        page.records.push_back(std::move(*record));
+        auto record = parseRow(q.value(1));
+        if (auto *reason = std::get_if<QString>(&record)) {
+            page.unreadable.push_back(
+                UnreadableRecord{q.value(3).toString(), lastRowid, *reason, page.records.size()});
+            continue;
+        }
+        page.records.push_back(std::get<Value>(std::move(record)));
     }
-    if (int(page.records.size() + page.storedRecords.size()) == limit) {
+    if (int(page.records.size() + page.storedRecords.size() + page.unreadable.size()) == limit) {
         QJsonObject c;
         c.insert(QStringLiteral("r"), QString::number(lastRowid));
         if (sorted) {
@@ -1109,30 +1540,34 @@ Status SqliteStore::registerFunctions()
 
 Result<ScanPage> SqliteStore::scanRowids(const QString &table, const QByteArray &ids)
 {
-    QSqlQuery &q = prepared(QStringLiteral("SELECT rowid, item FROM %1 WHERE rowid IN "
+    QSqlQuery &q = prepared(QStringLiteral("SELECT rowid, item, pk FROM %1 WHERE rowid IN "
                                            "(SELECT value FROM json_each(?))")
                                 .arg(sqlTable(table)));
     q.addBindValue(QString::fromLatin1(ids));
     if (!q.exec())
         return sqlError(q, QStringLiteral("reading a page of %1").arg(table));
     QHash<qint64, Value> byId;
+    QHash<qint64, UnreadableRecord> unreadable;
     while (q.next()) {
-        auto record = JsonCodec::parseStored(q.value(1).toString().toUtf8());
-        if (!record) {
-            q.finish();
-            return makeError(ErrorKind::Backend, QStringLiteral("a stored record of %1 cannot be read: %2")
-                                                     .arg(table, record.error().toString()));
-        }
-        byId.insert(q.value(0).toLongLong(), std::move(*record));
+        const qint64 rowid = q.value(0).toLongLong();
+        auto record = parseRow(q.value(1));
+        if (auto *reason = std::get_if<QString>(&record))
+            unreadable.insert(rowid, UnreadableRecord{q.value(2).toString(), rowid, *reason, 0});
+        else
+            byId.insert(rowid, std::get<Value>(std::move(record)));
     }
     q.finish();
     ScanPage page;
     const QList<QByteArray> order = ids.mid(1, ids.size() - 2).split(',');
     page.records.reserve(std::size_t(order.size()));
     for (const QByteArray &id : order) {
-        auto it = byId.find(id.toLongLong());
-        if (it != byId.end())
+        const qint64 rowid = id.toLongLong();
+        if (auto it = byId.find(rowid); it != byId.end()) {
             page.records.push_back(std::move(it.value()));
+        } else if (auto bad = unreadable.find(rowid); bad != unreadable.end()) {
+            bad->position = page.records.size();
+            page.unreadable.push_back(std::move(bad.value()));
+        }
     }
     return page;
 }
@@ -1184,7 +1619,7 @@ Result<PageIndex> SqliteStore::buildPageIndex(const QString &table, const ScanRe
         if (!p)
             return p.error();
         sortPath = *p;
-        sortExpr = QStringLiteral("json_extract(item, ?)");
+        sortExpr = QStringLiteral("CASE WHEN json_valid(item) THEN json_extract(item, ?) END");
     }
     qint64 maxRowid = 0;
     {

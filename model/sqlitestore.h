@@ -4,10 +4,12 @@
 
 #include <QHash>
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
 
 #include <functional>
 #include <memory>
+#include <variant>
 
 /// The embedded store: one SQLite file holding many tables and their models.
 ///
@@ -16,8 +18,25 @@
 /// and sort on any field. Rows keep their insertion order (rowid), which is the natural order of
 /// scans. WAL journal, one transaction per operation, bound parameters only.
 ///
+/// A record whose stored text is damaged (changed behind StructDesk's back) never fails a whole
+/// scan: it is skipped and named in ScanPage::unreadable; get, update and remove of it fail
+/// naming its key, row, table and file; delete discards it.
+///
 /// Opening never modifies a file that is not a StructDesk store: a foreign, corrupt, locked or
 /// read-only file gets a clear error (read-only files open read-only).
+///
+/// StructDesk's own tables altered behind its back are named with what to do: a records table
+/// that is missing or has other columns (the table's operations refuse, naming it; drop-table
+/// still works), records whose table entry was deleted (listed as a table without a model;
+/// setModel or createTable with a model keyed like them adopts them, keeping every record), a
+/// missing or unreadable format table (opened read-only).
+///
+/// A damaged store is never written to. Every open checks cheaply that the file is as long as
+/// its header says (a truncated file otherwise accepts writes that SQLite cannot keep); the
+/// first read or write that SQLite finds corrupt runs PRAGMA quick_check. Either way the store
+/// is then read-only (capabilities().damaged says why, naming the file and what to do) and
+/// every write is refused with that sentence. (quick_check on every open would cost about a
+/// second on a million records warm, half a minute cold.)
 class SqliteStore final : public RecordStore
 {
 public:
@@ -64,6 +83,7 @@ protected:
                      const Value &record) override;
     Result<std::optional<Value>> doGet(const QString &table, const Value &key) override;
     Result<std::optional<Value>> doRemove(const QString &table, const Value &key) override;
+    Result<bool> doDelete(const QString &table, const Value &key) override;
     Result<std::vector<std::optional<Value>>>
     doUpdate(const QString &table, const Value &key,
              const std::vector<ResolvedSetter> &setters) override;
@@ -73,7 +93,23 @@ protected:
 private:
     SqliteStore() = default;
     QSqlQuery &prepared(const QString &sql);
-    Error sqlError(const QSqlQuery &query, const QString &what) const;
+    /// The format and version of structdesk_meta, checked; a damaged one opens read-only.
+    Status checkMeta(const QHash<QString, QString> &meta);
+    bool hasSqlTable(const QString &name);
+    bool hasRowIn(const QString &sqlTableName, const QString &name);
+    /// The columns of a table's records table (empty when it is missing).
+    QStringList recordsColumns(const QString &table);
+    /// What is wrong with the records table of a listed table (missing, altered), or empty.
+    QString recordsTableProblem(const QString &table);
+    /// Records tables with StructDesk's columns whose table entry is missing.
+    QStringList strandedTables();
+    /// Gives stranded records a table entry with `model`, if they are keyed by its key.
+    Status adoptRecordsTable(const QString &table, const TableModel &model);
+    Error sqlError(const QSqlQuery &query, const QString &what);
+    /// From now on read-only: SQLite found the file damaged (`detail`).
+    void markDamaged(const QString &detail);
+    /// The sentence for a damaged store: the file, what is wrong, what to do.
+    QString damageSentence(const QString &detail) const;
     Status refuseIfReadOnly() const;
     Status begin();
     Status commit();
@@ -81,6 +117,10 @@ private:
     Status registerFunctions();
     Result<ScanPage> scanRowids(const QString &table, const QByteArray &ids);
     Result<std::optional<Value>> readRecord(const QString &table, const QString &pk);
+    /// The record of a row's stored text, or why it cannot be read.
+    static std::variant<Value, QString> parseRow(const QVariant &item);
+    /// get/update/remove of a record whose stored text is damaged: names key, row, table, file.
+    Error unreadableError(const QString &table, const UnreadableRecord &record) const;
     Status writeRecord(const QString &table, const QString &pk, const Value &record);
     static QString sqlTable(const QString &table);
     static QString keyColumnText(const Value &key);
@@ -89,6 +129,10 @@ private:
     QString m_connection;
     QSqlDatabase m_db;
     bool m_readOnly = false;
+    QString m_damaged; ///< why the file is damaged (empty when it is not)
     int m_transactionDepth = 0;
     QHash<QString, QSqlQuery> m_queries;
+    QSqlError m_prepareError;  ///< what SQLite said when a statement could not be prepared
+    QSqlQuery m_failedPrepare; ///< handed out for a statement that could not be prepared
+    bool m_stale = false;      ///< the schema changed behind StructDesk's back: forget statements
 };

@@ -1,10 +1,15 @@
 #include "model/tablecheck.h"
 
+#include <QStringList>
+
 QString FailingRecord::toString() const
 {
     QString out = key.isNull() ? QStringLiteral("(no key)")
                                : (key.isString() ? u'"' + key.text() + u'"' : key.text());
     out += QStringLiteral(": ");
+    if (unreadable)
+        out += row >= 0 ? QStringLiteral("unreadable (row %1): ").arg(row)
+                        : QStringLiteral("unreadable: ");
     QStringList parts;
     for (const Problem &p : problems)
         parts << p.toString();
@@ -42,6 +47,20 @@ Result<TableCheckReport> TableCheck::run(RecordStore &store, const QString &tabl
                 return report;
             }
             return page.error();
+        }
+        // Unreadable records first: they are few, and the page's order matters not here.
+        for (const UnreadableRecord &bad : page->unreadable) {
+            ++report.checked;
+            ++report.failing;
+            ++report.unreadable;
+            FailingRecord failing;
+            auto key = RecordStore::parseKey(**model, bad.key);
+            failing.key = key ? *key : Value::string(bad.key);
+            failing.unreadable = true;
+            failing.row = bad.row;
+            failing.problems.push_back(Problem{QString(), bad.reason, true});
+            if (options.failing && !options.failing(failing))
+                return report;
         }
         for (const Value &record : page->records) {
             ++report.checked;

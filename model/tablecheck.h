@@ -9,11 +9,15 @@
 
 #include <functional>
 
-/// A record that fails its table model: its key and every blocking problem.
+/// A record that fails its table model: its key and every blocking problem. A stored record
+/// that cannot be read at all (damaged stored text) is one too, with `unreadable` set, its row
+/// and one problem saying why.
 struct FailingRecord
 {
     Value key; ///< the record's hash key (null when the record has none)
     Problems problems;
+    bool unreadable = false;
+    qint64 row = -1; ///< unreadable: the store's row id
     /// "\"user-1\": username: ...; age: ..." (a CLI report line).
     QString toString() const;
 };
@@ -22,12 +26,15 @@ struct FailingRecord
 struct TableCheckReport
 {
     qint64 checked = 0;
-    qint64 failing = 0;
+    qint64 failing = 0;    ///< records that fail the model, unreadable ones included
+    qint64 unreadable = 0; ///< of those, stored records that cannot be read at all
     bool cancelled = false;
 };
 
 /// Checks every record of a table (or of a filtered view) against the table's model with the
 /// Validator, page by page: memory stays flat, each failing record is handed over as it is met.
+/// A stored record that cannot be read is handed over too (FailingRecord::unreadable), counted
+/// as checked and failing and also apart; it never stops the check of the others.
 class TableCheck
 {
 public:

@@ -470,7 +470,23 @@ void ExportDialog::finish(Result<Outcome> result, const QString &path, bool exis
                 (result->missing == 1 ? tr("1 selected record no longer exists and was left out.")
                                       : tr("%1 selected records no longer exist and were left out.")
                                             .arg(TransferLooks::number(result->missing)));
-        m_messages->showMessage(text, MessageBar::Kind::Information);
+        // Stored records that cannot be read were skipped: say which, and that it is not done.
+        const ExportReport &report = result->report;
+        if (report.unreadable > 0) {
+            QStringList keys;
+            for (const UnreadableRecord &bad : report.unreadableRecords)
+                keys << u'"' + bad.key + u'"';
+            if (report.unreadable > qint64(keys.size()))
+                keys << tr("…");
+            text += QLatin1Char(' ') +
+                    (report.unreadable == 1
+                         ? tr("1 stored record cannot be read and was skipped: %1.")
+                         : tr("%1 stored records cannot be read and were skipped: %2.")
+                               .arg(TransferLooks::number(report.unreadable)))
+                        .arg(keys.join(QStringLiteral(", ")));
+        }
+        m_messages->showMessage(text, report.unreadable > 0 ? MessageBar::Kind::Warning
+                                                            : MessageBar::Kind::Information);
         m_status->hide();
         m_confirmedPath.clear();
         emit exported(path, records);

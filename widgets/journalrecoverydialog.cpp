@@ -7,12 +7,15 @@
 #include "widgets/prettyjson.h"
 #include "widgets/rekeywizard.h"
 
+#include <QClipboard>
+#include <QDesktopServices>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QFontDatabase>
 #include <QFutureWatcher>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -23,6 +26,7 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QTableWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -48,7 +52,10 @@ QString lastStepWords(const QString &step)
 
 QStringList journalFiles(const QString &directory)
 {
-    return QDir(directory).entryList({QStringLiteral("*.json")}, QDir::Files, QDir::Name);
+    // Folders and other odd things named *.json too: they are listed as unreadable entries.
+    return QDir(directory).entryList({QStringLiteral("*.json")},
+                                     QDir::Files | QDir::Dirs | QDir::System | QDir::NoDotAndDotDot,
+                                     QDir::Name);
 }
 
 } // namespace
@@ -61,6 +68,8 @@ JournalRecoveryDialog::JournalRecoveryDialog(StoreRunner *runner, QString journa
       m_restoreOld(new QPushButton(tr("Restore at the old key"), this)),
       m_restoreNew(new QPushButton(tr("Restore at the new key"), this)),
       m_save(new QPushButton(tr("Save to a file…"), this)),
+      m_openFolderButton(new QPushButton(tr("Open Folder"), this)),
+      m_copyPath(new QPushButton(tr("Copy Path"), this)),
       m_close(new QPushButton(tr("Close"), this))
 {
     setObjectName(QStringLiteral("journalRecoveryDialog"));
@@ -113,11 +122,18 @@ JournalRecoveryDialog::JournalRecoveryDialog(StoreRunner *runner, QString journa
     m_restoreNew->setObjectName(QStringLiteral("restoreNewButton"));
     m_save->setObjectName(QStringLiteral("saveFileButton"));
     m_close->setObjectName(QStringLiteral("closeButton"));
+    m_openFolderButton->setObjectName(QStringLiteral("openFolderButton"));
+    m_openFolderButton->setToolTip(tr("Open the recovery journal folder (%1) in the file manager")
+                                       .arg(QDir::toNativeSeparators(m_journalDirectory)));
+    m_copyPath->setObjectName(QStringLiteral("copyPathButton"));
+    m_copyPath->setToolTip(tr("Copy the path of the selected entry's file"));
     auto *actions = new QHBoxLayout;
     actions->addWidget(m_restoreOld);
     actions->addWidget(m_restoreNew);
     actions->addWidget(m_save);
     actions->addStretch(1);
+    actions->addWidget(m_openFolderButton);
+    actions->addWidget(m_copyPath);
     actions->addWidget(m_close);
 
     auto *layout = new QVBoxLayout(this);
@@ -130,6 +146,8 @@ JournalRecoveryDialog::JournalRecoveryDialog(StoreRunner *runner, QString journa
     connect(m_restoreNew, &QPushButton::clicked, this, &JournalRecoveryDialog::restoreToNewKey);
     connect(m_save, &QPushButton::clicked, this, &JournalRecoveryDialog::saveToFile);
     connect(m_close, &QPushButton::clicked, this, &QDialog::accept);
+    connect(m_openFolderButton, &QPushButton::clicked, this, &JournalRecoveryDialog::openFolder);
+    connect(m_copyPath, &QPushButton::clicked, this, &JournalRecoveryDialog::copyPath);
     connect(m_list, &QTableWidget::currentCellChanged, this, [this] {
         updateActions();
         showEntryRecord();
@@ -155,6 +173,11 @@ int JournalRecoveryDialog::pendingCount() const
         std::count_if(m_rows.begin(), m_rows.end(), [](const Row &r) { return !r.resolved; }));
 }
 
+int JournalRecoveryDialog::badCount() const
+{
+    return int(std::count_if(m_rows.begin(), m_rows.end(), [](const Row &r) { return !r.entry; }));
+}
+
 void JournalRecoveryDialog::selectEntry(int row)
 {
     m_list->setCurrentCell(row, 0);
@@ -164,27 +187,31 @@ void JournalRecoveryDialog::reload()
 {
     m_rows.clear();
     m_list->setRowCount(0);
-    // One file at a time, so that one unreadable file does not hide the others.
+    // Each file is read on its own: one unreadable file never hides the others.
     const RecoveryJournal journal(m_journalDirectory);
-    std::vector<std::pair<Row, QString>> found; // with the error of an unreadable file
-    for (const QString &name : journalFiles(m_journalDirectory)) {
-        Row row;
-        row.id = QFileInfo(name).completeBaseName();
-        row.file = QDir(m_journalDirectory).filePath(name);
-        auto entry = journal.entry(row.id);
-        QString error;
-        if (entry)
-            row.entry = *entry;
-        else
-            error = entry.error().message;
-        found.emplace_back(std::move(row), error);
+    auto listing = journal.list();
+    if (!listing) {
+        m_messages->showMessage(listing.error().toString(), MessageBar::Kind::Error);
+        updateActions();
+        showEntryRecord();
+        return;
     }
-    // Oldest first, like RecoveryJournal::entries(); unreadable files last.
-    std::stable_sort(found.begin(), found.end(), [](const auto &a, const auto &b) {
-        if (a.first.entry.has_value() != b.first.entry.has_value())
-            return a.first.entry.has_value();
-        return a.first.entry && a.first.entry->created < b.first.entry->created;
-    });
+    // Oldest first, like RecoveryJournal::list(); unreadable files last, by name.
+    std::vector<std::pair<Row, QString>> found; // with the reason of an unreadable file
+    for (RecoveryJournal::Entry &e : listing->entries) {
+        Row row;
+        row.id = e.id;
+        row.file = e.file;
+        row.entry = std::move(e);
+        found.emplace_back(std::move(row), QString());
+    }
+    for (const RecoveryJournal::BadEntry &bad : listing->bad) {
+        Row row;
+        row.id = bad.id;
+        row.file = bad.file;
+        row.reason = bad.reason;
+        found.emplace_back(std::move(row), bad.reason);
+    }
     for (auto &[row, error] : found) {
         const int r = m_list->rowCount();
         m_list->insertRow(r);
@@ -209,11 +236,22 @@ void JournalRecoveryDialog::reload()
             cell(ResultColumn)->setText(tr("in the journal"));
             cell(ResultColumn)->setIcon(RekeyLooks::warningIcon());
         } else {
+            // Greyed: nothing can be done with it here but finding the file.
+            const QColor grey = palette().color(QPalette::Disabled, QPalette::Text);
+            const QString tip = QDir::toNativeSeparators(row.file) + QStringLiteral(": ") + error;
             cell(TableColumn)->setText(QFileInfo(row.file).fileName());
+            cell(KeysColumn)->setText(tr("unreadable journal file"));
+            cell(WhenColumn)
+                ->setText(QFileInfo(row.file).lastModified().toLocalTime().toString(
+                    QStringLiteral("yyyy-MM-dd HH:mm:ss")));
+            // The path is long: it is in the tooltip and the detail pane, where it can be read
+            // whole, not squeezing the reason.
             cell(ResultColumn)->setText(tr("unreadable: %1").arg(error));
-            cell(ResultColumn)->setIcon(RekeyLooks::failedIcon());
-            cell(ResultColumn)->setForeground(RekeyLooks::failedColor());
-            cell(ResultColumn)->setToolTip(row.file + QStringLiteral(": ") + error);
+            cell(ResultColumn)->setIcon(RekeyLooks::warningIcon());
+            for (int c = TableColumn; c <= ResultColumn; ++c) {
+                cell(c)->setForeground(grey);
+                cell(c)->setToolTip(tip);
+            }
         }
         m_rows.push_back(std::move(row));
     }
@@ -222,6 +260,15 @@ void JournalRecoveryDialog::reload()
     if (m_rows.empty())
         m_messages->showMessage(tr("The recovery journal is empty: every key change finished."),
                                 MessageBar::Kind::Information);
+    else if (const int bad = badCount(); bad > 0)
+        m_messages->showMessage(
+            bad == 1 ? tr("1 file of the recovery journal cannot be read; it is listed greyed "
+                          "with the reason and was left untouched. Open Folder shows it.")
+                     : tr("%1 files of the recovery journal cannot be read; they are listed "
+                          "greyed with the reason and were left untouched. Open Folder shows "
+                          "them.")
+                           .arg(bad),
+            MessageBar::Kind::Warning);
     updateActions();
     showEntryRecord();
 }
@@ -257,16 +304,44 @@ void JournalRecoveryDialog::updateActions()
     m_restoreOld->setEnabled(actionable);
     m_restoreNew->setEnabled(actionable);
     m_save->setEnabled(actionable);
+    m_copyPath->setEnabled(row != nullptr);
 }
 
 void JournalRecoveryDialog::showEntryRecord()
 {
     const Row *row = currentRow();
-    if (!row || !row->entry) {
+    if (row && !row->entry) {
+        m_record->setPlainText(
+            tr("This file of the recovery journal cannot be read as an entry:\n\n  %1\n\n"
+               "Why: %2\n\nIt was left untouched. If it holds a record you need, open the "
+               "folder and look at the file; `structdesk-cli journal list` names it too.")
+                .arg(QDir::toNativeSeparators(row->file), row->reason));
+        return;
+    }
+    if (!row) {
         m_record->clear();
         return;
     }
     m_record->setPlainText(QString::fromUtf8(prettyJson(row->entry->record)));
+}
+
+void JournalRecoveryDialog::openFolder()
+{
+    const QUrl url = QUrl::fromLocalFile(m_journalDirectory);
+    if (m_openFolder)
+        m_openFolder(m_journalDirectory);
+    else if (!QDesktopServices::openUrl(url))
+        m_messages->showMessage(tr("Could not open %1 in a file manager; the path is %1.")
+                                    .arg(QDir::toNativeSeparators(m_journalDirectory)),
+                                MessageBar::Kind::Warning);
+}
+
+void JournalRecoveryDialog::copyPath()
+{
+    const Row *row = currentRow();
+    const QString path = QDir::toNativeSeparators(row ? row->file : m_journalDirectory);
+    QGuiApplication::clipboard()->setText(path);
+    m_messages->showMessage(tr("Copied %1").arg(path), MessageBar::Kind::Information);
 }
 
 void JournalRecoveryDialog::restoreToOldKey()

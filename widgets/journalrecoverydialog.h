@@ -6,6 +6,8 @@
 
 #include <QDialog>
 
+#include <functional>
+
 #include <vector>
 
 class MessageBar;
@@ -21,6 +23,10 @@ class StoreRunner;
 /// intended new key (RekeyEngine::restore: a record already intact at either key is just
 /// cleared, another record is never overwritten), or save it to a file. Results are shown in
 /// the entry's row.
+///
+/// A file of the journal that cannot be read as an entry (truncated, not JSON, not an entry,
+/// another version, unreadable, a folder) is listed greyed beside the good entries, with its
+/// file and why; Open Folder and Copy Path lead to it. It is never modified or deleted here.
 ///
 /// Shown at the start of structdesk when hasEntries(RecoveryJournal::defaultDirectory()).
 class JournalRecoveryDialog : public QDialog
@@ -38,13 +44,20 @@ public:
 
     /// Entries listed (including resolved ones and unreadable files).
     int entryCount() const;
-    /// Entries still in the journal (neither restored nor saved).
+    /// Entries still in the journal (neither restored nor saved), bad files included.
     int pendingCount() const;
+    /// Files listed as unreadable.
+    int badCount() const;
     /// Selects the entry in `row`.
     void selectEntry(int row);
 
     /// Test hook: saveToFile() writes here instead of asking with a file dialog.
     void setSaveFileName(const QString &path) { m_saveFileName = path; }
+    /// Test hook: openFolder() calls this instead of the desktop's file manager.
+    void setOpenFolderHandler(std::function<void(const QString &)> open)
+    {
+        m_openFolder = std::move(open);
+    }
 
 public slots:
     /// Reads the journal folder again.
@@ -55,6 +68,10 @@ public slots:
     void restoreToNewKey();
     /// Saves the selected entry's record to a file (DynamoDB JSON) and removes the entry.
     void saveToFile();
+    /// Opens the journal folder in the file manager, the selected file's folder.
+    void openFolder();
+    /// Copies the selected entry's file path to the clipboard.
+    void copyPath();
 
 signals:
     /// A record was put back into `table` at `key` (the grid reloads).
@@ -68,6 +85,7 @@ private:
         QString id;
         QString file;
         std::optional<RecoveryJournal::Entry> entry; ///< nullopt for an unreadable file
+        QString reason;                              ///< why an unreadable file is bad
         bool busy = false;
         bool resolved = false;
     };
@@ -82,6 +100,7 @@ private:
     StoreRunner *m_runner;
     QString m_journalDirectory;
     QString m_saveFileName;
+    std::function<void(const QString &)> m_openFolder;
     std::vector<Row> m_rows;
 
     QLabel *m_intro;
@@ -91,5 +110,7 @@ private:
     QPushButton *m_restoreOld;
     QPushButton *m_restoreNew;
     QPushButton *m_save;
+    QPushButton *m_openFolderButton;
+    QPushButton *m_copyPath;
     QPushButton *m_close;
 };

@@ -598,6 +598,7 @@ void MainWindow::openStore(const QString &location, OpenMode mode, const QString
     saveColumnState();
     const quint64 generation = ++m_openGeneration;
     m_messageBar->dismiss();
+    m_storeWarning.clear();
     m_model->clear();
     m_inspector->clear();
     m_filterBar->reset();
@@ -704,6 +705,21 @@ void MainWindow::storeReady(const QString &location, const QString &table)
     addRecentStore(location);
     QSettings().setValue(QStringLiteral("lastStore"), location);
     m_grid->setEmptyText(tr("Choose a table on the left to browse its records."));
+    // A damaged store file opens read-only: say so, with what to do, before anything else
+    // (and any read-only store says so in the title).
+    const quint64 generation = m_openGeneration;
+    m_pagesRunner->call(
+        [](RecordStore &store) { return Result<StoreCapabilities>(store.capabilities()); }, this,
+        [this, generation, location](Result<StoreCapabilities> caps) {
+            if (generation != m_openGeneration || !caps)
+                return;
+            if (caps->readOnly)
+                setWindowTitle(tr("%1 (read-only) — StructDesk").arg(displayName(location)));
+            if (caps->damaged.isEmpty())
+                return;
+            m_storeWarning = caps->damaged;
+            m_messageBar->showMessage(m_storeWarning, MessageBar::Kind::Warning);
+        });
     emit storeOpened(location);
     if (!m_journalOffered) {
         // Once per session: what a crash left in the recovery journal comes first.
@@ -830,6 +846,8 @@ void MainWindow::chooseTable(const QString &name)
     }
     saveColumnState();
     m_messageBar->dismiss();
+    if (!m_storeWarning.isEmpty())
+        m_messageBar->showMessage(m_storeWarning, MessageBar::Kind::Warning);
     m_filterBar->reset();
     m_inspector->clear();
     m_timeLabel->clear();
@@ -1117,13 +1135,19 @@ void MainWindow::showCurrentRecord()
         return;
     }
     const QModelIndex first = current.siblingAtColumn(0);
+    const auto state = first.data(RecordTableModel::ValidationStateRole)
+                           .value<RecordTableModel::ValidationState>();
+    if (state == RecordTableModel::ValidationState::Unreadable) {
+        m_inspector->setUnreadable(first.data(RecordTableModel::RecordKeyRole).value<Value>(),
+                                   m_model->tableModel(),
+                                   first.data(RecordTableModel::UnreadableRole).toString());
+        return;
+    }
     const QVariant record = first.data(RecordTableModel::RecordRole);
     if (!record.isValid()) {
         m_inspector->setLoading();
         return;
     }
-    const auto state = first.data(RecordTableModel::ValidationStateRole)
-                           .value<RecordTableModel::ValidationState>();
     m_inspector->setRecord(record.value<Value>(), m_model->tableModel(),
                            first.data(RecordTableModel::ProblemsRole).toStringList(),
                            state == RecordTableModel::ValidationState::Invalid);

@@ -144,6 +144,7 @@ private:
     void onKeyChanged(const QString &table, const Value &oldKey, const Value &newKey);
     std::optional<Value> currentRecord() const;
     bool m_journalOffered = false;
+    QString m_storeWarning; ///< why the open store is read-only (damaged), shown again per table
 
     std::unique_ptr<StoreRunner> m_pagesRunner;
     std::unique_ptr<StoreRunner> m_workRunner;

@@ -32,6 +32,16 @@ QColor RecordDelegate::notedMarker()
     return QColor(0xe0, 0x9b, 0x1a);
 }
 
+QColor RecordDelegate::unreadableMarker()
+{
+    return QColor(0x5d, 0x1a, 0x1a);
+}
+
+QColor RecordDelegate::unreadableText()
+{
+    return QColor(0x8e, 0x24, 0x1c);
+}
+
 void RecordDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const
 {
     QStyledItemDelegate::initStyleOption(option, index);
@@ -40,6 +50,10 @@ void RecordDelegate::initStyleOption(QStyleOptionViewItem *option, const QModelI
         option->palette.setColor(QPalette::Text, grey);
         option->palette.setColor(QPalette::HighlightedText, grey);
         option->displayAlignment = Qt::AlignCenter;
+    } else if (stateOf(index) == RecordTableModel::ValidationState::Unreadable &&
+               index.column() > 0) {
+        option->font.setItalic(true);
+        option->palette.setColor(QPalette::Text, unreadableText());
     }
 }
 
@@ -50,9 +64,21 @@ void RecordDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
     if (state == RecordTableModel::ValidationState::Invalid &&
         !(option.state & QStyle::State_Selected))
         painter->fillRect(option.rect, invalidTint());
+    if (state == RecordTableModel::ValidationState::Unreadable &&
+        !(option.state & QStyle::State_Selected)) {
+        // Hatched: not a record that fails its model but one that cannot be read at all.
+        painter->fillRect(option.rect, invalidTint());
+        painter->fillRect(option.rect, QBrush(QColor(0x5d, 0x1a, 0x1a, 40), Qt::BDiagPattern));
+    }
     QStyledItemDelegate::paint(painter, option, index);
     if (index.column() != 0)
         return;
+    if (state == RecordTableModel::ValidationState::Unreadable) {
+        painter->fillRect(
+            QRect(option.rect.left(), option.rect.top() + 1, 5, option.rect.height() - 2),
+            unreadableMarker());
+        return;
+    }
     if (state == RecordTableModel::ValidationState::Invalid ||
         state == RecordTableModel::ValidationState::Noted) {
         const bool invalid = state == RecordTableModel::ValidationState::Invalid;

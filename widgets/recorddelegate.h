@@ -3,7 +3,9 @@
 #include <QStyledItemDelegate>
 
 /// Paints the record grid's cells: rows still loading greyed, rows that fail their table
-/// model tinted red with a marker in the first column, rows with notes marked subtly.
+/// model tinted red with a marker in the first column, rows with notes marked subtly, and
+/// rows whose stored record cannot be read hatched, with a dark marker and the reason in
+/// italics.
 /// The looks live here; the model only says the state (ValidationStateRole).
 class RecordDelegate : public QStyledItemDelegate
 {
@@ -15,6 +17,8 @@ public:
     static QColor invalidTint();
     static QColor invalidMarker();
     static QColor notedMarker();
+    static QColor unreadableMarker();
+    static QColor unreadableText();
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
                const QModelIndex &index) const override;

@@ -218,10 +218,31 @@ void RecordInspector::setLoading()
     m_placeholder->setText(tr("Loading the record…"));
 }
 
+void RecordInspector::setUnreadable(const Value &key, const TableModelPtr &model,
+                                    const QString &message)
+{
+    clear();
+    m_stack->setCurrentIndex(1);
+    m_title->setText(scalarText(key));
+    m_title->setToolTip(model ? tr("key attribute: %1").arg(model->hashKey()) : QString());
+    m_subtitle->setText(
+        model ? tr("%1 · key %2 · cannot be read").arg(model->tableName(), model->hashKey())
+              : tr("cannot be read"));
+    m_problems->setText(
+        tr("<b>This stored record cannot be read:</b><br>%1").arg(message.toHtmlEscaped()));
+    m_problems->setStyleSheet(
+        QStringLiteral("QLabel { background:#f3e5e5; border:1px solid #5d1a1a; "
+                       "border-radius:4px; color:#5d1a1a; padding:6px; }"));
+    m_problems->show();
+    m_json->setPlainText(tr("(unreadable: there is no record to show)"));
+    m_copy->setEnabled(false);
+}
+
 void RecordInspector::setRecord(const Value &record, const TableModelPtr &model,
                                 const QStringList &problems, bool invalid)
 {
     m_hasRecord = true;
+    m_copy->setEnabled(true);
     m_stack->setCurrentIndex(1);
 
     const QString hashKey = model ? model->hashKey() : QString();

@@ -30,6 +30,8 @@ public:
                    bool invalid);
     /// Shows that the selected record's page is still loading.
     void setLoading();
+    /// Shows a row whose stored record cannot be read: its key and why (no fields, no JSON).
+    void setUnreadable(const Value &key, const TableModelPtr &model, const QString &message);
     /// Shows nothing selected.
     void clear();
 

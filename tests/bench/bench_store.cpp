@@ -1,11 +1,14 @@
 // Put and get on the embedded store (issue "Record core"): single operations, each its own
 // transaction as the GUI and the CLI do them, and puts batched in one transaction as an import
-// would. Prints "figure: value unit (target ...)" lines for tests/bench/run-benchmarks.sh.
+// would; opening the store they made (what the damaged-file check costs). Prints "figure: value
+// unit (target ...)" lines for tests/bench/run-benchmarks.sh.
 
 #include "model/demodata.h"
 #include "model/sqlitestore.h"
+#include "tests/common/sqliteshell.h"
 
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -80,6 +83,48 @@ private slots:
         }));
         const double seconds = double(t.nsecsElapsed()) / 1e9;
         print("put_record batched in one transaction", double(m_records.size()) / seconds, "none: DESIGN.md sets no figure");
+    }
+
+    void openALargeStore()
+    {
+        // What every open pays for the length check of a damaged file (it reads the 100-byte
+        // header, whatever the size), beside the whole open and a full quick_check, which
+        // therefore runs only on the first corrupt answer.
+        m_store.reset();
+        const QString path = m_dir.filePath(u"bench.structdesk"_s);
+        const qint64 bytes = QFileInfo(path).size();
+        std::vector<double> opens, checks;
+        for (int i = 0; i < 21; ++i) {
+            QElapsedTimer t;
+            t.start();
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const qint64 size = f.size();
+            QCOMPARE(f.read(100).size(), 100);
+            QVERIFY(size == bytes);
+            checks.push_back(double(t.nsecsElapsed()) / 1e3);
+            t.restart();
+            auto store = SqliteStore::open(path);
+            QVERIFY(store && (*store)->capabilities().damaged.isEmpty());
+            opens.push_back(double(t.nsecsElapsed()) / 1e6);
+        }
+        std::sort(checks.begin(), checks.end());
+        std::sort(opens.begin(), opens.end());
+        QElapsedTimer t;
+        t.start();
+        const auto quick = SqliteShell::exec(path, u"PRAGMA quick_check"_s);
+        const double quickMs = double(t.nsecsElapsed()) / 1e6;
+        QCOMPARE(quick.out.trimmed(), u"ok"_s);
+        qInfo().noquote() << u"store of %1 MB: length check median %2 us (range %3-%4), open "
+                             "median %5 ms (range %6-%7), quick_check (sqlite3 shell, warm) %8 ms"_s
+                                 .arg(bytes / 1e6, 0, 'f', 1)
+                                 .arg(checks[10], 0, 'f', 1)
+                                 .arg(checks.front(), 0, 'f', 1)
+                                 .arg(checks.back(), 0, 'f', 1)
+                                 .arg(opens[10], 0, 'f', 2)
+                                 .arg(opens.front(), 0, 'f', 2)
+                                 .arg(opens.back(), 0, 'f', 2)
+                                 .arg(quickMs, 0, 'f', 0);
     }
 };
 

@@ -8,11 +8,14 @@
 #include "model/rekeyengine.h"
 #include "model/sqlitestore.h"
 #include "model/storerunner.h"
+#include "tests/common/corruptjournal.h"
 #include "tests/common/faultystore.h"
 #include "widgets/journalrecoverydialog.h"
 #include "widgets/messagebar.h"
 
+#include <QClipboard>
 #include <QFile>
+#include <QGuiApplication>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -34,6 +37,7 @@ private:
     QString m_journalDir;
     std::unique_ptr<StoreRunner> m_runner;
     QMap<QString, QByteArray> m_before; // stored JSON of the journalled records, by old key
+    QByteArray m_good;                  // a good entry's text, to damage
 
     static QString userKey(int i) { return u"user-%1"_s.arg(i, 7, 10, QLatin1Char('0')); }
 
@@ -71,6 +75,12 @@ private:
     static QString result(JournalRecoveryDialog &d, int row)
     {
         return d.findChild<QTableWidget *>(u"journalEntries"_s)->item(row, 5)->text();
+    }
+    QByteArray good()
+    {
+        if (m_good.isEmpty())
+            m_good = CorruptJournal::goodEntryText(m_dir.filePath(u"scratch"_s));
+        return m_good;
     }
     static QPushButton *button(JournalRecoveryDialog &d, const QString &name)
     {
@@ -272,6 +282,87 @@ private slots:
         QVERIFY(!button(d, u"saveFileButton"_s)->isEnabled());
         d.selectEntry(row == 0 ? 1 : 0);
         QVERIFY(button(d, u"restoreOldButton"_s)->isEnabled());
+    }
+
+    // Every kind of damaged file: listed greyed beside the four good entries with its file and
+    // why, the good ones still restore, Open Folder and Copy Path lead to it, and it is never
+    // modified or deleted.
+    void everyKindOfBadFileIsShownBesideTheGoodOnes_data()
+    {
+        QTest::addColumn<int>("kind");
+        const auto kinds = CorruptJournal::kinds(good());
+        for (int i = 0; i < kinds.size(); ++i)
+            QTest::newRow(qPrintable(kinds[i].name)) << i;
+    }
+
+    void everyKindOfBadFileIsShownBesideTheGoodOnes()
+    {
+        QFETCH(int, kind);
+        const CorruptJournal::Kind k = CorruptJournal::kinds(good())[kind];
+        const QString bad = RecoveryJournal(m_journalDir).fileOf(u"0-bad"_s);
+        QVERIFY(k.make(bad));
+        const QByteArray before = CorruptJournal::fingerprint(bad);
+        QVERIFY(JournalRecoveryDialog::hasEntries(m_journalDir));
+
+        JournalRecoveryDialog d(m_runner.get(), m_journalDir);
+        QStringList opened;
+        d.setOpenFolderHandler([&opened](const QString &dir) { opened << dir; });
+        QSignalSpy restored(&d, &JournalRecoveryDialog::recordRestored);
+        d.show();
+        QCOMPARE(d.entryCount(), 5);
+        QCOMPARE(d.badCount(), 1);
+        auto *list = d.findChild<QTableWidget *>(u"journalEntries"_s);
+        // The good entries first, oldest first; the bad file last.
+        for (int r = 0; r < 4; ++r)
+            QCOMPARE(result(d, r), u"in the journal"_s);
+        QCOMPARE(list->item(4, 0)->text(), u"0-bad.json"_s);
+        QCOMPARE(list->item(4, 1)->text(), u"unreadable journal file"_s);
+        QVERIFY2(result(d, 4).startsWith(u"unreadable: "_s), qPrintable(result(d, 4)));
+        QVERIFY2(result(d, 4).contains(k.reason), qPrintable(result(d, 4)));
+        const QColor grey = d.palette().color(QPalette::Disabled, QPalette::Text);
+        for (int c = 0; c < list->columnCount(); ++c) {
+            QCOMPARE(list->item(4, c)->foreground().color(), grey);
+            QVERIFY(list->item(4, c)->toolTip().startsWith(bad + u": "_s));
+        }
+        auto *messages = d.findChild<MessageBar *>(u"journalMessages"_s);
+        QCOMPARE(messages->kind(), MessageBar::Kind::Warning);
+        QVERIFY2(messages->text().contains(u"1 file of the recovery journal cannot be read"_s),
+                 qPrintable(messages->text()));
+
+        d.selectEntry(4);
+        for (const char *name : {"restoreOldButton", "restoreNewButton", "saveFileButton"})
+            QVERIFY2(!button(d, QString::fromLatin1(name))->isEnabled(), name);
+        const QString detail = d.findChild<QPlainTextEdit *>(u"journalRecord"_s)->toPlainText();
+        QVERIFY2(detail.contains(bad) && detail.contains(k.reason), qPrintable(detail));
+        QVERIFY(button(d, u"copyPathButton"_s)->isEnabled());
+        QTest::mouseClick(button(d, u"copyPathButton"_s), Qt::LeftButton);
+        QCOMPARE(QGuiApplication::clipboard()->text(), bad);
+        QTest::mouseClick(button(d, u"openFolderButton"_s), Qt::LeftButton);
+        QCOMPARE(opened, QStringList{m_journalDir});
+
+        // The good ones restore beside it.
+        d.selectEntry(0);
+        QTest::mouseClick(button(d, u"restoreOldButton"_s), Qt::LeftButton);
+        QTRY_COMPARE(restored.count(), 1);
+        QCOMPARE(JsonCodec::toStored(*get(userKey(1))), m_before.value(userKey(1)));
+        d.reload();
+        QCOMPARE(d.entryCount(), 4);
+        QCOMPARE(d.badCount(), 1);
+        QCOMPARE(CorruptJournal::fingerprint(bad), before); // never modified, never deleted
+    }
+
+    void badEntryScreenshot()
+    {
+        const QString bad = RecoveryJournal(m_journalDir).fileOf(u"20261201-101500-3f2a9c1e"_s);
+        QVERIFY(CorruptJournal::writeFile(bad, good().left(good().size() / 2)));
+        JournalRecoveryDialog d(m_runner.get(), m_journalDir);
+        d.resize(1280, 800);
+        d.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&d));
+        d.selectEntry(4);
+        const QString out = qEnvironmentVariable("STRUCTDESK_SCREENSHOT_DIR", m_dir.path());
+        QVERIFY(d.grab().save(out + u"/journal-bad-entry.png"_s));
+        qInfo("screenshot: %s/journal-bad-entry.png", qPrintable(out));
     }
 };
 
