@@ -167,6 +167,40 @@ bool isIntegerText(QStringView text)
     return !text.isEmpty();
 }
 
+std::optional<QByteArray> decodeBase64(QByteArrayView base64)
+{
+    if (base64.size() % 4 != 0)
+        return std::nullopt;
+    qsizetype padding = 0;
+    for (qsizetype i = 0; i < base64.size(); ++i) {
+        const char c = base64[i];
+        if (c == '=') {
+            ++padding;
+            continue;
+        }
+        const bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                              (c >= '0' && c <= '9') || c == '+' || c == '/';
+        if (!alphabet || padding > 0) // '=' only at the end
+            return std::nullopt;
+    }
+    if (padding > 2)
+        return std::nullopt;
+    auto decoded = QByteArray::fromBase64Encoding(base64.toByteArray(),
+                                                  QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return std::move(*decoded);
+}
+
+std::optional<QByteArray> decodeBase64(QStringView base64)
+{
+    for (QChar c : base64) {
+        if (c.unicode() > 0x7f)
+            return std::nullopt;
+    }
+    return decodeBase64(QByteArrayView(base64.toLatin1()));
+}
+
 const QString &Value::emptyString()
 {
     return kEmptyString;
