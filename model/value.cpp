@@ -1,5 +1,7 @@
 #include "model/value.h"
 
+#include "model/names.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -111,13 +113,16 @@ QString checkNumber(QStringView text)
 {
     DecimalParts parts;
     if (!splitNumber(text, parts))
-        return QStringLiteral("\"%1\" is not a number").arg(text.left(60));
+        return QStringLiteral("%1 is not a number").arg(quotedExcerpt(text, 60));
     if (parts.digits.size() > 38)
         return QStringLiteral("%1 has %2 significant digits; at most 38 can be stored")
-            .arg(text.left(60))
+            .arg(excerpt(text, 60))
             .arg(parts.digits.size());
     if (!parts.digits.isEmpty() && (parts.adjusted() > 125 || parts.adjusted() < -130))
-        return QStringLiteral("%1 is out of range (magnitude 1E-130 to 9.99E+125)").arg(text.left(60));
+        return QStringLiteral("%1 is out of range: a number DynamoDB can store is 0 or has a "
+                              "magnitude from 1E-130 to "
+                              "9.9999999999999999999999999999999999999E+125")
+            .arg(excerpt(text, 60));
     return {};
 }
 
