@@ -1,5 +1,6 @@
 #include "app/clitool.h"
 
+#include "model/dynamodbclient.h"
 #include "model/exporter.h"
 #include "model/fieldpath.h"
 #include "model/importer.h"
@@ -62,6 +63,8 @@ struct Arguments
 {
     QString store;
     bool storeGiven = false;
+    /// --connect-timeout, --read-timeout, --deadline as location parameters (DynamoDB only).
+    QList<std::pair<QString, QString>> network;
     QStringList positional;
     QHash<QString, QString> variables;
     QStringList wheres;
@@ -134,6 +137,19 @@ CliResult<Arguments> parseArguments(const QStringList &args)
             if (a.store.isEmpty())
                 return usage(QStringLiteral("--store needs a location; it was given an empty one"));
             a.storeGiven = true;
+        } else if (isOption(QStringLiteral("--connect-timeout")) ||
+                   isOption(QStringLiteral("--read-timeout")) ||
+                   isOption(QStringLiteral("--deadline"))) {
+            const QString option = arg.section(u'=', 0, 0);
+            QString v;
+            if (auto e = valueOf(option, v))
+                return *e;
+            const bool isDeadline = option == u"--deadline";
+            if (auto ms = DynamoDbClientOptions::parseSeconds(v, option, !isDeadline); !ms)
+                return usage(ms.error().message);
+            QString parameter = option.mid(2);
+            parameter.replace(u'-', u'_');
+            a.network.append({parameter, v.trimmed()});
         } else if (isOption(QStringLiteral("--model"))) {
             if (auto e = valueOf(QStringLiteral("--model"), a.modelFile))
                 return *e;
@@ -241,7 +257,9 @@ private:
 
     Outcome openStore(StoreFactory::Create create = StoreFactory::Create::No)
     {
-        const QString location = m_args.store.isEmpty() ? StoreFactory::defaultLocation() : m_args.store;
+        const QString location = StoreFactory::withParameters(
+            m_args.store.isEmpty() ? StoreFactory::defaultLocation() : m_args.store,
+            m_args.network);
         auto store = StoreFactory::open(location, create);
         if (!store)
             return CliError{CliTool::Unavailable, store.error().message};
@@ -1015,6 +1033,10 @@ QString CliTool::usageText()
         "usage: structdesk-cli [--store LOCATION] COMMAND ...\n"
         "  LOCATION: a store file, or dynamodb://HOST:PORT?region=R, dynamodbs://HOST?region=R,\n"
         "  dynamodb://aws?region=R&profile=P (default $STRUCTDESK_STORE, else the user's default store)\n"
+        "  [--connect-timeout S] [--read-timeout S] [--deadline S]: DynamoDB waits in seconds (or\n"
+        "  the location parameters connect_timeout, read_timeout, deadline; also max_attempts):\n"
+        "  to connect, per attempt (default 10); the longest silence of an answer (30; 0 for\n"
+        "  either: none but the deadline); a whole call with its retries (60).\n"
         "\n"
         "  tables | create-table TABLE --model FILE | model TABLE | drop-table TABLE\n"
         "  set-model TABLE --model FILE (attach a model to an existing table)\n"

@@ -197,5 +197,21 @@ Result<AwsConfig> AwsCredentialResolver::resolve(const AwsSettings &given) const
         config.regionSource =
             QStringLiteral("profile \"%1\" in %2").arg(config.profile, creds.path);
     }
+
+    const QString envAttempts = m_env.value(QStringLiteral("AWS_MAX_ATTEMPTS"));
+    auto fromConfig = [&](const QString &key) {
+        AwsConfig::Setting setting;
+        setting.value = confSection.value(key);
+        if (!setting.value.isEmpty())
+            setting.source =
+                QStringLiteral("%1 in profile \"%2\" in %3").arg(key, config.profile, conf.path);
+        return setting;
+    };
+    if (!envAttempts.isEmpty())
+        config.maxAttempts = {envAttempts, QStringLiteral("AWS_MAX_ATTEMPTS")};
+    else
+        config.maxAttempts = fromConfig(QStringLiteral("max_attempts"));
+    config.connectTimeout = fromConfig(QStringLiteral("cli_connect_timeout"));
+    config.readTimeout = fromConfig(QStringLiteral("cli_read_timeout"));
     return config;
 }

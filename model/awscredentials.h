@@ -39,6 +39,16 @@ struct AwsConfig
     QString region;
     QString regionSource;
     QString profile; ///< the profile the shared files were read with
+
+    /// A retry or timeout setting as found (its text, checked by whoever uses it) and where.
+    struct Setting
+    {
+        QString value;  ///< empty: not set
+        QString source; ///< "AWS_MAX_ATTEMPTS", "max_attempts in profile \"dev\" in FILE"
+    };
+    Setting maxAttempts;    ///< AWS_MAX_ATTEMPTS, else the profile's max_attempts
+    Setting connectTimeout; ///< the profile's cli_connect_timeout (seconds)
+    Setting readTimeout;    ///< the profile's cli_read_timeout (seconds)
 };
 
 /// Resolves credentials and region in the usual AWS order:
@@ -48,6 +58,8 @@ struct AwsConfig
 /// 3. the shared files ~/.aws/credentials and ~/.aws/config ("[name]" in the first, "[profile
 ///    name]" or "[default]" in the second), moved by AWS_SHARED_CREDENTIALS_FILE and
 ///    AWS_CONFIG_FILE; the profile is the explicit one, else AWS_PROFILE, else "default".
+/// Also the retry and timeout settings the AWS CLI reads: AWS_MAX_ATTEMPTS, else max_attempts
+/// in the profile; cli_connect_timeout and cli_read_timeout in the profile.
 class AwsCredentialResolver
 {
 public:

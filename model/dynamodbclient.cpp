@@ -3,8 +3,11 @@
 #include "model/jsoncodec.h"
 #include "model/sigv4.h"
 
+#include "model/cancellation.h"
+
 #include <QDateTime>
 #include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QHostAddress>
 #include <QMutex>
 #include <QNetworkAccessManager>
@@ -12,18 +15,25 @@
 #include <QNetworkReply>
 #include <QNetworkRequest>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QThread>
 #include <QWaitCondition>
 
 #include <algorithm>
+#include <cmath>
 
 /// One HTTP exchange, shared between the caller's thread and the network thread.
 struct DynamoDbExchange
 {
     QMutex mutex;
     QWaitCondition wake;
+    QElapsedTimer clock; ///< started before the request is posted; only read afterwards
     bool finished = false;
     bool abortRequested = false;
+    bool sent = false;       ///< the request went out: the connection (and TLS) was made
+    bool answering = false;  ///< the answer's headers came
+    qint64 received = 0;     ///< bytes of the answer's body so far
+    qint64 lastActivity = 0; ///< clock time of the last progress in either direction
     int status = 0;
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QString errorString;
@@ -62,6 +72,7 @@ public:
     std::shared_ptr<DynamoDbExchange> post(QNetworkRequest request, QByteArray body)
     {
         auto exchange = std::make_shared<DynamoDbExchange>();
+        exchange->clock.start();
         QMetaObject::invokeMethod(
             m_context,
             [this, exchange, request, body] {
@@ -81,13 +92,36 @@ public:
                 }
                 QNetworkReply *reply = m_nam->post(request, body);
                 exchange->reply = reply;
+                auto progressed = [exchange](bool sent, bool answering, qint64 received) {
+                    QMutexLocker lock(&exchange->mutex);
+                    exchange->sent = exchange->sent || sent;
+                    exchange->answering = exchange->answering || answering;
+                    exchange->received = std::max(exchange->received, received);
+                    exchange->lastActivity = exchange->clock.elapsed();
+                };
+                QObject::connect(reply, &QNetworkReply::requestSent, m_context,
+                                 [progressed] { progressed(true, false, 0); });
+                QObject::connect(reply, &QNetworkReply::uploadProgress, m_context,
+                                 [progressed](qint64 bytes, qint64) {
+                                     if (bytes > 0)
+                                         progressed(true, false, 0);
+                                 });
+                QObject::connect(reply, &QNetworkReply::metaDataChanged, m_context,
+                                 [progressed] { progressed(true, true, 0); });
+                QObject::connect(reply, &QNetworkReply::downloadProgress, m_context,
+                                 [progressed](qint64 bytes, qint64) {
+                                     if (bytes > 0)
+                                         progressed(true, true, bytes);
+                                 });
                 QObject::connect(reply, &QNetworkReply::finished, m_context, [exchange, reply] {
                     QMutexLocker lock(&exchange->mutex);
                     exchange->status =
                         reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
                     exchange->error = reply->error();
                     exchange->errorString = reply->errorString();
-                    exchange->body = reply->readAll();
+                    // An aborted reply is closed: reading it would only warn.
+                    if (reply->isOpen())
+                        exchange->body = reply->readAll();
                     exchange->finished = true;
                     exchange->reply = nullptr;
                     exchange->wake.wakeAll();
@@ -126,6 +160,7 @@ struct DynamoDbClient::Attempt
     QString retryReason;               ///< why a retry is due
     ErrorKind exhaustedKind = ErrorKind::Unavailable;
     QString exhaustedMessage;
+    bool deadlineReached = false; ///< the call's deadline ended this attempt
 };
 
 namespace {
@@ -152,7 +187,95 @@ QString ellipsize(const QByteArray &bytes)
     return text;
 }
 
+/// Operations that change data: a cancelled one may have been carried out already.
+bool isWrite(const QString &operation)
+{
+    static const QStringList writes = {
+        QStringLiteral("PutItem"),
+        QStringLiteral("UpdateItem"),
+        QStringLiteral("DeleteItem"),
+        QStringLiteral("BatchWriteItem"),
+        QStringLiteral("TransactWriteItems"),
+        QStringLiteral("CreateTable"),
+        QStringLiteral("DeleteTable"),
+        QStringLiteral("UpdateTable"),
+    };
+    return writes.contains(operation);
+}
+
+Error cancelledError(const QString &operation, bool sent)
+{
+    if (sent && isWrite(operation))
+        return makeError(
+            ErrorKind::Unavailable,
+            QStringLiteral("%1 was cancelled after it was sent; DynamoDB may have carried it out")
+                .arg(operation));
+    return makeError(ErrorKind::Unavailable, QStringLiteral("%1 was cancelled").arg(operation));
+}
+
+/// Why an attempt was stopped from this side.
+enum class Stop { None, Cancelled, ConnectTimeout, ReadTimeout, Deadline };
+
 } // namespace
+
+QString DynamoDbClientOptions::seconds(qint64 ms)
+{
+    if (ms % 1000 == 0)
+        return QStringLiteral("%1 s").arg(ms / 1000);
+    QString text = QString::number(double(ms) / 1000.0, 'f', 3);
+    while (text.endsWith(u'0'))
+        text.chop(1);
+    return text + QStringLiteral(" s");
+}
+
+QString DynamoDbClientOptions::describe() const
+{
+    auto timeout = [](int ms) { return ms > 0 ? seconds(ms) : QStringLiteral("none"); };
+    return QStringLiteral("connect timeout %1, read timeout %2, deadline %3")
+        .arg(timeout(connectTimeoutMs), timeout(readTimeoutMs), seconds(deadlineMs));
+}
+
+Result<int> DynamoDbClientOptions::parseSeconds(const QString &text, const QString &name,
+                                                bool zeroAllowed)
+{
+    static const QRegularExpression number(QStringLiteral("^[0-9]+(\\.[0-9]+)?$"));
+    const QString trimmed = text.trimmed();
+    const QString range = zeroAllowed ? QStringLiteral("0 (no limit but the deadline) or 0.001")
+                                      : QStringLiteral("0.001");
+    auto refuse = [&] {
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("%1 takes a number of seconds from %2 to %3, not \"%4\"")
+                             .arg(name, range)
+                             .arg(kMaxSettingMs / 1000)
+                             .arg(text.left(40)),
+                         name);
+    };
+    if (!number.match(trimmed).hasMatch())
+        return refuse();
+    bool ok = false;
+    const double value = trimmed.toDouble(&ok);
+    if (!ok || value * 1000.0 > double(kMaxSettingMs))
+        return refuse();
+    const int ms = int(std::llround(value * 1000.0));
+    if (ms == 0 && !(zeroAllowed && value == 0.0))
+        return refuse();
+    return ms;
+}
+
+Result<int> DynamoDbClientOptions::parseAttempts(const QString &text, const QString &name)
+{
+    bool ok = false;
+    const int attempts = text.trimmed().toInt(&ok);
+    if (!ok || attempts < 1 || attempts > kMaxAttempts)
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("%1 takes a whole number of attempts from 1 to %2 (the "
+                                        "first attempt included), not \"%3\"")
+                             .arg(name)
+                             .arg(kMaxAttempts)
+                             .arg(text.left(40)),
+                         name);
+    return attempts;
+}
 
 DynamoDbClient::DynamoDbClient(QUrl endpoint, QString region, AwsCredentials credentials,
                                Options options)
@@ -194,7 +317,8 @@ bool DynamoDbClient::isCredentialType(const QString &type)
 }
 
 DynamoDbClient::Attempt DynamoDbClient::send(const QString &operation, const QByteArray &body,
-                                             const std::function<bool()> &cancelled)
+                                             const std::function<bool()> &stopRequested,
+                                             const QDeadlineTimer &deadline)
 {
     Attempt attempt;
     const QString where =
@@ -231,37 +355,105 @@ DynamoDbClient::Attempt DynamoDbClient::send(const QString &operation, const QBy
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
-    request.setTransferTimeout(m_options.timeoutMs);
+    // Our own timers below tell a connection that never came from an answer that never came;
+    // QNetworkRequest's transfer timeout cannot.
+    request.setTransferTimeout(0);
 
     auto exchange = m_network->post(request, body);
-    QDeadlineTimer deadline(qint64(m_options.timeoutMs) + 2000);
-    bool wasCancelled = false;
-    bool timedOut = false;
+    const qint64 connectTimeout = m_options.connectTimeoutMs;
+    const qint64 readTimeout = m_options.readTimeoutMs;
+    Stop stop = Stop::None;
+    QDeadlineTimer abortGrace; // an aborted reply finishes at once; never wait long for it
+    bool sent = false;
+    bool answering = false;
+    qint64 received = 0;
     {
         QMutexLocker lock(&exchange->mutex);
         while (!exchange->finished) {
-            exchange->wake.wait(&exchange->mutex, QDeadlineTimer(25));
+            exchange->wake.wait(&exchange->mutex, QDeadlineTimer(20));
             if (exchange->finished)
                 break;
-            if (!wasCancelled && !timedOut) {
-                lock.unlock();
-                if (cancelled && cancelled()) {
-                    wasCancelled = true;
-                    m_network->abort(exchange);
-                } else if (deadline.hasExpired()) {
-                    timedOut = true;
-                    m_network->abort(exchange);
-                }
-                lock.relock();
+            if (stop != Stop::None) {
+                if (abortGrace.hasExpired())
+                    break;
+                continue;
             }
+            const qint64 now = exchange->clock.elapsed();
+            const bool wasSent = exchange->sent;
+            const qint64 quiet = now - exchange->lastActivity;
+            lock.unlock();
+            if (stopRequested())
+                stop = Stop::Cancelled;
+            else if (deadline.hasExpired())
+                stop = Stop::Deadline;
+            else if (!wasSent && connectTimeout > 0 && now >= connectTimeout)
+                stop = Stop::ConnectTimeout;
+            else if (wasSent && readTimeout > 0 && quiet >= readTimeout)
+                stop = Stop::ReadTimeout;
+            if (stop != Stop::None) {
+                abortGrace = QDeadlineTimer(2000);
+                m_network->abort(exchange);
+            }
+            lock.relock();
         }
+        sent = exchange->sent;
+        answering = exchange->answering;
+        received = exchange->received;
     }
 
     Failure &f = m_lastFailure;
     f = Failure{};
-    if (wasCancelled) {
-        attempt.done = Result<Value>(
-            makeError(ErrorKind::Unavailable, QStringLiteral("%1 was cancelled").arg(operation)));
+    if (stop == Stop::Cancelled) {
+        attempt.done = Result<Value>(cancelledError(operation, sent));
+        return attempt;
+    }
+    if (stop != Stop::None) {
+        // No answer in time: which wait ran out says where it stuck.
+        const QString settings = m_options.describe();
+        const QString came =
+            received > 0 ? QStringLiteral("%1 bytes of it came; ").arg(received) : QString();
+        if (stop == Stop::ConnectTimeout) {
+            attempt.retryReason =
+                QStringLiteral("no connection within %1").arg(Options::seconds(connectTimeout));
+            attempt.exhaustedMessage =
+                QStringLiteral("could not connect to DynamoDB at %1 within %2 for %3 (%4)")
+                    .arg(where, Options::seconds(connectTimeout), operation, settings);
+        } else if (stop == Stop::ReadTimeout && !answering) {
+            attempt.retryReason =
+                QStringLiteral("no answer within %1").arg(Options::seconds(readTimeout));
+            attempt.exhaustedMessage =
+                QStringLiteral("DynamoDB at %1 accepted the connection but did not answer %2 "
+                               "within %3 (%4)")
+                    .arg(where, operation, Options::seconds(readTimeout), settings);
+        } else if (stop == Stop::ReadTimeout) {
+            attempt.retryReason =
+                QStringLiteral("the answer stalled for %1").arg(Options::seconds(readTimeout));
+            attempt.exhaustedMessage =
+                QStringLiteral("DynamoDB at %1 began answering %2, then sent nothing for %3 "
+                               "(%4%5)")
+                    .arg(where, operation, Options::seconds(readTimeout), came, settings);
+        } else {
+            attempt.deadlineReached = true;
+            const QString deadlineText = Options::seconds(m_options.deadlineMs);
+            attempt.retryReason = QStringLiteral("the deadline of %1 passed").arg(deadlineText);
+            if (!sent)
+                attempt.exhaustedMessage =
+                    QStringLiteral("could not connect to DynamoDB at %1 for %2 within the %3 "
+                                   "deadline (%4)")
+                        .arg(where, operation, deadlineText, settings);
+            else if (!answering)
+                attempt.exhaustedMessage =
+                    QStringLiteral("DynamoDB at %1 accepted the connection but did not answer "
+                                   "%2 within the %3 deadline (%4)")
+                        .arg(where, operation, deadlineText, settings);
+            else
+                attempt.exhaustedMessage =
+                    QStringLiteral("DynamoDB at %1 did not finish answering %2 within the %3 "
+                                   "deadline (%4%5)")
+                        .arg(where, operation, deadlineText, came, settings);
+        }
+        f.message = attempt.retryReason;
+        attempt.exhaustedKind = ErrorKind::Unavailable;
         return attempt;
     }
     f.httpStatus = exchange->status;
@@ -285,15 +477,10 @@ DynamoDbClient::Attempt DynamoDbClient::send(const QString &operation, const QBy
         default:
             break;
         }
-        const QString reason =
-            (timedOut || exchange->error == QNetworkReply::OperationCanceledError ||
-             exchange->error == QNetworkReply::TimeoutError)
-                ? QStringLiteral("no answer within %1 s").arg(m_options.timeoutMs / 1000.0)
-                : exchange->errorString;
-        attempt.retryReason = reason;
+        attempt.retryReason = exchange->errorString;
         attempt.exhaustedKind = ErrorKind::Unavailable;
-        attempt.exhaustedMessage =
-            QStringLiteral("cannot reach DynamoDB at %1 (%2: %3)").arg(where, operation, reason);
+        attempt.exhaustedMessage = QStringLiteral("cannot reach DynamoDB at %1 (%2: %3)")
+                                       .arg(where, operation, exchange->errorString);
         return attempt;
     }
 
@@ -379,34 +566,59 @@ Result<Value> DynamoDbClient::call(const QString &operation, const QByteArray &b
                                    const std::function<bool()> &cancelled)
 {
     m_lastRetries = 0;
-    for (int attemptNumber = 0;; ++attemptNumber) {
-        if (cancelled && cancelled())
-            return makeError(ErrorKind::Unavailable,
-                             QStringLiteral("%1 was cancelled").arg(operation));
-        Attempt attempt = send(operation, body, cancelled);
+    QElapsedTimer clock;
+    clock.start();
+    const QDeadlineTimer deadline(std::max(1, m_options.deadlineMs));
+    const auto stopRequested = [&cancelled] {
+        return (cancelled && cancelled()) || Cancellation::requested();
+    };
+    // "...; gave up after 3 retries (4 attempts in 1.2 s)", "...; gave up after 4 attempts in
+    // 3.0 s", "...; gave up at the 3 s deadline after 2 attempts in 2.9 s".
+    auto gaveUp = [&](const Attempt &attempt, int attempts, const QString &why) {
+        const QString took = QStringLiteral("%1 in %2 s")
+                                 .arg(attempts == 1 ? QStringLiteral("1 attempt")
+                                                    : QStringLiteral("%1 attempts").arg(attempts))
+                                 .arg(double(clock.elapsed()) / 1000.0, 0, 'f', 1);
+        const QString tail = why.isEmpty() ? QStringLiteral("gave up after ") + took
+                             : why.endsWith(u"deadline")
+                                 ? QStringLiteral("%1 after %2").arg(why, took)
+                                 : QStringLiteral("%1 (%2)").arg(why, took);
+        return makeError(attempt.exhaustedKind,
+                         QStringLiteral("%1; %2").arg(attempt.exhaustedMessage, tail));
+    };
+    for (int attempts = 1;; ++attempts) {
+        if (stopRequested())
+            return cancelledError(operation, false);
+        Attempt attempt = send(operation, body, stopRequested, deadline);
         if (attempt.done)
             return std::move(*attempt.done);
-        if (attemptNumber >= m_options.maxRetries) {
-            const QString retries =
-                m_options.maxRetries == 0 ? QStringLiteral("no retries were allowed")
-                : m_options.maxRetries == 1
-                    ? QStringLiteral("gave up after 1 retry")
-                    : QStringLiteral("gave up after %1 retries").arg(m_options.maxRetries);
-            return makeError(attempt.exhaustedKind,
-                             attempt.exhaustedMessage + QStringLiteral("; ") + retries);
+        const QString deadlineText = Options::seconds(m_options.deadlineMs);
+        if (attempt.deadlineReached)
+            return gaveUp(attempt, attempts, {});
+        if (deadline.hasExpired())
+            return gaveUp(attempt, attempts,
+                          QStringLiteral("gave up at the %1 deadline").arg(deadlineText));
+        if (attempts > m_options.maxRetries) {
+            const int retries = m_options.maxRetries;
+            return gaveUp(attempt, attempts,
+                          retries == 0   ? QStringLiteral("no retries were allowed")
+                          : retries == 1 ? QStringLiteral("gave up after 1 retry")
+                                         : QStringLiteral("gave up after %1 retries").arg(retries));
         }
         const int ceiling = int(std::min<qint64>(
-            m_options.maxDelayMs, qint64(m_options.baseDelayMs) << std::min(attemptNumber, 20)));
+            m_options.maxDelayMs, qint64(m_options.baseDelayMs) << std::min(attempts - 1, 20)));
         const int delay = int(QRandomGenerator::global()->bounded(ceiling + 1));
+        if (delay >= deadline.remainingTime())
+            return gaveUp(attempt, attempts, // the next retry would start after it
+                          QStringLiteral("gave up at the %1 deadline").arg(deadlineText));
         ++m_lastRetries;
         ++m_totalRetries;
         if (m_onRetry)
             m_onRetry(RetryEvent{operation, m_lastRetries, delay, attempt.retryReason});
         QDeadlineTimer wait(delay);
         while (!wait.hasExpired()) {
-            if (cancelled && cancelled())
-                return makeError(ErrorKind::Unavailable,
-                                 QStringLiteral("%1 was cancelled").arg(operation));
+            if (stopRequested())
+                return cancelledError(operation, false);
             QThread::msleep(unsigned(std::clamp<qint64>(wait.remainingTime(), 1, 20)));
         }
     }

@@ -414,6 +414,8 @@ DynamoDbStore::configFromLocation(const QString &location, const AwsSettings &ex
 
     AwsSettings settings = explicitSettings;
     const QUrlQuery query(url);
+    // Retry and timeout parameters, checked once the profile's settings are known.
+    QList<std::pair<QString, QString>> network;
     for (const auto &[name, value] : query.queryItems(QUrl::FullyDecoded)) {
         if (name == u"region") {
             if (settings.region.isEmpty())
@@ -421,9 +423,17 @@ DynamoDbStore::configFromLocation(const QString &location, const AwsSettings &ex
         } else if (name == u"profile") {
             if (settings.profile.isEmpty())
                 settings.profile = value;
+        } else if (name == u"connect_timeout" || name == u"read_timeout" || name == u"deadline" ||
+                   name == u"max_attempts") {
+            for (const auto &[seen, ignored] : std::as_const(network)) {
+                if (seen == name)
+                    return bad(QStringLiteral("it gives %1 twice").arg(name));
+            }
+            network.append({name, value});
         } else {
-            return bad(
-                QStringLiteral("unknown option \"%1\" (region and profile are known)").arg(name));
+            return bad(QStringLiteral("unknown option \"%1\" (region, profile, connect_timeout, "
+                                      "read_timeout, deadline and max_attempts are known)")
+                           .arg(name));
         }
     }
 
@@ -435,6 +445,44 @@ DynamoDbStore::configFromLocation(const QString &location, const AwsSettings &ex
     config.location = location;
     config.region = resolved->region;
     config.credentials = resolved->credentials;
+    // Timeouts and attempts: the defaults, then the AWS settings, then the location's.
+    DynamoDbClient::Options &options = config.clientOptions;
+    auto badSetting = [&](const Error &e) {
+        return makeError(ErrorKind::Unavailable, QStringLiteral("%1: %2").arg(shown, e.message),
+                         shown);
+    };
+    if (const auto &s = resolved->maxAttempts; !s.value.isEmpty()) {
+        auto attempts = DynamoDbClient::Options::parseAttempts(s.value, s.source);
+        if (!attempts)
+            return badSetting(attempts.error());
+        options.maxRetries = *attempts - 1;
+    }
+    for (const auto *s : {&resolved->connectTimeout, &resolved->readTimeout}) {
+        if (s->value.isEmpty())
+            continue;
+        auto ms = DynamoDbClient::Options::parseSeconds(s->value, s->source, true);
+        if (!ms)
+            return badSetting(ms.error());
+        (s == &resolved->connectTimeout ? options.connectTimeoutMs : options.readTimeoutMs) = *ms;
+    }
+    for (const auto &[name, value] : std::as_const(network)) {
+        if (name == u"max_attempts") {
+            auto attempts = DynamoDbClient::Options::parseAttempts(value, name);
+            if (!attempts)
+                return badSetting(attempts.error());
+            options.maxRetries = *attempts - 1;
+            continue;
+        }
+        auto ms = DynamoDbClient::Options::parseSeconds(value, name, name != u"deadline");
+        if (!ms)
+            return badSetting(ms.error());
+        if (name == u"connect_timeout")
+            options.connectTimeoutMs = *ms;
+        else if (name == u"read_timeout")
+            options.readTimeoutMs = *ms;
+        else
+            options.deadlineMs = *ms;
+    }
     if (aws) {
         if (config.region.isEmpty())
             return makeError(

@@ -88,6 +88,10 @@ public:
     /// endpoint of the region), and resolves credentials and region (explicit values first, see
     /// AwsCredentialResolver). Local engines without configured credentials get placeholder
     /// ones (they accept any). Errors are Unavailable and never contain a secret.
+    /// Retry and timeout parameters (seconds): `connect_timeout`, `read_timeout` (0: none but
+    /// the deadline), `deadline`, and `max_attempts` (the first attempt included); they win
+    /// over AWS_MAX_ATTEMPTS and the profile's max_attempts, cli_connect_timeout and
+    /// cli_read_timeout, which win over the defaults of DynamoDbClientOptions.
     static Result<Config> configFromLocation(
         const QString &location, const AwsSettings &explicitSettings = {},
         const QProcessEnvironment &environment = QProcessEnvironment::systemEnvironment());

@@ -6,6 +6,8 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QStandardPaths>
+#include <QUrl>
+#include <QUrlQuery>
 
 namespace StoreFactory {
 
@@ -24,6 +26,23 @@ bool isRemote(const QString &location)
 {
     return location.startsWith(QStringLiteral("dynamodb://")) ||
            location.startsWith(QStringLiteral("dynamodbs://"));
+}
+
+QString withParameters(const QString &location,
+                       const QList<std::pair<QString, QString>> &parameters)
+{
+    if (!isRemote(location) || parameters.isEmpty())
+        return location;
+    QUrl url(location, QUrl::StrictMode);
+    if (!url.isValid())
+        return location; // opening it says what is wrong
+    QUrlQuery query(url);
+    for (const auto &[name, value] : parameters) {
+        query.removeAllQueryItems(name);
+        query.addQueryItem(name, QString::fromLatin1(QUrl::toPercentEncoding(value)));
+    }
+    url.setQuery(query);
+    return url.toString();
 }
 
 Result<std::unique_ptr<RecordStore>> open(const QString &location, Create create)

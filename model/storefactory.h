@@ -2,7 +2,10 @@
 
 #include "model/recordstore.h"
 
+#include <QList>
+
 #include <memory>
+#include <utility>
 
 /// How a store location string is opened; the GUI and the CLI take the same strings.
 namespace StoreFactory {
@@ -19,5 +22,10 @@ Result<std::unique_ptr<RecordStore>> open(const QString &location, Create create
 
 /// True when the location names a DynamoDB endpoint rather than a file.
 bool isRemote(const QString &location);
+
+/// A DynamoDB location with these query parameters set (replacing any of the same name, e.g.
+/// `connect_timeout` from a command-line flag); a file location is returned unchanged.
+QString withParameters(const QString &location,
+                       const QList<std::pair<QString, QString>> &parameters);
 
 } // namespace StoreFactory

@@ -42,7 +42,8 @@ QFuture<Status> StoreRunner::openWith(StoreMaker make, const QString &location)
     promise->start();
     QMetaObject::invokeMethod(
         m_context,
-        [this, promise, make = std::move(make), location] {
+        [this, promise, make = std::move(make), location, check = interruptCheck()] {
+            const Cancellation::Scope scope(check);
             auto store = make();
             if (!store) {
                 promise->addResult(Status(store.error()));

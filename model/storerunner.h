@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/cancellation.h"
 #include "model/recordstore.h"
 #include "model/storefactory.h"
 
@@ -10,6 +11,7 @@
 #include <QPromise>
 #include <QThread>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <type_traits>
@@ -49,7 +51,8 @@ public:
         promise->start();
         QMetaObject::invokeMethod(
             m_context,
-            [this, promise, job]() {
+            [this, promise, job, check = interruptCheck()]() {
+                const Cancellation::Scope scope(check);
                 if (m_store)
                     promise->addResult((*job)(*m_store));
                 else
@@ -73,7 +76,8 @@ public:
         QObject *host = m_callbackHost;
         QMetaObject::invokeMethod(
             m_context,
-            [this, job, finished, guard, host]() {
+            [this, job, finished, guard, host, check = interruptCheck()]() {
+                const Cancellation::Scope scope(check);
                 auto result = std::make_shared<R>(
                     m_store ? (*job)(*m_store)
                             : R(makeError(ErrorKind::Unavailable, QStringLiteral("no store is open"))));
@@ -98,7 +102,22 @@ public:
     /// The location of the store last opened successfully.
     QString location() const;
 
+    /// Stops the store call running now and every call queued before this one, as far as the
+    /// store can: DynamoDB calls end at once as Unavailable ("… was cancelled"); embedded-store
+    /// calls, which never wait on the network, run on. Calls queued afterwards run normally.
+    /// Callable from any thread; never waits.
+    void interrupt() { m_interrupts->fetch_add(1); }
+
 private:
+    /// The check a job queued now runs under: true once interrupt() was called after queuing.
+    std::function<bool()> interruptCheck() const
+    {
+        return [interrupts = m_interrupts, queuedAt = m_interrupts->load()] {
+            return interrupts->load() != queuedAt;
+        };
+    }
+
+    std::shared_ptr<std::atomic<quint64>> m_interrupts = std::make_shared<std::atomic<quint64>>(0);
     QThread m_thread;
     QObject *m_context; ///< lives on m_thread; jobs are queued to it
     QObject *m_callbackHost; ///< lives on the creating thread; call() results are queued to it

@@ -1,5 +1,6 @@
 #include "widgets/connectdialog.h"
 
+#include "model/dynamodbclient.h"
 #include "model/dynamodbstore.h"
 #include "model/storerunner.h"
 #include "widgets/messagebar.h"
@@ -7,6 +8,7 @@
 #include <QButtonGroup>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDoubleSpinBox>
 #include <QFile>
 #include <QFormLayout>
 #include <QGroupBox>
@@ -46,9 +48,20 @@ const QStringList kRegions = {
     QStringLiteral("ap-southeast-2"), QStringLiteral("ap-east-1"),
 };
 
-/// A Test waits for one answer, not for the long retry budget of a working connection.
+/// A Test waits for one answer, not for the long retry budget of a working connection; its
+/// timeouts and deadline are the location's.
 constexpr int kTestRetries = 1;
-constexpr int kTestTimeoutMs = 10000;
+
+/// The location parameters of the Timeouts group, in the order they are written.
+const QString kConnectTimeout = QStringLiteral("connect_timeout");
+const QString kReadTimeout = QStringLiteral("read_timeout");
+const QString kDeadline = QStringLiteral("deadline");
+
+/// Seconds as a location writes them: "10", "2.5".
+QString secondsText(double seconds)
+{
+    return QString::number(seconds, 'f', 1).remove(QRegularExpression(QStringLiteral("\\.0$")));
+}
 
 bool validRegion(const QString &region)
 {
@@ -69,6 +82,16 @@ QString percent(const QString &text)
     return QString::fromLatin1(QUrl::toPercentEncoding(text));
 }
 
+/// Seconds without a needless ".0" ("5 s", "2.5 s").
+class SecondsSpinBox : public QDoubleSpinBox
+{
+public:
+    using QDoubleSpinBox::QDoubleSpinBox;
+
+protected:
+    QString textFromValue(double value) const override { return secondsText(value); }
+};
+
 /// Owns a temporary runner until its Test has answered, even when the dialog is gone by then:
 /// destroying a runner waits for its thread, and the GUI thread must never wait on I/O.
 class TestHolder : public QObject
@@ -86,10 +109,12 @@ ConnectDialog::ConnectDialog(QWidget *parent)
       m_environmentRadio(new QRadioButton(tr("From the &environment"), this)),
       m_profileRadio(new QRadioButton(tr("&Profile:"), this)),
       m_keysRadio(new QRadioButton(tr("Access ke&ys (this session only):"), this)),
-      m_profile(new QComboBox(this)), m_accessKey(new QLineEdit(this)),
-      m_secretKey(new QLineEdit(this)), m_sessionToken(new QLineEdit(this)),
-      m_locationPreview(new QLabel(this)), m_hint(new QLabel(this)),
-      m_testButton(new QPushButton(tr("&Test"), this)), m_testStatus(new QLabel(this)),
+      m_profile(new QComboBox(this)), m_connectTimeout(new SecondsSpinBox(this)),
+      m_readTimeout(new SecondsSpinBox(this)), m_deadline(new SecondsSpinBox(this)),
+      m_accessKey(new QLineEdit(this)), m_secretKey(new QLineEdit(this)),
+      m_sessionToken(new QLineEdit(this)), m_locationPreview(new QLabel(this)),
+      m_hint(new QLabel(this)), m_testButton(new QPushButton(tr("&Test"), this)),
+      m_stopButton(new QPushButton(tr("Stop"), this)), m_testStatus(new QLabel(this)),
       m_testMessage(new MessageBar(this)), m_tables(new QListWidget(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -106,12 +131,16 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_profileRadio->setObjectName(QStringLiteral("profileRadio"));
     m_keysRadio->setObjectName(QStringLiteral("keysRadio"));
     m_profile->setObjectName(QStringLiteral("profileCombo"));
+    m_connectTimeout->setObjectName(QStringLiteral("connectTimeoutSpin"));
+    m_readTimeout->setObjectName(QStringLiteral("readTimeoutSpin"));
+    m_deadline->setObjectName(QStringLiteral("deadlineSpin"));
     m_accessKey->setObjectName(QStringLiteral("accessKeyEdit"));
     m_secretKey->setObjectName(QStringLiteral("secretKeyEdit"));
     m_sessionToken->setObjectName(QStringLiteral("sessionTokenEdit"));
     m_locationPreview->setObjectName(QStringLiteral("locationPreview"));
     m_hint->setObjectName(QStringLiteral("hintLabel"));
     m_testButton->setObjectName(QStringLiteral("testButton"));
+    m_stopButton->setObjectName(QStringLiteral("stopTestButton"));
     m_testStatus->setObjectName(QStringLiteral("testStatus"));
     m_testMessage->setObjectName(QStringLiteral("testMessage"));
     m_tables->setObjectName(QStringLiteral("tablesList"));
@@ -205,6 +234,62 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     keysNote->setFont(small);
     credentialsForm->addRow(keysNote);
 
+    // Timeouts: 0 shows "default"; only what the user sets goes into the location.
+    using Options = DynamoDbClientOptions;
+    const struct
+    {
+        QDoubleSpinBox *spin;
+        QString tip;
+    } timeouts[] = {
+        {m_connectTimeout,
+         tr("The longest wait for a connection (name lookup, TCP and TLS), per attempt; "
+            "default %1")
+             .arg(Options::seconds(Options::kDefaultConnectTimeoutMs))},
+        {m_readTimeout,
+         tr("The longest silence of the server once a request is sent, per attempt; default %1")
+             .arg(Options::seconds(Options::kDefaultReadTimeoutMs))},
+        {m_deadline,
+         tr("The longest a request may take with all its retries; nothing waits longer; "
+            "default %1")
+             .arg(Options::seconds(Options::kDefaultDeadlineMs))},
+    };
+    for (const auto &t : timeouts) {
+        t.spin->setRange(0, Options::kMaxSettingMs / 1000);
+        t.spin->setDecimals(1);
+        t.spin->setSingleStep(1);
+        t.spin->setSuffix(tr(" s"));
+        t.spin->setSpecialValueText(tr("default"));
+        t.spin->setValue(0);
+        t.spin->setToolTip(t.tip);
+        t.spin->setAccelerated(true);
+    }
+    auto *timeoutsBox = new QGroupBox(tr("Timeouts"), this);
+    timeoutsBox->setObjectName(QStringLiteral("timeoutsBox"));
+    auto *timeoutsLayout = new QVBoxLayout(timeoutsBox);
+    auto *timeoutsRow = new QHBoxLayout;
+    // (Connect has no mnemonic: its letters are taken by the rows above and the buttons.)
+    const QString timeoutLabels[] = {tr("Connect:"), tr("Re&ad:"), tr("&Deadline:")};
+    for (int i = 0; i < 3; ++i) {
+        auto *label = new QLabel(timeoutLabels[i], this);
+        label->setBuddy(timeouts[i].spin);
+        timeoutsRow->addWidget(label);
+        timeoutsRow->addWidget(timeouts[i].spin, 1);
+        if (i < 2)
+            timeoutsRow->addSpacing(12);
+    }
+    timeoutsLayout->addLayout(timeoutsRow);
+    auto *timeoutsNote = new QLabel(
+        tr("Connect and read (the server's silence) are per attempt; the deadline bounds a "
+           "request with its retries. Defaults: %1, %2, %3.")
+            .arg(Options::seconds(Options::kDefaultConnectTimeoutMs),
+                 Options::seconds(Options::kDefaultReadTimeoutMs),
+                 Options::seconds(Options::kDefaultDeadlineMs)),
+        this);
+    timeoutsNote->setObjectName(QStringLiteral("timeoutsNote"));
+    timeoutsNote->setWordWrap(true);
+    timeoutsNote->setFont(small);
+    timeoutsLayout->addWidget(timeoutsNote);
+
     // Location preview, Test and its answer.
     m_locationPreview->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_locationPreview->setWordWrap(true);
@@ -212,6 +297,9 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_hint->setStyleSheet(QStringLiteral("color:#7a1c12;"));
     m_testButton->setAutoDefault(false); // Enter is OK, wherever the focus is
     m_testButton->setToolTip(tr("Connect once and list the tables"));
+    m_stopButton->setAutoDefault(false);
+    m_stopButton->setToolTip(tr("Stop waiting for the server"));
+    m_stopButton->hide();
     m_testStatus->setWordWrap(true);
     // Room for the answer (status and credential source) from the start, so that it never
     // squeezes the inputs above it when it arrives.
@@ -229,6 +317,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
 
     auto *testRow = new QHBoxLayout;
     testRow->addWidget(m_testButton, 0, Qt::AlignTop);
+    testRow->addWidget(m_stopButton, 0, Qt::AlignTop);
     testRow->addWidget(m_testStatus, 1);
 
     auto *recentForm = new QFormLayout;
@@ -241,6 +330,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     layout->addLayout(recentForm);
     layout->addWidget(endpointBox);
     layout->addWidget(credentialsBox);
+    layout->addWidget(timeoutsBox);
     layout->addLayout(locationForm);
     layout->addWidget(m_hint);
     layout->addLayout(testRow);
@@ -253,6 +343,7 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &ConnectDialog::reject);
     connect(m_testButton, &QPushButton::clicked, this, &ConnectDialog::test);
+    connect(m_stopButton, &QPushButton::clicked, this, &ConnectDialog::stopTest);
     connect(m_recent, &QComboBox::activated, this, [this](int index) {
         if (index > 0)
             setLocation(m_recent->itemData(index).toString());
@@ -267,6 +358,8 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     connect(m_port, &QSpinBox::valueChanged, this, &ConnectDialog::updateState);
     connect(m_region, &QComboBox::currentTextChanged, this, &ConnectDialog::updateState);
     connect(m_profile, &QComboBox::currentTextChanged, this, &ConnectDialog::updateState);
+    for (QDoubleSpinBox *spin : {m_connectTimeout, m_readTimeout, m_deadline})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &ConnectDialog::updateState);
     connect(m_credentialGroup, &QButtonGroup::idToggled, this, [this](int, bool checked) {
         if (checked)
             updateState();
@@ -280,7 +373,10 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_endpoint->setFocus();
 }
 
-ConnectDialog::~ConnectDialog() = default;
+ConnectDialog::~ConnectDialog()
+{
+    stopTest(); // its runner goes when its (now cancelled) answer comes
+}
 
 ConnectDialog::Endpoint ConnectDialog::endpoint() const
 {
@@ -356,6 +452,14 @@ QString ConnectDialog::location() const
             return {};
         break;
     }
+    const std::pair<QString, QDoubleSpinBox *> timeouts[] = {{kConnectTimeout, m_connectTimeout},
+                                                             {kReadTimeout, m_readTimeout},
+                                                             {kDeadline, m_deadline}};
+    for (const auto &[name, spin] : timeouts) {
+        if (spin->value() > 0)
+            query << name + u'=' + secondsText(spin->value());
+    }
+    query << m_keptParameters;
     return query.isEmpty() ? base : base + u'?' + query.join(u'&');
 }
 
@@ -384,6 +488,29 @@ bool ConnectDialog::setLocation(const QString &location)
         m_port->setValue(url.port() > 0 ? url.port() : (kind == Endpoint::Local ? 8000 : 0));
     }
     m_region->setCurrentText(region);
+    m_keptParameters.clear();
+    const std::pair<QString, QDoubleSpinBox *> timeouts[] = {{kConnectTimeout, m_connectTimeout},
+                                                             {kReadTimeout, m_readTimeout},
+                                                             {kDeadline, m_deadline}};
+    for (const auto &[name, spin] : timeouts)
+        spin->setValue(0);
+    for (const auto &[name, value] : query.queryItems(QUrl::FullyEncoded)) {
+        if (name == u"region" || name == u"profile")
+            continue;
+        QDoubleSpinBox *spin = nullptr;
+        for (const auto &[known, field] : timeouts) {
+            if (name == known)
+                spin = field;
+        }
+        bool ok = false;
+        const double seconds = value.toDouble(&ok);
+        // What the fields show exactly goes there; anything else is kept as it was.
+        if (spin && ok && seconds > 0 && seconds <= spin->maximum() &&
+            secondsText(seconds) == value)
+            spin->setValue(seconds);
+        else
+            m_keptParameters << name + u'=' + value;
+    }
     if (!profile.isEmpty()) {
         m_profile->setCurrentText(profile);
         m_profileRadio->setChecked(true);
@@ -451,13 +578,24 @@ void ConnectDialog::clearTestResult()
 {
     ++m_generation;
     if (m_testing) {
+        // The running Test is about other inputs now: stop it, its answer is dropped.
+        stopTest();
         m_testing = false;
+        m_stopButton->hide();
         m_testButton->setEnabled(isComplete());
     }
     m_tables->clear();
     m_testStatus->clear();
     m_testMessage->hide();
     m_tables->show();
+}
+
+void ConnectDialog::stopTest()
+{
+    if (auto *holder = static_cast<TestHolder *>(m_testHolder.data())) {
+        holder->runner->interrupt();
+        m_testStopped = m_testing;
+    }
 }
 
 void ConnectDialog::test()
@@ -469,7 +607,9 @@ void ConnectDialog::test()
     const int generation = m_generation;
     m_testing = true;
     m_testButton->setEnabled(false);
-    m_testStatus->setText(tr("Connecting to %1…").arg(target));
+    m_stopButton->show();
+    m_testStopped = false;
+    m_testStatus->setText(tr("Connecting to %1… (Stop cancels)").arg(target));
 
     const AwsSettings settings = credentialSettings();
     // Written on the store thread before the listing runs there, read back on this thread
@@ -478,6 +618,7 @@ void ConnectDialog::test()
     auto openError = std::make_shared<std::optional<Error>>();
 
     auto *holder = new TestHolder;
+    m_testHolder = holder;
     holder->runner->openWith(
         [target, settings, credentials, openError]() -> Result<std::unique_ptr<RecordStore>> {
             auto config = DynamoDbStore::configFromLocation(target, settings);
@@ -486,8 +627,8 @@ void ConnectDialog::test()
                 return config.error();
             }
             *credentials = config->credentials.describe();
-            config->clientOptions.maxRetries = kTestRetries;
-            config->clientOptions.timeoutMs = kTestTimeoutMs;
+            config->clientOptions.maxRetries =
+                std::min(config->clientOptions.maxRetries, kTestRetries);
             auto store = DynamoDbStore::open(std::move(*config));
             if (!store) {
                 *openError = store.error();
@@ -515,6 +656,7 @@ void ConnectDialog::showTestResult(int generation, const Result<QStringList> &re
     if (generation != m_generation)
         return; // the inputs changed meanwhile: the answer is about another connection
     m_testing = false;
+    m_stopButton->hide();
     m_testButton->setEnabled(isComplete());
     m_tables->clear();
     if (result) {
@@ -527,6 +669,9 @@ void ConnectDialog::showTestResult(int generation, const Result<QStringList> &re
         if (!credentials.isEmpty())
             text += u'\n' + tr("Credentials: %1.").arg(credentials);
         m_testStatus->setText(text);
+        m_testMessage->hide();
+    } else if (m_testStopped) {
+        m_testStatus->setText(tr("Test stopped; nothing was listed."));
         m_testMessage->hide();
     } else {
         m_testStatus->clear();

@@ -3,12 +3,14 @@
 #include "model/awscredentials.h"
 
 #include <QDialog>
+#include <QPointer>
 #include <QStringList>
 
 class MessageBar;
 class QButtonGroup;
 class QComboBox;
 class QDialogButtonBox;
+class QDoubleSpinBox;
 class QFormLayout;
 class QLabel;
 class QLineEdit;
@@ -21,7 +23,10 @@ class QSpinBox;
 /// engine on host:port over http, a custom https host), the region, and where the credentials
 /// come from (the environment, a profile of the shared AWS files, or keys typed for this session).
 /// Test opens a temporary store off the GUI thread and lists the tables, or shows the error in
-/// place. OK answers location(); recent locations (never secrets) are kept in QSettings.
+/// place; Stop (beside it while it runs) or closing the dialog interrupts it. The Timeouts group
+/// sets the connect timeout, read timeout and deadline, kept only as parameters of the location
+/// (`connect_timeout=5&read_timeout=20&deadline=60`); fields left at "default" add none. OK
+/// answers location(); recent locations (never secrets) are kept in QSettings.
 ///
 /// Typed keys are never written anywhere: on OK they are put into this process's environment
 /// (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), which StoreFactory::open reads,
@@ -64,6 +69,8 @@ public:
 public slots:
     /// Opens a temporary store on location() and lists its tables.
     void test();
+    /// Interrupts a running Test (its answer then says it was cancelled).
+    void stopTest();
     void accept() override;
 
 signals:
@@ -89,19 +96,28 @@ private:
     QRadioButton *m_profileRadio;
     QRadioButton *m_keysRadio;
     QComboBox *m_profile;
+    QDoubleSpinBox *m_connectTimeout;
+    QDoubleSpinBox *m_readTimeout;
+    QDoubleSpinBox *m_deadline;
     QLineEdit *m_accessKey;
     QLineEdit *m_secretKey;
     QLineEdit *m_sessionToken;
     QLabel *m_locationPreview;
     QLabel *m_hint;
     QPushButton *m_testButton;
+    QPushButton *m_stopButton;
     QLabel *m_testStatus;
     MessageBar *m_testMessage;
     QListWidget *m_tables;
     QDialogButtonBox *m_buttons;
 
     QString m_lastLocation;
+    /// Parameters of the location the inputs cannot show (max_attempts, a timeout of 0), kept
+    /// as they came from setLocation().
+    QStringList m_keptParameters;
+    QPointer<QObject> m_testHolder; ///< owns the running Test's runner; deletes itself
     int m_generation = 0; ///< bumped by every Test and input change; stale results are dropped
     bool m_testing = false;
+    bool m_testStopped = false; ///< Stop was pressed during the running Test
     bool m_filling = false; ///< true while setLocation() fills the inputs
 };

@@ -223,6 +223,10 @@ MainWindow::MainWindow(QWidget *parent)
                     showCurrentRecord();
             });
 
+    m_storeWaitTimer = new QTimer(this);
+    m_storeWaitTimer->setInterval(1000);
+    connect(m_storeWaitTimer, &QTimer::timeout, this, &MainWindow::showStoreWait);
+
     restoreWindowSettings();
     rebuildRecentMenu();
     updateCounts();
@@ -230,6 +234,12 @@ MainWindow::MainWindow(QWidget *parent)
 
 MainWindow::~MainWindow()
 {
+    if (!m_storeWait.isEmpty()) {
+        // Nothing is written while a store opens: stop waiting for it rather than for its
+        // deadline, which the runners' destruction would.
+        m_pagesRunner->interrupt();
+        m_workRunner->interrupt();
+    }
     // Dialogs cancel their work when they go; they go while the runners still exist.
     const QList<QDialog *> dialogs = findChildren<QDialog *>(Qt::FindDirectChildrenOnly);
     qDeleteAll(dialogs);
@@ -315,6 +325,7 @@ void MainWindow::createActions()
     m_cancelAction->setEnabled(false);
     connect(m_cancelAction, &QAction::triggered, this, &MainWindow::cancelLoad);
     m_grid->addAction(m_cancelAction);
+    m_tables->addAction(m_cancelAction);
 
     // New Store moves to Ctrl+Shift+N: Ctrl+N makes a new record, as in every record editor.
     m_newAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_N));
@@ -565,8 +576,25 @@ QString MainWindow::storeSettingsGroup(const QString &location)
     return QStringLiteral("stores/") + QString::fromLatin1(hash);
 }
 
+namespace {
+
+/// Why opening `location` failed, without repeating the location the message names first.
+QString why(const Status &opened, const QString &location)
+{
+    const Error &e = opened.error();
+    return e.location == location ? e.message : e.toString();
+}
+
+} // namespace
+
 void MainWindow::openStore(const QString &location, OpenMode mode, const QString &table)
 {
+    if (!m_storeWait.isEmpty()) {
+        // The opening still waiting is abandoned; the runners turn to this one at once.
+        m_pagesRunner->interrupt();
+        m_workRunner->interrupt();
+        endStoreWait();
+    }
     saveColumnState();
     const quint64 generation = ++m_openGeneration;
     m_messageBar->dismiss();
@@ -617,13 +645,16 @@ void MainWindow::openStore(const QString &location, OpenMode mode, const QString
     const auto create =
         mode == OpenMode::CreateEmpty ? StoreFactory::Create::IfMissing : StoreFactory::Create::No;
     m_countLabel->setText(tr("Opening…"));
+    if (StoreFactory::isRemote(location))
+        beginStoreWait(tr("Connecting to %1…").arg(location));
     m_pagesRunner->open(location, create)
         .then(this, [this, generation, location, table](Status opened) {
             if (generation != m_openGeneration)
                 return;
             if (!opened) {
+                endStoreWait();
                 const QString message =
-                    tr("Could not open %1: %2").arg(location, opened.error().toString());
+                    tr("Could not open %1: %2").arg(location, why(opened, location));
                 showError(message);
                 m_tables->setError(opened.error().toString());
                 m_grid->setEmptyText(tr("Open a store to browse its tables."));
@@ -642,8 +673,9 @@ void MainWindow::openOpenedStore(quint64 generation, const QString &location, co
         if (generation != m_openGeneration)
             return;
         if (!opened) {
+            endStoreWait();
             const QString message =
-                tr("Could not open %1: %2").arg(location, opened.error().toString());
+                tr("Could not open %1: %2").arg(location, why(opened, location));
             showError(message);
             m_tables->setError(opened.error().toString());
             emit storeFailed(message);
@@ -718,6 +750,7 @@ void MainWindow::loadTables(const QString &select)
         .then(this, [this, generation, select](Result<QList<TableInfo>> tables) {
             if (generation != m_openGeneration)
                 return;
+            endStoreWait(); // opening ends with the tables listed
             if (!tables) {
                 showError(tr("Could not list the tables of %1: %2")
                               .arg(m_location, tables.error().toString()));
@@ -854,6 +887,20 @@ void MainWindow::syncSortIndicator()
 
 void MainWindow::cancelLoad()
 {
+    if (!m_storeWait.isEmpty()) {
+        // Whatever the runners answer for this opening now is dropped.
+        ++m_openGeneration;
+        m_pagesRunner->interrupt();
+        m_workRunner->interrupt();
+        endStoreWait();
+        const QString message = tr("Stopped connecting to %1.").arg(m_location);
+        m_messageBar->showMessage(message, MessageBar::Kind::Warning);
+        m_tables->setError(message);
+        m_grid->setEmptyText(tr("Open a store to browse its tables."));
+        updateCounts();
+        emit storeFailed(message);
+        return;
+    }
     if (m_model->isCounting()) {
         m_model->cancelCount();
         statusBar()->showMessage(tr("Count cancelled; the estimate stays."), kStatusMessageMs);
@@ -882,6 +929,10 @@ void MainWindow::updateFieldPaths()
 
 void MainWindow::updateCounts()
 {
+    if (!m_storeWait.isEmpty()) {
+        showStoreWait();
+        return;
+    }
     const qint64 shown = m_model->rowCount();
     const qint64 total = m_model->totalCount();
     if (m_model->table().isEmpty()) {
@@ -926,6 +977,8 @@ void MainWindow::updateCounts()
 
 void MainWindow::onLoadingChanged(bool loading)
 {
+    if (!m_storeWait.isEmpty())
+        return; // the store wait owns the progress and Cancel
     const bool natural = isNaturalView();
     const bool cancellable = loading && (!natural || m_model->isCounting());
     m_cancelAction->setEnabled(cancellable);
@@ -1011,6 +1064,44 @@ void MainWindow::updateTableDetails()
     m_tableDetails->setText(html);
     m_tableDetails->setToolTip(m_location);
     m_tableDetails->show();
+}
+
+void MainWindow::beginStoreWait(const QString &what)
+{
+    m_storeWait = what;
+    m_storeWaitClock.start();
+    m_progress->setRange(0, 0); // busy: a connection has no fraction done
+    m_progress->setFormat(QString());
+    m_progress->show();
+    m_cancelAction->setEnabled(true);
+    m_cancelButton->setVisible(true);
+    m_messageBar->showMessage(tr("%1 Esc or Cancel stops waiting.").arg(what),
+                              MessageBar::Kind::Information);
+    m_grid->setEmptyText(what);
+    showStoreWait();
+    m_storeWaitTimer->start();
+}
+
+void MainWindow::showStoreWait()
+{
+    if (m_storeWait.isEmpty())
+        return;
+    m_countLabel->setText(tr("%1 %2 s (Esc cancels)")
+                              .arg(m_storeWait)
+                              .arg(qRound(double(m_storeWaitClock.elapsed()) / 1000.0)));
+}
+
+void MainWindow::endStoreWait()
+{
+    if (m_storeWait.isEmpty())
+        return;
+    m_storeWait.clear();
+    m_storeWaitTimer->stop();
+    m_progress->hide();
+    m_progress->setRange(0, 1000);
+    if (m_messageBar->kind() == MessageBar::Kind::Information && m_messageBar->isVisible())
+        m_messageBar->dismiss();
+    onLoadingChanged(m_model->isLoading()); // Cancel and the counts as the grid says
 }
 
 void MainWindow::showError(const QString &message)

@@ -2,6 +2,7 @@
 
 #include "model/recordstore.h"
 
+#include <QElapsedTimer>
 #include <QList>
 #include <QMainWindow>
 
@@ -18,6 +19,7 @@ class QLabel;
 class QMenu;
 class QProgressBar;
 class QSplitter;
+class QTimer;
 class QToolButton;
 class RecordGridView;
 class RecordInspector;
@@ -124,6 +126,11 @@ private:
     void onLoadingChanged(bool loading);
     void onProgress(double fraction);
     void onLoadFinished(qint64 milliseconds);
+    /// While a store is being opened (a DynamoDB endpoint may take up to its deadline): the
+    /// status bar shows what it waits for and for how long, Esc and Cancel stop it.
+    void beginStoreWait(const QString &what);
+    void endStoreWait();
+    void showStoreWait();
     void showError(const QString &message);
     void addRecentStore(const QString &location);
     void rebuildRecentMenu();
@@ -201,5 +208,8 @@ private:
     QString m_location;
     QList<TableInfo> m_tableInfos;
     quint64 m_openGeneration = 0;
+    QString m_storeWait; ///< what the window waits for while opening a store; empty: nothing
+    QElapsedTimer m_storeWaitClock;
+    QTimer *m_storeWaitTimer = nullptr;
     int m_restoreRow = -1;
 };

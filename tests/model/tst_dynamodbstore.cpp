@@ -47,7 +47,7 @@ private:
         c.clientOptions.maxRetries = maxRetries;
         c.clientOptions.baseDelayMs = 5;
         c.clientOptions.maxDelayMs = 40;
-        c.clientOptions.timeoutMs = 10000;
+        c.clientOptions.readTimeoutMs = 10000;
         c.modelDirectory = m_models.filePath(u"models"_s);
         return c;
     }
