@@ -141,6 +141,7 @@ private slots:
     void readOnlyStore_data();
     void readOnlyStore();
 
+    void hugeMalformedModelGivesAShortMessage();
     void storeFromEnvironment();
     void storeOptionBeatsEnvironment();
     void defaultStoreInDataFolder();
@@ -521,6 +522,25 @@ void TstCli::commandRow()
               "created table users\n", {});
         check(onStore({u"count"_s, u"users"_s}), 0, "0\n", {});
     }
+}
+
+// Issue 11: a 10 MB malformed model file used to give a 10 MB error line echoing the file. The
+// message now names the file and the line and quotes a short excerpt; nothing is created.
+void TstCli::hugeMalformedModelGivesAShortMessage()
+{
+    const QString path = m_dir.filePath(u"huge-bad-model.json"_s);
+    QByteArray text = "{\n  \"table\": \"huge\",\n  \"primaryIndex\": {\"hashKey\": \"id\", "
+                      "\"hashKeyType\": \"str\"},\n  \"fields\": {\"id\": {\"type\": \"str\", "
+                      "\"required\": true, \"default\": \""_ba;
+    text += QByteArray(10 * 1024 * 1024, 'x'); // never closed
+    QVERIFY(writeFile(path, text));
+    const QStringList before = listing(m_dir.path());
+    const CliRun r = onStore({u"create-table"_s, u"huge"_s, u"--model"_s, path});
+    check(r, 1, {}, {u"huge-bad-model.json:4:"_s, u"missing closing quote"_s});
+    QVERIFY2(r.err.size() < 1500, qPrintable(QString::number(r.err.size())));
+    QVERIFY2(!r.err.contains("json.exception"), r.err.left(1500).constData());
+    QCOMPARE(listing(m_dir.path()), before);
+    check(onStore({u"tables"_s}), 0, "users\n", {});
 }
 
 void TstCli::createTableNewStore()
@@ -1011,12 +1031,12 @@ void TstCli::updates_data()
                        var,
                        u"tokenId=t1"_s}
         << QByteArray() << 1 << QByteArray()
-        << QStringList{u"\"tokens.t1.device.name\" and \"tokens.t1\" overlap"_s} << get("u1") << 0
+        << QStringList{u"\"tokens.t1\" and \"tokens.t1.device.name\" overlap"_s} << get("u1") << 0
         << u1Line;
     QTest::newRow("numberBeyondRangeRefusedPlainly, update")
         << QStringList{update, users, u"u1"_s, u"age"_s, u"1e400"_s} << QByteArray() << 1
-        << QByteArray() << QStringList{u"the value of age: 1e400 is out of range"_s} << get("u1")
-        << 0 << u1Line;
+        << QByteArray() << QStringList{u"the value of age: "_s, u"1e400 is out of range"_s}
+        << get("u1") << 0 << u1Line;
     QTest::newRow("numberBeyondRangeRefusedPlainly, update-many")
         << QStringList{many, users, u"u1"_s, uR"({"settings":{"n":[1,-1e400]}})"_s} << QByteArray()
         << 1 << QByteArray() << QStringList{u"-1e400 is out of range"_s, u"settings.n[1]"_s}
