@@ -1,18 +1,20 @@
 #include "app/clitool.h"
 
 #include "model/dynamodbclient.h"
+#include "model/exporter.h"
+#include "model/fieldpath.h"
+#include "model/importer.h"
 #include "model/jsoncodec.h"
+#include "model/modelinference.h"
+#include "model/names.h"
+#include "model/pythonmodel.h"
 #include "model/recordstore.h"
 #include "model/recoveryjournal.h"
 #include "model/rekeyengine.h"
 #include "model/storefactory.h"
-#include "model/validator.h"
-#include "model/exporter.h"
-#include "model/importer.h"
-#include "model/modelinference.h"
-#include "model/pythonmodel.h"
 #include "model/tablecheck.h"
 #include "model/transferformat.h"
+#include "model/validator.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -170,6 +172,11 @@ CliResult<Arguments> parseArguments(const QStringList &args)
             const qsizetype eq = v.indexOf(u'=');
             if (eq <= 0)
                 return usage(QStringLiteral("--var takes NAME=VALUE, not \"%1\"").arg(v));
+            if (eq == v.size() - 1)
+                return usage(QStringLiteral("--var %1 gives {{%2}} an empty value; a placeholder "
+                                            "stands for a map key or a list index, and neither "
+                                            "can be empty")
+                                 .arg(v, v.left(eq)));
             a.variables.insert(v.left(eq), v.mid(eq + 1));
         } else if (isOption(QStringLiteral("--where"))) {
             QString v;
@@ -542,7 +549,9 @@ private:
         auto k = tableAndKey("TABLE KEY PATH VALUE_JSON [--var NAME=VALUE]... [--return-old]", 2, 2);
         if (auto *e = std::get_if<CliError>(&k))
             return *e;
-        auto plain = parseJsonArgument(m_args.positional[3], QStringLiteral("the value"));
+        auto plain = parseJsonArgument(
+            m_args.positional[3],
+            QStringLiteral("the value of %1").arg(excerpt(m_args.positional[2], 120)));
         if (auto *e = std::get_if<CliError>(&plain))
             return *e;
         auto s = setter(m_args.positional[2], std::get<Value>(plain));
@@ -620,7 +629,11 @@ private:
             if (eq <= 0)
                 return usage(QStringLiteral("--where takes PATH=VALUE, not \"%1\"").arg(where));
             FilterCondition c;
-            c.path = where.left(eq).split(u'.');
+            auto path = splitLiteralPath(where.left(eq));
+            if (!path)
+                return usage(QStringLiteral("--where %1: %2")
+                                 .arg(excerpt(where, 160), path.error().message));
+            c.path = std::move(*path);
             const QString text = where.mid(eq + 1);
             // VALUE is JSON when it parses as JSON (42, true, "x"), else plain text.
             auto parsed = JsonCodec::parsePlain(text.toUtf8());

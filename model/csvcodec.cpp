@@ -142,8 +142,7 @@ Result<std::optional<Value>> readCell(const Cell &cell, CellKind kind, const Fie
             return Cell(Value::boolean(false));
         return Cell(Value::string(text));
     case CellKind::Bytes: {
-        auto decoded =
-            QByteArray::fromBase64Encoding(cell.text, QByteArray::AbortOnBase64DecodingErrors);
+        auto decoded = decodeBase64(QByteArrayView(cell.text));
         if (decoded)
             return Cell(Value::binary(std::move(*decoded)));
         return Cell(Value::string(text));

@@ -1,5 +1,7 @@
 #include "model/fieldpath.h"
 
+#include "model/names.h"
+
 #include <QStringList>
 
 #include <algorithm>
@@ -44,6 +46,22 @@ QString placeholderText(QStringView name)
     return QStringLiteral("{{") + name.toString() + QStringLiteral("}}");
 }
 
+/// The value of a placeholder that stands for a map key: refused when missing or empty
+/// (DynamoDB refuses empty attribute names at any depth).
+Result<QString> mapKeyValue(QStringView path, const QString &name,
+                            const QHash<QString, QString> &variables)
+{
+    auto it = variables.constFind(name);
+    if (it == variables.cend())
+        return pathError(
+            path, QStringLiteral("The path needs a value for %1.").arg(placeholderText(name)));
+    if (const QString problem = Names::mapKeyProblem(it.value()); !problem.isEmpty())
+        return pathError(
+            path,
+            QStringLiteral("The value of %1 is empty; %2.").arg(placeholderText(name), problem));
+    return it.value();
+}
+
 /// Splits the path text into elements. `{{name}}` must be a whole element.
 Result<std::vector<Token>> tokenize(QStringView path)
 {
@@ -83,6 +101,14 @@ Result<std::vector<Token>> tokenize(QStringView path)
                 return pathError(path, QStringLiteral("%1 is not a valid placeholder; write "
                                                       "{{name}} as a whole element.")
                                            .arg(quoted(token.text)));
+            if (const qsizetype at = Names::reservedCharacterAt(token.text); at >= 0)
+                return pathError(
+                    path, QStringLiteral("The name %1 contains \"%2\", which field paths reserve "
+                                         "([ ] { } ( ) |). List items are addressed with a "
+                                         "{{placeholder}}, not [n]; a map key holding such "
+                                         "characters is given as the value of a "
+                                         "{{placeholder}} (--var NAME=VALUE).")
+                              .arg(quotedExcerpt(token.text, 60), token.text[at]));
         }
         tokens.push_back(token);
         if (end >= n)
@@ -242,11 +268,10 @@ Result<ResolvedPath> resolveKeyOnly(QStringView path, const std::vector<Token> &
     for (const Token &token : tokens) {
         QString key = token.text.toString();
         if (token.placeholder) {
-            auto it = variables.constFind(key);
-            if (it == variables.cend())
-                return pathError(path, QStringLiteral("The path needs a value for %1.")
-                                           .arg(placeholderText(token.text)));
-            key = it.value();
+            auto value = mapKeyValue(path, key, variables);
+            if (!value)
+                return value.error();
+            key = std::move(*value);
         }
         out.elements.push_back(PathElement{key, -1});
         out.specs.push_back(nullptr);
@@ -331,11 +356,10 @@ Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
 
         if (inFreeData) {
             if (token.placeholder) {
-                auto it = variables.constFind(name);
-                if (it == variables.cend())
-                    return pathError(path, QStringLiteral("The path needs a value for %1.")
-                                               .arg(placeholderText(name)));
-                push(it.value(), -1, nullptr, true);
+                auto value = mapKeyValue(path, name, variables);
+                if (!value)
+                    return value.error();
+                push(std::move(*value), -1, nullptr, true);
             } else {
                 push(name, -1, nullptr, false);
             }
@@ -389,13 +413,11 @@ Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
         const FieldType *list = typeOf(*after, FieldKind::List);
         if (!dict && !list && isFreeContainer(*after)) {
             // Into `any` or a map without declared fields: the value is a literal map key.
-            auto it = variables.constFind(name);
-            if (it == variables.cend())
-                return pathError(
-                    path,
-                    QStringLiteral("The path needs a value for %1.").arg(placeholderText(name)));
+            auto value = mapKeyValue(path, name, variables);
+            if (!value)
+                return value.error();
             inFreeData = true;
-            push(it.value(), -1, nullptr, true);
+            push(std::move(*value), -1, nullptr, true);
             continue;
         }
         if (!dict && !list) {
@@ -426,6 +448,9 @@ Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
         const QString &value = it.value();
         const FieldSpec *items = nullptr;
         if (dict) {
+            if (const QString problem = Names::mapKeyProblem(value); !problem.isEmpty())
+                return pathError(path, QStringLiteral("The value of %1 is empty; %2.")
+                                           .arg(placeholderText(name), problem));
             if (dict->keyType == FieldKind::Int && !isIntegerKey(value))
                 return pathError(
                     path, QStringLiteral("%1 must be an integer key of %2, not %3.")
@@ -456,3 +481,28 @@ Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
     return out;
 }
 } // namespace
+
+Result<QStringList> splitLiteralPath(QStringView path)
+{
+    const QString shown = excerpt(path, 120);
+    if (path.isEmpty())
+        return makeError(ErrorKind::Invalid, QStringLiteral("The path is empty."), shown);
+    QStringList names;
+    for (QStringView name : path.split(u'.')) {
+        if (name.isEmpty())
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("The path %1 has an empty element (two dots in a row, "
+                                            "or a dot at an end).")
+                                 .arg(quotedExcerpt(path, 120)),
+                             shown);
+        if (const qsizetype at = Names::reservedCharacterAt(name); at >= 0)
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("The path %1 contains \"%2\", which field paths "
+                                            "reserve ([ ] { } ( ) |); a filter path is names "
+                                            "separated by dots.")
+                                 .arg(quotedExcerpt(path, 120), name[at]),
+                             shown);
+        names << name.toString();
+    }
+    return names;
+}

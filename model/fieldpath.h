@@ -49,3 +49,9 @@ struct ResolvedPath
 /// deeper than 32 elements, ...).
 Result<ResolvedPath> resolvePath(const TableModel &model, QStringView path,
                                  const QHash<QString, QString> &variables = {});
+
+/// Splits a filter or sort path (`metadata.plan`: literal names separated by dots, no
+/// placeholders) into its names. Refused, with a message that names the path: an empty path,
+/// an empty element (`a..b`, a dot at an end) and the characters field paths reserve
+/// (`[ ] { } ( ) |`).
+Result<QStringList> splitLiteralPath(QStringView path);

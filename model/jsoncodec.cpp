@@ -1,6 +1,10 @@
 #include "model/jsoncodec.h"
 
+#include "model/names.h"
+
 #include <nlohmann/json.hpp>
+
+#include <QSet>
 
 #include <string>
 #include <vector>
@@ -15,12 +19,14 @@ QString fromStd(const std::string &s)
     return QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
 
-Result<QByteArray> decodeBase64(const QString &text, const QString &where)
+Result<QByteArray> decodeBase64Text(const QString &text, const QString &where)
 {
-    auto decoded = QByteArray::fromBase64Encoding(text.toLatin1(),
-                                                  QByteArray::AbortOnBase64DecodingErrors);
+    auto decoded = decodeBase64(QStringView(text));
     if (!decoded)
-        return makeError(ErrorKind::Invalid, QStringLiteral("binary data is not valid base64"),
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("binary data is not valid base64 (standard alphabet, "
+                                        "padded with '=' to a multiple of 4 characters): %1")
+                             .arg(quotedExcerpt(text, 60)),
                          where);
     return std::move(*decoded);
 }
@@ -39,7 +45,12 @@ public:
 
     bool null() { return put(Value()); }
     bool boolean(bool b) { return put(Value::boolean(b)); }
-    bool number_integer(number_integer_t n) { return put(Value::numberUnchecked(QString::number(n))); }
+    bool number_integer(number_integer_t n)
+    {
+        // nlohmann reports integers written without a minus sign as unsigned: a signed zero
+        // here was written "-0", and keeps that text.
+        return put(Value::numberUnchecked(n == 0 ? QStringLiteral("-0") : QString::number(n)));
+    }
     bool number_unsigned(number_unsigned_t n)
     {
         return put(Value::numberUnchecked(QString::number(n)));
@@ -66,17 +77,20 @@ public:
         Frame &f = m_stack.back();
         QString name = fromStd(k);
         if (!f.tag.isEmpty())
-            return fail(QStringLiteral("a type tag %1 must be the only member").arg(f.tag));
+            return fail(
+                QStringLiteral("a type tag %1 must be the only member").arg(excerpt(f.tag)));
         if (m_stored && name.startsWith(u'$')) {
             if (name.size() > 1 && name[1] == u'$') {
                 name.remove(0, 1);
             } else {
                 if (!f.map.isEmpty() || !f.tag.isEmpty())
-                    return fail(QStringLiteral("a type tag %1 must be the only member").arg(name));
+                    return fail(
+                        QStringLiteral("a type tag %1 must be the only member").arg(excerpt(name)));
                 f.tag = name;
             }
         } else if (!f.tag.isEmpty()) {
-            return fail(QStringLiteral("a type tag %1 must be the only member").arg(f.tag));
+            return fail(
+                QStringLiteral("a type tag %1 must be the only member").arg(excerpt(f.tag)));
         }
         f.key = std::move(name);
         return true;
@@ -109,10 +123,22 @@ public:
         m_stack.pop_back();
         return put(Value::list(std::move(f.list)));
     }
-    bool parse_error(std::size_t position, const std::string &, const nlohmann::detail::exception &ex)
+    bool parse_error(std::size_t position, const std::string &lastToken,
+                     const nlohmann::detail::exception &ex)
     {
+        if (ex.id == 406) {
+            // out_of_range.406: a number beyond a double ("1e400"). DynamoDB's limits say why.
+            const QString number = excerptUtf8(lastToken, 60);
+            QString problem = checkNumber(number);
+            if (problem.isEmpty())
+                problem = QStringLiteral("%1 is out of range").arg(number);
+            fail(problem);
+            if (m_errorPath.isEmpty())
+                m_syntaxPosition = position;
+            return false;
+        }
         m_syntaxPosition = position;
-        QString what = QString::fromUtf8(ex.what());
+        QString what = excerptUtf8(ex.what());
         // nlohmann says "[json.exception.parse_error.101] parse error at line 1, column 5: ..."
         const qsizetype colon = what.indexOf(QStringLiteral(": "));
         if (colon >= 0)
@@ -148,7 +174,8 @@ private:
         Frame &f = m_stack.back();
         if (f.isObject) {
             if (f.map.contains(f.key))
-                return fail(QStringLiteral("the key \"%1\" appears twice in one object").arg(f.key));
+                return fail(QStringLiteral("the key %1 appears twice in one object")
+                                .arg(quotedExcerpt(f.key)));
             f.map.insert(f.key, std::move(v));
         } else
             f.list.append(std::move(v));
@@ -169,7 +196,7 @@ private:
             if (f.isObject) {
                 if (!path.isEmpty())
                     path += u'.';
-                path += f.key;
+                path += excerpt(f.key, 60);
             } else {
                 path += QStringLiteral("[%1]").arg(f.list.size());
             }
@@ -182,13 +209,14 @@ private:
         if (tag == u"$B") {
             if (!inner.isString())
                 return makeError(ErrorKind::Invalid, QStringLiteral("$B must hold base64 text"));
-            auto bytes = decodeBase64(inner.text(), {});
+            auto bytes = decodeBase64Text(inner.text(), {});
             if (!bytes)
                 return bytes.error();
             return Value::binary(std::move(*bytes));
         }
         if (tag != u"$SS" && tag != u"$NS" && tag != u"$BS")
-            return makeError(ErrorKind::Invalid, QStringLiteral("unknown type tag %1").arg(tag));
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("unknown type tag %1").arg(excerpt(tag)));
         if (!inner.isList())
             return makeError(ErrorKind::Invalid, QStringLiteral("%1 must hold an array").arg(tag));
         QStringList texts;
@@ -205,7 +233,7 @@ private:
             } else {
                 if (!item.isString())
                     return makeError(ErrorKind::Invalid, QStringLiteral("$BS items must be base64 text"));
-                auto bytes = decodeBase64(item.text(), {});
+                auto bytes = decodeBase64Text(item.text(), {});
                 if (!bytes)
                     return bytes.error();
                 binaries.append(std::move(*bytes));
@@ -245,7 +273,15 @@ Result<Value> parse(QByteArrayView utf8, bool stored)
     try {
         ok = json::sax_parse(utf8.begin(), utf8.end(), &builder);
     } catch (const std::exception &e) {
-        return makeError(ErrorKind::Invalid, QStringLiteral("malformed JSON: %1").arg(e.what()));
+        // Not expected (the SAX interface reports errors itself); never shown as nlohmann's
+        // "[json.exception...]" text.
+        QString what = excerptUtf8(e.what());
+        if (what.startsWith(u'[')) {
+            const qsizetype close = what.indexOf(QStringLiteral("] "));
+            if (close > 0)
+                what = what.mid(close + 2);
+        }
+        return makeError(ErrorKind::Invalid, QStringLiteral("malformed JSON: %1").arg(what));
     }
     if (ok)
         return std::move(builder.m_root);
@@ -454,9 +490,10 @@ void appendDynamo(QByteArray &out, const Value &value)
     out += '}';
 }
 
+/// The path of a member, for messages (a long key is cut, see excerpt()).
 QString joinPath(const QString &path, const QString &key)
 {
-    return path.isEmpty() ? key : path + u'.' + key;
+    return path.isEmpty() ? excerpt(key, 60) : path + u'.' + excerpt(key, 60);
 }
 
 } // namespace
@@ -471,24 +508,69 @@ Result<Value> parseStored(QByteArrayView utf8)
     return parse(utf8, true);
 }
 
+namespace {
+
+/// The problem with a DynamoDB set's items (DynamoDB refuses empty sets and duplicates), or "".
+QString setProblem(const QString &tag, qsizetype size, const QStringList &texts,
+                   const QList<QByteArray> &binaries)
+{
+    if (size == 0)
+        return QStringLiteral("%1 holds an empty set, which DynamoDB refuses (leave the "
+                              "attribute out instead)")
+            .arg(tag);
+    QSet<QString> seen;
+    seen.reserve(size);
+    if (tag == u"BS") {
+        QSet<QByteArray> bytes;
+        bytes.reserve(size);
+        for (const QByteArray &b : binaries) {
+            if (bytes.contains(b))
+                return QStringLiteral("BS holds the binary value %1 twice; a set cannot hold "
+                                      "duplicates")
+                    .arg(quotedExcerpt(QString::fromLatin1(b.toBase64()), 60));
+            bytes.insert(b);
+        }
+        return {};
+    }
+    for (const QString &t : texts) {
+        // 1 and 1.0 are the same number, and DynamoDB takes them for duplicates.
+        const QString canonical = tag == u"NS" ? canonicalNumber(t) : t;
+        if (seen.contains(canonical))
+            return QStringLiteral("%1 holds %2 twice; a set cannot hold duplicates")
+                .arg(tag, tag == u"NS" ? excerpt(t, 60) : quotedExcerpt(t, 60));
+        seen.insert(canonical);
+    }
+    return {};
+}
+
+} // namespace
+
 Result<Value> fromDynamoTree(const Value &tree, const QString &path)
 {
     auto bad = [&](const QString &message) {
         return Result<Value>(makeError(ErrorKind::Invalid, message, path));
     };
-    if (!tree.isMap() || tree.size() != 1)
+    if (!tree.isMap() || tree.size() != 1) {
+        if (tree.isMap() && tree.size() > 1)
+            return bad(QStringLiteral("a DynamoDB JSON value has exactly one type tag, not %1 "
+                                      "(%2)")
+                           .arg(tree.size())
+                           .arg(excerpt(tree.toMap().keys().join(QStringLiteral(", ")), 60)));
         return bad(QStringLiteral("a DynamoDB JSON value must be an object with one type tag "
-                                  "(S, N, B, BOOL, NULL, M, L, SS, NS, BS)"));
+                                  "(S, N, B, BOOL, NULL, M, L, SS, NS, BS), not %1")
+                       .arg(tree.typeDescription()));
+    }
     const QString tag = tree.toMap().firstKey();
     const Value &inner = tree.toMap().first();
     if (tag == u"S") {
         if (!inner.isString())
-            return bad(QStringLiteral("S must hold a string"));
+            return bad(QStringLiteral("S must hold a string, not %1").arg(inner.typeDescription()));
         return Value::string(inner.text());
     }
     if (tag == u"N") {
-        if (!inner.isString() && !inner.isNumber())
-            return bad(QStringLiteral("N must hold the number as a string"));
+        if (!inner.isString())
+            return bad(QStringLiteral("N must hold the number as a string (\"N\": \"5\"), not %1")
+                           .arg(inner.typeDescription()));
         auto n = Value::number(inner.text());
         if (!n)
             return bad(n.error().message);
@@ -496,26 +578,38 @@ Result<Value> fromDynamoTree(const Value &tree, const QString &path)
     }
     if (tag == u"B") {
         if (!inner.isString())
-            return bad(QStringLiteral("B must hold base64 text"));
-        auto bytes = decodeBase64(inner.text(), path);
+            return bad(
+                QStringLiteral("B must hold base64 text, not %1").arg(inner.typeDescription()));
+        auto bytes = decodeBase64Text(inner.text(), path);
         if (!bytes)
             return bytes.error();
         return Value::binary(std::move(*bytes));
     }
     if (tag == u"BOOL") {
         if (inner.type() != Value::Type::Bool)
-            return bad(QStringLiteral("BOOL must hold true or false"));
+            return bad(QStringLiteral("BOOL must hold true or false, not %1")
+                           .arg(inner.typeDescription()));
         return inner;
     }
-    if (tag == u"NULL")
+    if (tag == u"NULL") {
+        if (inner.type() != Value::Type::Bool || !inner.toBool())
+            return bad(QStringLiteral("NULL must hold true (\"NULL\": true), not %1")
+                           .arg(inner.type() == Value::Type::Bool ? QStringLiteral("false")
+                                                                  : inner.typeDescription()));
         return Value();
+    }
     if (tag == u"M") {
         if (!inner.isMap())
-            return bad(QStringLiteral("M must hold an object"));
+            return bad(
+                QStringLiteral("M must hold an object, not %1").arg(inner.typeDescription()));
         Value::Map out;
         const Value::Map &m = inner.toMap();
+        out.reserve(m.size());
         for (auto it = m.cbegin(); it != m.cend(); ++it) {
-            auto v = fromDynamoTree(it.value(), joinPath(path, it.key()));
+            const QString at = joinPath(path, it.key());
+            if (const QString problem = Names::mapKeyProblem(it.key()); !problem.isEmpty())
+                return Result<Value>(makeError(ErrorKind::Invalid, problem, at));
+            auto v = fromDynamoTree(it.value(), at);
             if (!v)
                 return v;
             out.insert(it.key(), std::move(*v));
@@ -524,9 +618,10 @@ Result<Value> fromDynamoTree(const Value &tree, const QString &path)
     }
     if (tag == u"L") {
         if (!inner.isList())
-            return bad(QStringLiteral("L must hold an array"));
+            return bad(QStringLiteral("L must hold an array, not %1").arg(inner.typeDescription()));
         Value::List out;
         const Value::List &l = inner.toList();
+        out.reserve(l.size());
         for (qsizetype i = 0; i < l.size(); ++i) {
             auto v = fromDynamoTree(l[i], path + QStringLiteral("[%1]").arg(i));
             if (!v)
@@ -537,12 +632,18 @@ Result<Value> fromDynamoTree(const Value &tree, const QString &path)
     }
     if (tag == u"SS" || tag == u"NS" || tag == u"BS") {
         if (!inner.isList())
-            return bad(QStringLiteral("%1 must hold an array").arg(tag));
+            return bad(
+                QStringLiteral("%1 must hold an array, not %2").arg(tag, inner.typeDescription()));
         QStringList texts;
         QList<QByteArray> binaries;
-        for (const Value &item : inner.toList()) {
+        const Value::List &items = inner.toList();
+        for (qsizetype i = 0; i < items.size(); ++i) {
+            const Value &item = items[i];
             if (!item.isString())
-                return bad(QStringLiteral("%1 items must be strings").arg(tag));
+                return bad(QStringLiteral("%1 items must be strings; item %2 is %3")
+                               .arg(tag)
+                               .arg(i)
+                               .arg(item.typeDescription()));
             if (tag == u"NS") {
                 const QString problem = checkNumber(item.text());
                 if (!problem.isEmpty())
@@ -551,30 +652,42 @@ Result<Value> fromDynamoTree(const Value &tree, const QString &path)
             } else if (tag == u"SS") {
                 texts.append(item.text());
             } else {
-                auto bytes = decodeBase64(item.text(), path);
+                auto bytes = decodeBase64Text(item.text(), path);
                 if (!bytes)
                     return bytes.error();
                 binaries.append(std::move(*bytes));
             }
         }
+        if (const QString problem = setProblem(tag, items.size(), texts, binaries);
+            !problem.isEmpty())
+            return bad(problem);
         if (tag == u"SS")
             return Value::stringSet(std::move(texts));
         if (tag == u"NS")
             return Value::numberSet(std::move(texts));
         return Value::binarySet(std::move(binaries));
     }
-    return bad(QStringLiteral("unknown DynamoDB type tag \"%1\"").arg(tag));
+    return bad(QStringLiteral("unknown DynamoDB type tag %1; the tags are S, N, B, BOOL, NULL, "
+                              "M, L, SS, NS and BS")
+                   .arg(quotedExcerpt(tag, 60)));
 }
 
 Result<Value> fromDynamoItemTree(const Value &tree)
 {
     if (!tree.isMap())
         return makeError(ErrorKind::Invalid,
-                         QStringLiteral("a DynamoDB JSON item must be an object of attributes"));
+                         QStringLiteral("a DynamoDB JSON item must be an object of attributes, "
+                                        "not %1")
+                             .arg(tree.typeDescription()));
     Value::Map out;
     const Value::Map &m = tree.toMap();
+    out.reserve(m.size());
     for (auto it = m.cbegin(); it != m.cend(); ++it) {
-        auto v = fromDynamoTree(it.value(), it.key());
+        if (it.key().isEmpty())
+            return makeError(ErrorKind::Invalid,
+                             QStringLiteral("an attribute name cannot be empty (DynamoDB refuses "
+                                            "empty attribute names)"));
+        auto v = fromDynamoTree(it.value(), excerpt(it.key(), 60));
         if (!v)
             return v;
         out.insert(it.key(), std::move(*v));

@@ -64,16 +64,7 @@ std::optional<QByteArray> strictBase64(const Value &v)
 {
     if (!v.isString())
         return std::nullopt;
-    const QString &text = v.text();
-    for (QChar c : text) {
-        if (c.unicode() > 127)
-            return std::nullopt;
-    }
-    auto decoded =
-        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        return std::nullopt;
-    return std::move(*decoded);
+    return ::decodeBase64(QStringView(v.text()));
 }
 
 bool isNumericKind(FieldKind kind)

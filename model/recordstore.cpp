@@ -1,5 +1,7 @@
 #include "model/recordstore.h"
 
+#include "model/names.h"
+
 #include "model/jsoncodec.h"
 
 namespace {
@@ -305,6 +307,23 @@ Result<std::optional<Value>> RecordStore::removeRecord(const QString &table, con
     return doRemove(table, *k);
 }
 
+namespace {
+
+/// True when one path is the other or a prefix of it.
+bool overlapping(const ResolvedPath &a, const ResolvedPath &b)
+{
+    const std::size_t n = std::min(a.elements.size(), b.elements.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const PathElement &x = a.elements[i];
+        const PathElement &y = b.elements[i];
+        if (x.isIndex() != y.isIndex() || (x.isIndex() ? x.index != y.index : x.key != y.key))
+            return false;
+    }
+    return true;
+}
+
+} // namespace
+
 Result<std::vector<RecordStore::ResolvedSetter>>
 RecordStore::resolveSetters(const TableModel &model, const std::vector<FieldSetter> &setters)
 {
@@ -330,6 +349,22 @@ RecordStore::resolveSetters(const TableModel &model, const std::vector<FieldSett
             if (firstPath.isEmpty())
                 firstPath = p.path.isEmpty() ? path->display() : p.path;
             problems << (p.path.isEmpty() ? path->display() + QStringLiteral(": ") + p.message : p.toString());
+        }
+        // Two paths where one is the other or lies inside it would leave the result to the
+        // order of the writes (DynamoDB refuses them in one request: "Two document paths
+        // overlap"); refused whole, before anything is written.
+        for (const ResolvedSetter &earlier : resolved) {
+            if (overlapping(earlier.path, *path))
+                return makeError(ErrorKind::Invalid,
+                                 QStringLiteral("nothing was written: the paths %1 and %2 overlap "
+                                                "(%3); update a field or what it contains, not "
+                                                "both at once")
+                                     .arg(quotedExcerpt(earlier.path.display(), 80),
+                                          quotedExcerpt(path->display(), 80),
+                                          earlier.path.elements.size() == path->elements.size()
+                                              ? QStringLiteral("the same field twice")
+                                              : QStringLiteral("one lies inside the other")),
+                                 path->display());
         }
         resolved.push_back(ResolvedSetter{std::move(*path), setter.value});
     }

@@ -860,13 +860,7 @@ Result<TableInfo> SqliteStore::describeTable(const QString &table)
 /// The model file text with "table" set to the table it is stored for.
 static QByteArray modelJsonFor(const QString &table, const TableModel &model)
 {
-    if (model.tableName() == table)
-        return model.toJson();
-    nlohmann::ordered_json json = nlohmann::ordered_json::parse(model.toJson().toStdString(), nullptr, false);
-    if (json.is_discarded() || !json.is_object())
-        return model.toJson();
-    json["table"] = table.toStdString();
-    return QByteArray::fromStdString(json.dump(2)) + '\n';
+    return model.toJson(table);
 }
 
 Status SqliteStore::createTable(const QString &table, const TableModel &model)

@@ -1,9 +1,11 @@
 #include "model/tablemodel.h"
 
 #include "model/jsoncodec.h"
+#include "model/names.h"
 
 #include <QFile>
 #include <QFileInfo>
+#include <QRandomGenerator>
 #include <QSet>
 
 #include <nlohmann/json.hpp>
@@ -19,6 +21,9 @@ namespace {
 
 // ordered_json keeps the fields in file order, which is the order forms and the grid show.
 using Json = nlohmann::ordered_json;
+
+/// Longest key shown in a JSON pointer in messages.
+constexpr qsizetype kMaxPointerKey = 60;
 
 constexpr FieldKind kAllKinds[] = {FieldKind::Str,     FieldKind::Int,  FieldKind::Float,
                                    FieldKind::Decimal, FieldKind::Bool, FieldKind::Bytes,
@@ -37,7 +42,7 @@ std::string toStd(const QString &s)
 
 QString quoted(const QString &s)
 {
-    return u'"' + s + u'"';
+    return quotedExcerpt(s);
 }
 
 /// RFC 6901: "~" and "/" inside a key are escaped.
@@ -51,6 +56,21 @@ QString pointerChild(const QString &pointer, QString key)
 QString pointerChild(const QString &pointer, std::size_t index)
 {
     return pointer + u'/' + QString::number(index);
+}
+
+/// Stands for the i-th default in a model being written (see TableModelParser::write()); the
+/// nonce, drawn per write, keeps any name or text in the model from ever spelling a marker.
+std::string defaultMarker(quint64 nonce, std::size_t i)
+{
+    return "\x01structdesk-default-" + std::to_string(nonce) + "-" + std::to_string(i) + "\x01";
+}
+
+/// Appends a member whose key is known to be new: ordered_json's operator[] would look the key
+/// up first, which makes writing n members quadratic.
+void appendMember(Json &object, std::string key, Json value)
+{
+    object.get_ref<Json::object_t &>().Json::object_t::Container::emplace_back(std::move(key),
+                                                                               std::move(value));
 }
 
 QString allKindNames()
@@ -129,9 +149,7 @@ bool defaultFits(const Json &j, FieldKind kind)
     case FieldKind::Bool:
         return j.is_boolean();
     case FieldKind::Bytes:
-        return j.is_string() &&
-               bool(QByteArray::fromBase64Encoding(QByteArray::fromStdString(j.get<std::string>()),
-                                                   QByteArray::AbortOnBase64DecodingErrors));
+        return j.is_string() && bool(decodeBase64(QByteArray::fromStdString(j.get<std::string>())));
     case FieldKind::Any:
         return true;
     case FieldKind::Map:
@@ -157,46 +175,97 @@ QString defaultKeyName(const FieldSpec &spec, bool isItem, const QString &parent
            (container->kind == FieldKind::Dict ? QStringLiteral("Key") : QStringLiteral("Index"));
 }
 
-/// First pass over the text: syntax errors with their byte position, and duplicate keys
-/// (which a DOM parse would silently collapse) with their JSON pointer.
-class SyntaxChecker
+/// Reads the text into a DOM in one pass, in time linear in its size: nlohmann's own DOM
+/// parser looks every member up in the ordered_json object it appends to, which is quadratic
+/// in the number of members (120,000 fields took most of a minute). Syntax errors keep their
+/// byte position; a duplicate key (which a DOM parse would silently collapse) is reported with
+/// its JSON pointer; the exact text of every number that is not a plain integer is kept by
+/// pointer, so defaults keep it ("1.50", "-0").
+class DocumentBuilder
 {
+    static constexpr std::size_t kScanLimit = 16;
+
 public:
-    bool null() { return element(); }
-    bool boolean(bool) { return element(); }
-    bool number_integer(Json::number_integer_t) { return element(); }
-    bool number_unsigned(Json::number_unsigned_t) { return element(); }
-    bool number_float(Json::number_float_t, const Json::string_t &) { return element(); }
-    bool string(Json::string_t &) { return element(); }
-    bool binary(Json::binary_t &) { return element(); }
+    explicit DocumentBuilder(Json &root) : m_root(root) {}
+
+    bool null() { return put(Json(nullptr)); }
+    bool boolean(bool b) { return put(Json(b)); }
+    bool number_integer(Json::number_integer_t n)
+    {
+        // Without a minus sign nlohmann reports an unsigned number: a signed zero is "-0".
+        if (n == 0)
+            m_numberTexts.insert(pointer(true), "-0");
+        return put(Json(n));
+    }
+    bool number_unsigned(Json::number_unsigned_t n) { return put(Json(n)); }
+    bool number_float(Json::number_float_t x, const Json::string_t &text)
+    {
+        m_numberTexts.insert(pointer(true), text);
+        return put(Json(x));
+    }
+    bool string(Json::string_t &s) { return put(Json(std::move(s))); }
+    bool binary(Json::binary_t &) { return put(Json(nullptr)); }
     bool start_object(std::size_t)
     {
-        element();
-        m_stack.push_back(Frame{});
+        Json *j = put(Json::object());
+        m_stack.push_back(Frame{j, false, 0, {}});
         return true;
     }
     bool key(Json::string_t &key)
     {
         Frame &frame = m_stack.back();
-        frame.key = key;
-        if (!frame.keys.insert(key).second) {
+        // Most objects have a few members: a new key is compared with them directly. Larger
+        // objects are checked once, when they end.
+        bool duplicate = false;
+        if (frame.members.size() < kScanLimit) {
+            for (const auto &member : frame.members)
+                duplicate = duplicate || member.first == key;
+        }
+        if (duplicate) {
             m_duplicate = fromStd(key);
-            m_duplicatePointer = pointer();
+            frame.members.emplace_back(std::move(key), Json());
+            m_duplicatePointer = pointer(false);
             return false;
         }
+        frame.members.emplace_back(std::move(key), Json());
         return true;
     }
     bool end_object()
     {
+        Frame &frame = m_stack.back();
+        if (frame.members.size() > kScanLimit) {
+            std::vector<std::size_t> order(frame.members.size());
+            for (std::size_t i = 0; i < order.size(); ++i)
+                order[i] = i;
+            const auto &members = frame.members;
+            std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+                return members[a].first < members[b].first;
+            });
+            for (std::size_t i = 1; i < order.size(); ++i) {
+                const std::string &key = members[order[i]].first;
+                if (key == members[order[i - 1]].first) {
+                    m_duplicate = fromStd(key);
+                    // Named at its second place, as a check at the key itself would.
+                    const std::size_t second = std::max(order[i], order[i - 1]);
+                    frame.members.resize(second + 1);
+                    m_duplicatePointer = pointer(false);
+                    return false;
+                }
+            }
+        }
+        // The members move into the object at once: ordered_json's vector holds const keys, so
+        // growing it one member at a time would copy every value (and its subtree) it holds.
+        auto &object = frame.json->get_ref<Json::object_t &>();
+        object.reserve(frame.members.size());
+        for (auto &[key, value] : frame.members)
+            object.Json::object_t::Container::emplace_back(std::move(key), std::move(value));
         m_stack.pop_back();
         return true;
     }
     bool start_array(std::size_t)
     {
-        element();
-        Frame frame;
-        frame.isArray = true;
-        m_stack.push_back(std::move(frame));
+        Json *j = put(Json::array());
+        m_stack.push_back(Frame{j, true, 0, {}});
         return true;
     }
     bool end_array()
@@ -204,10 +273,16 @@ public:
         m_stack.pop_back();
         return true;
     }
-    bool parse_error(std::size_t position, const std::string &,
+    bool parse_error(std::size_t position, const std::string &lastToken,
                      const nlohmann::detail::exception &ex)
     {
         m_errorPosition = position;
+        if (ex.id == 406) { // out_of_range: a number too large for a double
+            m_errorMessage = QStringLiteral("the number %1 is out of range (DynamoDB numbers "
+                                            "have a magnitude from 1E-130 to 9.99E+125)")
+                                 .arg(excerptUtf8(lastToken));
+            return false;
+        }
         QString what = QString::fromUtf8(ex.what());
         // "[json.exception.parse_error.101] parse error at line 1, column 5: syntax error
         // while parsing value - unexpected '}'; expected ..." -> "unexpected '}'; expected ..."
@@ -217,8 +292,15 @@ public:
         const qsizetype dash = what.indexOf(QStringLiteral(" - "));
         if (what.startsWith(QStringLiteral("syntax error")) && dash >= 0)
             what = what.mid(dash + 3);
-        m_errorMessage = what;
+        m_errorMessage = excerpt(what);
         return false;
+    }
+
+    /// The exact text of a number at a JSON pointer, when it is not a plain integer.
+    const std::string *numberText(const QString &pointer) const
+    {
+        const auto it = m_numberTexts.constFind(pointer);
+        return it == m_numberTexts.cend() ? nullptr : &it.value();
     }
 
     std::size_t m_errorPosition = std::string::npos;
@@ -229,29 +311,49 @@ public:
 private:
     struct Frame
     {
-        bool isArray = false;
-        std::size_t count = 0;
-        std::string key;
-        std::set<std::string> keys;
+        Json *json;
+        bool isArray;
+        std::size_t count;
+        std::vector<std::pair<std::string, Json>> members; ///< an object's, until it ends
     };
 
-    bool element()
+    /// Places a value where the parser is: the root, the member just named, or the next item.
+    Json *put(Json &&value)
     {
-        if (!m_stack.empty() && m_stack.back().isArray)
-            ++m_stack.back().count;
-        return true;
+        if (m_stack.empty()) {
+            m_root = std::move(value);
+            return &m_root;
+        }
+        Frame &frame = m_stack.back();
+        if (frame.isArray) {
+            ++frame.count;
+            auto &items = frame.json->get_ref<Json::array_t &>();
+            items.push_back(std::move(value));
+            return &items.back();
+        }
+        Json &member = frame.members.back().second;
+        member = std::move(value);
+        return &member;
     }
 
-    QString pointer() const
+    /// The JSON pointer of the current position; `value`: of the value about to be put.
+    QString pointer(bool value) const
     {
         QString result;
-        for (const Frame &frame : m_stack)
-            result = frame.isArray ? pointerChild(result, frame.count - 1)
-                                   : pointerChild(result, fromStd(frame.key));
+        for (const Frame &frame : m_stack) {
+            if (frame.isArray) {
+                const bool last = &frame == &m_stack.back();
+                result = pointerChild(result, last && value ? frame.count : frame.count - 1);
+            } else {
+                result = pointerChild(result, fromStd(frame.members.back().first));
+            }
+        }
         return result;
     }
 
+    Json &m_root;
     std::vector<Frame> m_stack;
+    QHash<QString, std::string> m_numberTexts;
 };
 
 /// "line:column" (both from 1) of a byte position as nlohmann reports it: 1-based, the byte
@@ -370,28 +472,7 @@ QString TableModel::checkTableName(const QString &name)
 
 QString TableModel::checkFieldName(const QString &name)
 {
-    if (name.isEmpty())
-        return QStringLiteral("a field name cannot be empty");
-    static const QString restricted = QStringLiteral("[]{}()|");
-    for (QChar c : name) {
-        if (restricted.contains(c))
-            return QStringLiteral("the field name %1 contains %2, which StructNoSQL reserves "
-                                  "for field paths ([ ] { } ( ) |)")
-                .arg(quoted(name), quoted(QString(c)));
-    }
-    if (name.contains(u'.'))
-        return QStringLiteral("the field name %1 contains \".\", which separates the elements "
-                              "of a field path, so the field could not be addressed")
-            .arg(quoted(name));
-    static const QStringList typeTags = {
-        QStringLiteral("S"),  QStringLiteral("N"),  QStringLiteral("B"),    QStringLiteral("SS"),
-        QStringLiteral("NS"), QStringLiteral("BS"), QStringLiteral("NULL"), QStringLiteral("BOOL"),
-        QStringLiteral("M"),  QStringLiteral("L")};
-    if (typeTags.contains(name))
-        return QStringLiteral("%1 is a DynamoDB type tag and cannot be a field name (S, N, B, SS, "
-                              "NS, BS, NULL, BOOL, M and L are reserved)")
-            .arg(quoted(name));
-    return {};
+    return Names::fieldNameProblem(name);
 }
 
 /// Builds TableModels from model files and writes them back.
@@ -403,7 +484,7 @@ public:
     Result<TableModelPtr> parse(QByteArrayView text);
     /// The model the last successful parse() built, still writable (for run-time flags).
     std::shared_ptr<TableModel> built() const { return m_model; }
-    static QByteArray write(const TableModel &model);
+    static QByteArray write(const TableModel &model, const QString &table);
 
 private:
     struct FieldContext
@@ -442,6 +523,7 @@ private:
                           const FieldContext &context, FieldSpec &spec);
     Status parseMap(const Json &j, const QString &pointer, int level, FieldSpec &spec);
     Status parseDefault(const Json &j, const QString &pointer, FieldSpec &spec) const;
+    Result<Value> defaultValue(const Json &j, const QString &pointer) const;
     Result<const FieldSpec *> parseItems(const Json &j, const QString &pointer, int level,
                                          const QString &parentKeyName, bool forSet);
     Status checkKeyField(const Json &fields, const QString &keyName, FieldKind keyType,
@@ -449,8 +531,16 @@ private:
     Status checkModelDepths();
     int modelHeight(const MapModel *model);
 
-    static Json fieldJson(const FieldSpec &spec, bool isItem, const QString &parentKeyName);
-    static Json fieldsJson(const MapModel &model);
+    /// Defaults are written as markers that write() replaces with their exact JSON text
+    /// (nlohmann would write every number through a double: 1.50 as 1.5, -0 as 0).
+    struct Defaults
+    {
+        quint64 nonce = 0;
+        std::vector<QByteArray> texts;
+    };
+    static Json fieldJson(const FieldSpec &spec, bool isItem, const QString &parentKeyName,
+                          Defaults &defaults);
+    static Json fieldsJson(const MapModel &model, Defaults &defaults);
     static Json indexJson(const IndexSpec &index, bool primary);
 
     QString m_source;
@@ -460,13 +550,23 @@ private:
     QHash<const MapModel *, int> m_ownHeight;
     QHash<const MapModel *, int> m_height;
     QSet<const MapModel *> m_visiting;
+    const DocumentBuilder *m_document = nullptr; ///< during parse(): the exact number texts
 };
 
 Error TableModelParser::fail(const QString &pointer, const QString &message) const
 {
     QString location = m_source;
-    if (!pointer.isEmpty())
-        location = location.isEmpty() ? pointer : location + u':' + pointer;
+    if (!pointer.isEmpty()) {
+        // A pointer through a 5 MB key stays readable: each long key is cut on its own, so
+        // the pointer still shows every level.
+        QString shown;
+        for (QStringView part : QStringView(pointer).split(u'/')) {
+            if (!shown.isEmpty() || !part.isEmpty())
+                shown += u'/';
+            shown += excerpt(part, kMaxPointerKey);
+        }
+        location = location.isEmpty() ? shown : location + u':' + shown;
+    }
     return makeError(ErrorKind::Invalid, message, location);
 }
 
@@ -663,6 +763,8 @@ Status TableModelParser::parseFields(const Json &j, const QString &pointer, int 
     if (!j.is_object())
         return fail(pointer,
                     QStringLiteral("expected an object of fields, found %1").arg(describeJson(j)));
+    into.byName.reserve(qsizetype(j.size()));
+    into.fields.reserve(j.size());
     for (auto it = j.begin(); it != j.end(); ++it) {
         const QString name = fromStd(it.key());
         auto field = parseField(it.value(), pointerChild(pointer, name), name, level, {});
@@ -904,7 +1006,7 @@ Status TableModelParser::parseMap(const Json &j, const QString &pointer, int lev
                                 .arg(quoted(*modelName)));
             return fail(modelPointer,
                         QStringLiteral("unknown model %1; the file declares %2")
-                            .arg(quoted(*modelName), known.join(QStringLiteral(", "))));
+                            .arg(quoted(*modelName), excerpt(known.join(QStringLiteral(", ")))));
         }
         m_refs.push_back(ModelRef{m_owner, mapModel, level, modelPointer});
     }
@@ -926,16 +1028,59 @@ Status TableModelParser::parseDefault(const Json &j, const QString &pointer, Fie
         return fail(at, QStringLiteral("the default is nested deeper than %1 levels, which "
                                        "DynamoDB refuses")
                             .arg(TableModel::kMaxDepth));
+    auto value = defaultValue(*it, at);
+    if (!value)
+        return value.error();
     const bool fits = (it->is_null() && !spec.required) ||
                       std::any_of(spec.types.begin(), spec.types.end(),
                                   [&](const FieldType &t) { return defaultFits(*it, t.kind); });
     if (!fits)
-        return fail(
-            at, QStringLiteral("the default %1 does not fit the type %2")
-                    .arg(fromStd(it->dump(-1, ' ', false, Json::error_handler_t::replace)).left(80),
-                         spec.typeDescription()));
-    spec.defaultValue = JsonCodec::fromNlohmann(nlohmann::json(*it));
+        return fail(at,
+                    QStringLiteral("the default %1 does not fit the type %2")
+                        .arg(excerptUtf8(JsonCodec::toPlain(*value), 80), spec.typeDescription()));
+    spec.defaultValue = std::move(*value);
     return okStatus();
+}
+
+Result<Value> TableModelParser::defaultValue(const Json &j, const QString &pointer) const
+{
+    switch (j.type()) {
+    case Json::value_t::number_integer:
+    case Json::value_t::number_float: {
+        const std::string *text = m_document ? m_document->numberText(pointer) : nullptr;
+        const QString number = text ? fromStd(*text) : fromStd(j.dump());
+        if (const QString problem = checkNumber(number); !problem.isEmpty())
+            return fail(pointer, QStringLiteral("the default is not a number DynamoDB can store: "
+                                                "%1")
+                                     .arg(problem));
+        return Value::numberUnchecked(number);
+    }
+    case Json::value_t::object: {
+        Value::Map m;
+        for (auto it = j.begin(); it != j.end(); ++it) {
+            const QString key = fromStd(it.key());
+            if (const QString problem = Names::mapKeyProblem(key); !problem.isEmpty())
+                return fail(pointerChild(pointer, key), problem);
+            auto item = defaultValue(it.value(), pointerChild(pointer, key));
+            if (!item)
+                return item;
+            m.insert(key, std::move(*item));
+        }
+        return Value::map(std::move(m));
+    }
+    case Json::value_t::array: {
+        Value::List l;
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            auto item = defaultValue(j[i], pointerChild(pointer, i));
+            if (!item)
+                return item;
+            l.append(std::move(*item));
+        }
+        return Value::list(std::move(l));
+    }
+    default:
+        return JsonCodec::fromNlohmann(nlohmann::json(j));
+    }
 }
 
 Result<const FieldSpec *> TableModelParser::parseItems(const Json &j, const QString &pointer,
@@ -1044,24 +1189,24 @@ Status TableModelParser::checkModelDepths()
 
 Result<TableModelPtr> TableModelParser::parse(QByteArrayView text)
 {
-    SyntaxChecker checker;
     Json document;
+    DocumentBuilder builder(document);
+    m_document = &builder;
     try {
-        if (!Json::sax_parse(text.begin(), text.end(), &checker)) {
-            if (!checker.m_duplicatePointer.isEmpty())
-                return fail(
-                    checker.m_duplicatePointer,
-                    QStringLiteral("the key %1 appears twice").arg(quoted(checker.m_duplicate)));
-            QString location = lineColumn(text, checker.m_errorPosition);
+        if (!Json::sax_parse(text.begin(), text.end(), &builder)) {
+            if (!builder.m_duplicatePointer.isEmpty())
+                return fail(builder.m_duplicatePointer,
+                            QStringLiteral("the key %1 appears twice")
+                                .arg(quotedExcerpt(builder.m_duplicate)));
+            QString location = lineColumn(text, builder.m_errorPosition);
             if (!m_source.isEmpty())
                 location = m_source + u':' + location;
             return makeError(ErrorKind::Invalid,
-                             QStringLiteral("malformed JSON: %1").arg(checker.m_errorMessage),
+                             QStringLiteral("malformed JSON: %1").arg(builder.m_errorMessage),
                              location);
         }
-        document = Json::parse(text.begin(), text.end());
     } catch (const std::exception &e) {
-        return fail({}, QStringLiteral("malformed JSON: %1").arg(QString::fromUtf8(e.what())));
+        return fail({}, QStringLiteral("malformed JSON: %1").arg(excerptUtf8(e.what())));
     }
 
     try {
@@ -1235,15 +1380,17 @@ Json TableModelParser::indexJson(const IndexSpec &index, bool primary)
     return j;
 }
 
-Json TableModelParser::fieldsJson(const MapModel &model)
+Json TableModelParser::fieldsJson(const MapModel &model, Defaults &defaults)
 {
     Json j = Json::object();
+    j.get_ref<Json::object_t &>().reserve(model.fields.size());
     for (const auto &field : model.fields)
-        j[toStd(field->name)] = fieldJson(*field, false, {});
+        appendMember(j, toStd(field->name), fieldJson(*field, false, {}, defaults));
     return j;
 }
 
-Json TableModelParser::fieldJson(const FieldSpec &spec, bool isItem, const QString &parentKeyName)
+Json TableModelParser::fieldJson(const FieldSpec &spec, bool isItem, const QString &parentKeyName,
+                                 Defaults &defaults)
 {
     Json j = Json::object();
     if (spec.types.size() == 1) {
@@ -1257,10 +1404,8 @@ Json TableModelParser::fieldJson(const FieldSpec &spec, bool isItem, const QStri
     if (spec.required && !isItem)
         j["required"] = true;
     if (spec.defaultValue && !isItem) {
-        Json value =
-            Json::parse(JsonCodec::toPlain(*spec.defaultValue).toStdString(), nullptr, false);
-        if (!value.is_discarded())
-            j["default"] = std::move(value);
+        j["default"] = defaultMarker(defaults.nonce, defaults.texts.size());
+        defaults.texts.push_back(JsonCodec::toPlain(*spec.defaultValue));
     }
     if (!spec.keyName.isEmpty() && spec.keyName != defaultKeyName(spec, isItem, parentKeyName))
         j["keyName"] = toStd(spec.keyName);
@@ -1270,7 +1415,7 @@ Json TableModelParser::fieldJson(const FieldSpec &spec, bool isItem, const QStri
     const auto container = std::find_if(spec.types.begin(), spec.types.end(),
                                         [](const FieldType &t) { return t.items != nullptr; });
     if (container != spec.types.end()) {
-        Json items = fieldJson(*container->items, true, spec.keyName);
+        Json items = fieldJson(*container->items, true, spec.keyName, defaults);
         const bool shorthand = items.size() == 1;
         const bool anyItems = shorthand && items["type"] == "any";
         if (!anyItems || spec.accepts(FieldKind::Set))
@@ -1280,17 +1425,19 @@ Json TableModelParser::fieldJson(const FieldSpec &spec, bool isItem, const QStri
         if (!map->model->name.isEmpty())
             j["model"] = toStd(map->model->name);
         else
-            j["fields"] = fieldsJson(*map->model);
+            j["fields"] = fieldsJson(*map->model, defaults);
     }
     if (spec.maxNestedDepth != TableModel::kMaxDepth)
         j["maxNestedDepth"] = spec.maxNestedDepth;
     return j;
 }
 
-QByteArray TableModelParser::write(const TableModel &model)
+QByteArray TableModelParser::write(const TableModel &model, const QString &table)
 {
+    Defaults defaults;
+    defaults.nonce = QRandomGenerator::global()->generate64();
     Json j = Json::object();
-    j["table"] = toStd(model.m_tableName);
+    j["table"] = toStd(table);
     j["primaryIndex"] = indexJson(model.m_primary, true);
     if (!model.m_secondary.empty()) {
         Json indexes = Json::array();
@@ -1299,19 +1446,49 @@ QByteArray TableModelParser::write(const TableModel &model)
         j["secondaryIndexes"] = std::move(indexes);
     }
     if (model.m_declaresFields)
-        j["fields"] = fieldsJson(*model.m_root);
+        j["fields"] = fieldsJson(*model.m_root, defaults);
     Json models = Json::object();
+    models.get_ref<Json::object_t &>().reserve(model.m_maps.size());
     for (const auto &map : model.m_maps) {
         if (map->name.isEmpty())
             continue;
         Json entry = Json::object();
-        entry["fields"] = fieldsJson(*map);
-        models[toStd(map->name)] = std::move(entry);
+        entry["fields"] = fieldsJson(*map, defaults);
+        appendMember(models, toStd(map->name), std::move(entry));
     }
     if (!models.empty())
         j["models"] = std::move(models);
     const std::string text = j.dump(2, ' ', false, Json::error_handler_t::replace);
-    return QByteArray(text.data(), qsizetype(text.size())) + '\n';
+    QByteArray out(text.data(), qsizetype(text.size()));
+    if (!defaults.texts.empty()) {
+        // A marker is a string no field name or value can produce: control characters in
+        // text are written escaped, and a backslash itself as two.
+        const QByteArray prefix =
+            "\"\\u0001structdesk-default-" + QByteArray::number(defaults.nonce) + '-';
+        static const QByteArray suffix = QByteArrayLiteral("\\u0001\"");
+        QByteArray replaced;
+        replaced.reserve(out.size());
+        qsizetype from = 0;
+        while (true) {
+            const qsizetype at = out.indexOf(prefix, from);
+            const qsizetype end = at < 0 ? -1 : out.indexOf(suffix, at + prefix.size());
+            if (end < 0)
+                break;
+            bool ok = false;
+            const qsizetype index = QByteArrayView(out)
+                                        .sliced(at + prefix.size(), end - at - prefix.size())
+                                        .toLongLong(&ok);
+            Q_ASSERT(ok && index >= 0 && std::size_t(index) < defaults.texts.size());
+            replaced += QByteArrayView(out).sliced(from, at - from);
+            replaced += ok && std::size_t(index) < defaults.texts.size()
+                            ? defaults.texts[std::size_t(index)]
+                            : QByteArrayLiteral("null");
+            from = end + suffix.size();
+        }
+        replaced += QByteArrayView(out).sliced(from);
+        out = std::move(replaced);
+    }
+    return out + '\n';
 }
 
 Result<TableModelPtr> TableModel::fromFile(const QString &path)
@@ -1372,7 +1549,12 @@ std::shared_ptr<TableModel> TableModel::buildKeyOnly(const QString &table, const
 
 QByteArray TableModel::toJson() const
 {
-    return TableModelParser::write(*this);
+    return TableModelParser::write(*this, m_tableName);
+}
+
+QByteArray TableModel::toJson(const QString &table) const
+{
+    return TableModelParser::write(*this, table);
 }
 
 std::shared_ptr<const TableModel> TableModel::advisoryCopy(const TableModel &model)

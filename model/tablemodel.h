@@ -79,7 +79,8 @@ struct MapModel
         for (const auto &f : fields) {
             const QString &own = f->name;
             if (own.size() == size && own.front() == first &&
-                std::memcmp(own.constData(), name.constData(), std::size_t(size) * sizeof(QChar)) == 0)
+                std::memcmp(own.constData(), name.constData(), std::size_t(size) * sizeof(QChar)) ==
+                    0)
                 return f.get();
         }
         return nullptr;
@@ -114,12 +115,14 @@ public:
     static Result<std::shared_ptr<const TableModel>> fromFile(const QString &path);
     /// Reads a table model from JSON text; `source` names it in errors (a file name).
     static Result<std::shared_ptr<const TableModel>> fromJson(QByteArrayView json,
-                                                            const QString &source);
+                                                              const QString &source);
     /// A model that declares only the key: tables without a model.
     static std::shared_ptr<const TableModel> keyOnly(const QString &table, const QString &hashKey,
                                                      FieldKind hashKeyType);
     /// The model in the table model file format, indented; fromJson(toJson()) is equal.
     QByteArray toJson() const;
+    /// The same with "table" set to `table` (a model stored for a table of another name).
+    QByteArray toJson(const QString &table) const;
     /// A copy of `model` marked advisory (see isAdvisory()); models are immutable once shared.
     static std::shared_ptr<const TableModel> advisoryCopy(const TableModel &model);
 
@@ -154,8 +157,8 @@ private:
     MapModel *m_root = nullptr;
     bool m_declaresFields = true;
     bool m_advisory = false;
-    std::vector<std::unique_ptr<MapModel>> m_maps;     ///< every map model, root and named
-    std::vector<std::unique_ptr<FieldSpec>> m_items;   ///< nameless item specs
+    std::vector<std::unique_ptr<MapModel>> m_maps;   ///< every map model, root and named
+    std::vector<std::unique_ptr<FieldSpec>> m_items; ///< nameless item specs
     QHash<QString, const MapModel *> m_named;
 };
 

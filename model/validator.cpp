@@ -1,5 +1,7 @@
 #include "model/validator.h"
 
+#include "model/names.h"
+
 #include <QSet>
 #include <QStringList>
 
@@ -38,7 +40,7 @@ QString renderPath(const PathNode *node)
         } else {
             if (!out.isEmpty())
                 out += u'.';
-            out += *n->key;
+            out += excerpt(*n->key, 60);
         }
     }
     return out;
@@ -446,6 +448,8 @@ private:
         const Value::Map &m = record.toMap();
         for (auto it = m.cbegin(); it != m.cend(); ++it) {
             const PathNode child{&root, &it.key(), -1, nullptr};
+            if (emptyKey(it.key(), child))
+                return;
             if (it.key() == m_model.hashKey())
                 checkKeyValue(it.value(), child);
             else
@@ -487,7 +491,21 @@ private:
         return true;
     }
 
-    /// Data the model says nothing about: only DynamoDB's depth limit applies.
+    /// An empty map key or attribute name, which DynamoDB refuses at any depth: reported;
+    /// true when the walk must stop.
+    bool emptyKey(const QString &key, const PathNode &node)
+    {
+        if (!key.isEmpty())
+            return false;
+        reportCertain(&node, [] {
+            return QStringLiteral("is an empty map key; DynamoDB refuses empty attribute names "
+                                  "at any depth");
+        });
+        return m_failed;
+    }
+
+    /// Data the model says nothing about: only DynamoDB's own rules apply (depth, empty map
+    /// keys, empty sets, duplicate set items).
     void checkFree(const Value &v, const PathNode &node, int level)
     {
         if (v.isMap()) {
@@ -495,10 +513,15 @@ private:
                 return;
             const Value::Map &m = v.toMap();
             for (auto it = m.cbegin(); it != m.cend(); ++it) {
-                if (!it.value().isMap() && !it.value().isList())
+                const Value &item = it.value();
+                const bool inner = item.isMap() || item.isList() || item.isSet();
+                if (!inner && !it.key().isEmpty())
                     continue;
                 const PathNode child{&node, &it.key(), -1, nullptr};
-                checkFree(it.value(), child, level + 1);
+                if (emptyKey(it.key(), child))
+                    return;
+                if (inner)
+                    checkFree(item, child, level + 1);
                 if (m_failed)
                     return;
             }
@@ -507,13 +530,22 @@ private:
                 return;
             const Value::List &l = v.toList();
             for (qsizetype i = 0; i < l.size(); ++i) {
-                if (!l[i].isMap() && !l[i].isList())
+                if (!l[i].isMap() && !l[i].isList() && !l[i].isSet())
                     continue;
                 const PathNode child{&node, nullptr, i, nullptr};
                 checkFree(l[i], child, level + 1);
                 if (m_failed)
                     return;
             }
+        } else if (v.isSet()) {
+            if (v.size() == 0) {
+                reportCertain(&node, [] {
+                    return QStringLiteral("is an empty set; DynamoDB refuses empty sets (leave "
+                                          "the attribute out instead)");
+                });
+                return;
+            }
+            checkDuplicates(v, node);
         }
     }
 
@@ -645,6 +677,8 @@ private:
             const FieldSpec *field = model.field(current.key());
             const PathNode child{&node, &current.key(), -1, field};
             if (!field) {
+                if (emptyKey(current.key(), child))
+                    return;
                 if (atRoot && !m_keyField && current.key() == m_model.hashKey()) {
                     checkKeyValue(current.value(), child); // a model built without its key field
                     if (m_failed)
@@ -698,6 +732,8 @@ private:
         const Value::Map &m = v.toMap();
         for (auto it = m.cbegin(); it != m.cend(); ++it) {
             const PathNode child{&node, &it.key(), -1, t.items};
+            if (emptyKey(it.key(), child))
+                return;
             if (t.keyType == FieldKind::Int || t.keyType == FieldKind::Float) {
                 const bool fits = t.keyType == FieldKind::Int ? isIntegerSyntax(it.key())
                                                               : isNumberSyntax(it.key());
@@ -869,16 +905,7 @@ std::optional<QByteArray> decodeBase64(const Value &v)
 {
     if (!v.isString())
         return std::nullopt;
-    const QString &text = v.text();
-    for (QChar c : text) {
-        if (c.unicode() > 127)
-            return std::nullopt;
-    }
-    auto decoded =
-        QByteArray::fromBase64Encoding(text.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        return std::nullopt;
-    return std::move(*decoded);
+    return ::decodeBase64(QStringView(v.text()));
 }
 
 /// A plain list as the set the item spec asks for, or nullopt when the items do not fit.

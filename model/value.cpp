@@ -1,5 +1,7 @@
 #include "model/value.h"
 
+#include "model/names.h"
+
 #include <QSet>
 
 #include <algorithm>
@@ -111,13 +113,16 @@ QString checkNumber(QStringView text)
 {
     DecimalParts parts;
     if (!splitNumber(text, parts))
-        return QStringLiteral("\"%1\" is not a number").arg(text.left(60));
+        return QStringLiteral("%1 is not a number").arg(quotedExcerpt(text, 60));
     if (parts.digits.size() > 38)
         return QStringLiteral("%1 has %2 significant digits; at most 38 can be stored")
-            .arg(text.left(60))
+            .arg(excerpt(text, 60))
             .arg(parts.digits.size());
     if (!parts.digits.isEmpty() && (parts.adjusted() > 125 || parts.adjusted() < -130))
-        return QStringLiteral("%1 is out of range (magnitude 1E-130 to 9.99E+125)").arg(text.left(60));
+        return QStringLiteral("%1 is out of range: a number DynamoDB can store is 0 or has a "
+                              "magnitude from 1E-130 to "
+                              "9.9999999999999999999999999999999999999E+125")
+            .arg(excerpt(text, 60));
     return {};
 }
 
@@ -165,6 +170,40 @@ bool isIntegerText(QStringView text)
             return false;
     }
     return !text.isEmpty();
+}
+
+std::optional<QByteArray> decodeBase64(QByteArrayView base64)
+{
+    if (base64.size() % 4 != 0)
+        return std::nullopt;
+    qsizetype padding = 0;
+    for (qsizetype i = 0; i < base64.size(); ++i) {
+        const char c = base64[i];
+        if (c == '=') {
+            ++padding;
+            continue;
+        }
+        const bool alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                              (c >= '0' && c <= '9') || c == '+' || c == '/';
+        if (!alphabet || padding > 0) // '=' only at the end
+            return std::nullopt;
+    }
+    if (padding > 2)
+        return std::nullopt;
+    auto decoded = QByteArray::fromBase64Encoding(base64.toByteArray(),
+                                                  QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    return std::move(*decoded);
+}
+
+std::optional<QByteArray> decodeBase64(QStringView base64)
+{
+    for (QChar c : base64) {
+        if (c.unicode() > 0x7f)
+            return std::nullopt;
+    }
+    return decodeBase64(QByteArrayView(base64.toLatin1()));
 }
 
 const QString &Value::emptyString()

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <initializer_list>
 #include <iterator>
+#include <optional>
 #include <utility>
 #include <variant>
 
@@ -451,6 +452,12 @@ int compareNumbers(QStringView a, QStringView b);
 
 /// True when the number text has no fraction and no exponent ("12", "-3").
 bool isIntegerText(QStringView text);
+
+/// Decodes base64 as DynamoDB reads it: the standard alphabet, padded to a multiple of four
+/// characters, '=' only at the end; nullopt for anything else ("abc", "a===", spaces).
+std::optional<QByteArray> decodeBase64(QByteArrayView base64);
+/// The same for text.
+std::optional<QByteArray> decodeBase64(QStringView base64);
 
 /// The members of a map value.
 using ValueMap = Value::Map;

@@ -607,8 +607,7 @@ Result<Value> cellEditValue(const TableModel &model, const Value &record, const 
             break;
         }
         case FieldKind::Bytes: {
-            auto bytes = QByteArray::fromBase64Encoding(text.trimmed().toLatin1(),
-                                                        QByteArray::AbortOnBase64DecodingErrors);
+            auto bytes = decodeBase64(QStringView(text.trimmed()));
             if (bytes)
                 value = Value::binary(*bytes);
             else

@@ -84,16 +84,7 @@ bool containsSetOrBinary(const Value &v)
 
 std::optional<QByteArray> decodeBase64(const QString &text)
 {
-    const QString t = text.trimmed();
-    for (QChar c : t) {
-        if (c.unicode() > 127)
-            return std::nullopt;
-    }
-    auto decoded =
-        QByteArray::fromBase64Encoding(t.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        return std::nullopt;
-    return std::move(*decoded);
+    return ::decodeBase64(QStringView(text.trimmed()));
 }
 
 std::optional<QByteArray> decodeHex(const QString &text)

@@ -200,6 +200,23 @@ void TstTransferCli::importFailuresWriteNothing_data()
     QTest::newRow("given format") << u"lines.txt"_s << "{\"userId\":\"n1\"}\n"_ba
                                   << QStringList{u"--format"_s, u"jsonl"_s}
                                   << u"lines.txt:1: username: "_s;
+    // Issue 11: DynamoDB JSON type tags are checked strictly, naming file:line and the path.
+    QTest::newRow("dynamoNumberTagHoldingANumberRefused")
+        << u"n5.json"_s
+        << "{\"Item\":{\"userId\":{\"S\":\"n1\"},\"username\":{\"S\":\"A\"},\"age\":{\"N\":\"1\"}}}\n{\"Item\":{\"userId\":{\"S\":\"n2\"},\"username\":{\"S\":\"B\"},\"age\":{\"N\":5}}}\n"_ba
+        << QStringList{}
+        << u"n5.json:2: age: N must hold the number as a string (\"N\": \"5\"), not an integer number"_s;
+    QTest::newRow("dynamoNullFalseRefused")
+        << u"nullfalse.json"_s
+        << "{\"Item\":{\"userId\":{\"S\":\"n1\"},\"username\":{\"S\":\"A\"},\"age\":{\"N\":\"1\"}}}\n{\"Item\":{\"userId\":{\"S\":\"n2\"},\"username\":{\"S\":\"B\"},\"age\":{\"N\":\"2\"},\"settings\":{\"M\":{\"x\":{\"NULL\":false}}}}}\n"_ba
+        << QStringList{}
+        << u"nullfalse.json:2: settings.x: NULL must hold true (\"NULL\": true), not false"_s;
+    // A plain sentence with file, line and column; the import parser does not name the
+    // attribute path yet (the put path does: tst_cli numberBeyondRangeRefusedPlainly).
+    QTest::newRow("numberBeyondRangeRefusedPlainly, import")
+        << u"big.jsonl"_s
+        << "{\"userId\":\"n1\",\"username\":\"A\",\"age\":1}\n{\"userId\":\"n2\",\"username\":\"B\",\"age\":1e400}\n"_ba
+        << QStringList{} << u"big.jsonl:2: malformed JSON at column 37: 1e400 is out of range"_s;
     QTest::newRow("missing file") << u"never-written.jsonl"_s << QByteArray() << QStringList{}
                                   << u"never-written.jsonl: the file does not exist"_s;
 }
@@ -218,6 +235,7 @@ void TstTransferCli::importFailuresWriteNothing()
     QVERIFY2(r.finished && r.exitCode == 1, qPrintable(r.describe()));
     QVERIFY2(QString::fromUtf8(r.err).contains(u"structdesk-cli: "_s + report),
              qPrintable(r.describe()));
+    QVERIFY2(!r.err.contains("json.exception"), qPrintable(r.describe()));
     QVERIFY(r.out.isEmpty());
     QCOMPARE(onStore({u"scan"_s, u"users"_s}).out, before.out);
 }

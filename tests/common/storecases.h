@@ -188,6 +188,26 @@ inline void addRows()
         R"({"nextReminderTimestamp":5,"username":"Alice"})", "u2",
         R"({"userId":"u2","username":"Al","age":"unknown","nextReminderTimestamp":6})");
 
+    // Issue 11: paths and values that used to slip through, refused before anything is written.
+    row("update many with overlapping paths is refused", Op::UpdateMany, "u2",
+        R"({"metadata":{"accountCreationTimestamp":1},"metadata.lastConnectionTimestamp":2})", {},
+        {}, invalid, "", "u2",
+        R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})",
+        "the paths \"metadata\" and \"metadata.lastConnectionTimestamp\" overlap");
+    row("update with brackets in a name under any is refused", Op::Update, "u3", "1",
+        "settings.a[999999999]", {}, invalid, "", "u3",
+        R"({"userId":"u3","username":"Carol","age":41.5,"settings":{"theme":"dark","n":[1,2]}})",
+        "which field paths reserve");
+    row("update with an empty dict key variable is refused", Op::Update, "u1",
+        R"({"expirationTimestamp":1})", "tokens.{{tokenId}}", "tokenId=", invalid, "", "u1", u1,
+        "a map key cannot be empty");
+    row("put with an empty map key under any is refused", Op::Put, "u9",
+        R"({"userId":"u9","username":"B","settings":{"x":{"":1}}})", {}, {}, invalid, "", "u9",
+        "absent", "settings.x.");
+    row("put with an empty dict key is refused", Op::Put, "u9",
+        R"({"userId":"u9","username":"B","tokens":{"":{"expirationTimestamp":1}}})", {}, {},
+        invalid, "", "u9", "absent", "empty map key");
+
     // delete_field / remove_field
     row("delete field", Op::DeleteField, "u2", {}, "nextReminderTimestamp", {}, kSuccess, "true", "u2",
         R"({"userId":"u2","username":"Alice","age":"unknown"})");
@@ -398,6 +418,35 @@ inline void run(RecordStore &store)
                                                       .arg(QString::fromUtf8(JsonCodec::toPlain(**after)),
                                                            QString::fromUtf8(expectedRecord))));
     }
+}
+
+/// Issue 11: numbers keep the text they were written with, a signed zero included, through a
+/// put, an update and a read. `normalises`: the engine's own rule when it rewrites numbers
+/// (named in the test, never skipped), or nullptr when it keeps them.
+inline void negativeZeroKeepsItsText(RecordStore &store, const char *normalises)
+{
+    auto model = store.model(QStringLiteral("users"));
+    QVERIFY(model);
+    const QByteArray record =
+        R"({"age":-0,"settings":{"z":[-0,-0.0,0e5,1.50,1E+2]},"userId":"z1","username":"Z"})";
+    const Status put = store.putRecord(QStringLiteral("users"), typed(**model, record));
+    QVERIFY2(put, qPrintable(put ? QString() : put.error().toString()));
+    const Status updated =
+        store.updateField(QStringLiteral("users"), Value::string(QStringLiteral("z1")),
+                          FieldSetter{QStringLiteral("nextReminderTimestamp"),
+                                      Value::numberUnchecked(QStringLiteral("-0"))});
+    QVERIFY2(updated, qPrintable(updated ? QString() : updated.error().toString()));
+    auto got = store.getRecord(QStringLiteral("users"), Value::string(QStringLiteral("z1")));
+    QVERIFY2(got && got->has_value(), "the record should exist");
+    const QByteArray text = JsonCodec::toPlain(**got);
+    if (normalises)
+        QEXPECT_FAIL("", normalises, Continue);
+    QCOMPARE(
+        text,
+        QByteArray(
+            R"({"age":-0,"nextReminderTimestamp":-0,"settings":{"z":[-0,-0.0,0e5,1.50,1E+2]},"userId":"z1","username":"Z"})"));
+    // Whatever the engine does to the text, the number is the same.
+    QCOMPARE(canonicalNumber((**got).find(QStringLiteral("age"))->text()), QStringLiteral("0"));
 }
 
 } // namespace StoreCases

@@ -127,8 +127,9 @@ void TstFieldPath::resolve_data()
     QTest::newRow("key with dots")
         << "tokens.{{tokenId}}.device.name" << QStringList{"tokenId=a.b.c"}
         << "tokens.a.b.c.device.name" << 4 << false << "str" << false;
-    QTest::newRow("empty key is a key") << "tokens.{{tokenId}}" << QStringList{"tokenId="}
-                                        << "tokens." << 2 << true << "AuthToken" << false;
+    QTest::newRow("brackets in a placeholder value are a key")
+        << "settings.{{k}}" << QStringList{"k=a[1]"} << "settings.a[1]" << 2 << true << "-"
+        << false;
     QTest::newRow("extra variables ignored")
         << "tokens.{{tokenId}}" << QStringList{"tokenId=t1", "x=y"} << "tokens.t1" << 2 << true
         << "AuthToken" << false;
@@ -231,6 +232,22 @@ void TstFieldPath::errors_data()
         << "tokens.{{tokenId}}.nope" << QStringList{"tokenId=t1"}
         << "\"tokens.t1\" has no field \"nope\"";
     QTest::newRow("bracket index") << "logs[3]" << QStringList() << "not [n]";
+    // Issue 11: under `any` a name with brackets created a key literally named "a[999999999]".
+    QTest::newRow("bracketsInANameUnderAnyRefused")
+        << "settings.a[999999999]" << QStringList() << "contains \"[\", which field paths reserve";
+    QTest::newRow("closing bracket in a name under any")
+        << "settings.x.a]" << QStringList() << "contains \"]\"";
+    QTest::newRow("bar in a name under any") << "settings.a|b" << QStringList() << "contains \"|\"";
+    QTest::newRow("bracket in a dict item name")
+        << "tokens.{{tokenId}}.scope[0]" << QStringList{"tokenId=t1"} << "not [n]";
+    // Issue 11: --var k= created a dict key "".
+    QTest::newRow("emptyVariableRefused dict key")
+        << "tokens.{{tokenId}}" << QStringList{"tokenId="}
+        << "The value of {{tokenId}} is empty; a map key cannot be empty";
+    QTest::newRow("emptyVariableRefused under any")
+        << "settings.{{k}}.x" << QStringList{"k="} << "The value of {{k}} is empty";
+    QTest::newRow("emptyVariableRefused list index")
+        << "logs.{{logIndex}}" << QStringList{"logIndex="} << "must be a list index";
     QTest::newRow("missing variable") << "tokens.{{tokenId}}.expirationTimestamp" << QStringList()
                                       << "needs a value for {{tokenId}}";
     QTest::newRow("wrong placeholder name")
@@ -310,6 +327,10 @@ void TstFieldPath::keyOnly_data()
     QTest::newRow("missing variable")
         << "a.{{k}}" << QStringList() << QStringList{"!needs a value for {{k}}"};
     QTest::newRow("multi-selector") << "(a, b)" << QStringList() << QStringList{"!Multi-selectors"};
+    QTest::newRow("brackets refused")
+        << "a.b[2]" << QStringList() << QStringList{"!contains \"[\", which field paths reserve"};
+    QTest::newRow("empty variable refused")
+        << "a.{{k}}" << QStringList{"k="} << QStringList{"!The value of {{k}} is empty"};
 }
 
 void TstFieldPath::keyOnly()

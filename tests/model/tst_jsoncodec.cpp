@@ -1,6 +1,7 @@
 // Value and its three JSON forms (plain, stored, DynamoDB JSON): lossless round trips, refusals
 // with messages that name the place, set equality and the decimal helpers.
 
+#include "model/fastjson.h"
 #include "model/jsoncodec.h"
 #include "model/value.h"
 
@@ -113,6 +114,12 @@ private slots:
     void isIntegerText_data();
     void isIntegerText();
     void fromNlohmann();
+    void dynamoTypeTagsStrict_data();
+    void dynamoTypeTagsStrict();
+    void exactNumberTextKept_data();
+    void exactNumberTextKept();
+    void longInputGivesAShortMessage_data();
+    void longInputGivesAShortMessage();
 };
 
 // One value of each type, spelt in DynamoDB JSON (which says every type itself), with the exact
@@ -193,7 +200,8 @@ void TstJsonCodec::everyTypeRoundTrip_data()
          R"({"clé":"v","ключ":"значение","鍵":"値","😀":"🎉"})");
     same("M control characters in keys", R"({"M":{"a\tb":{"N":"1"},"c\u0001d\n":{"N":"2"}}})",
          R"({"a\tb":1,"c\u0001d\n":2})");
-    same("M empty key", R"({"M":{"":{"S":"nameless"}}})", R"({"":"nameless"})");
+    // An empty map key is refused: DynamoDB refuses empty attribute names at any depth
+    // (dynamoTypeTagsStrict).
     row("M keys starting with $",
         R"({"M":{"$":{"N":"1"},"$$x":{"S":"y"},"$B":{"S":"not binary"},"$SS":{"L":[]},"a$":{"BOOL":true}}})",
         R"({"$":1,"$$x":"y","$B":"not binary","$SS":[],"a$":true})",
@@ -319,9 +327,9 @@ void TstJsonCodec::plainRoundTrip_data()
         << ""_ba << u"L"_s << QString();
     QTest::newRow("tag-like keys are plain members") << R"({"$B":"AAE=","$SS":["a"],"S":"x"})"_ba
                                                      << ""_ba << u"M"_s << QString();
-    // JSON integers arrive as binary values from the parser; -0 has no other value than 0,
-    // and DynamoDB stores it as 0 too.
-    QTest::newRow("negative zero") << "-0"_ba << "0"_ba << u"N"_s << QString();
+    // Numbers keep their text, a signed zero included (as a key it is the same as 0).
+    QTest::newRow("negative zero") << "-0"_ba
+                                   << "-0"_ba << u"N"_s << QString();
 }
 
 void TstJsonCodec::plainRoundTrip()
@@ -352,8 +360,8 @@ void TstJsonCodec::storedRoundTrip_data()
         << R"({"$$":{"$$$$":1,"x":[{"$$B":"AA=="}]}})"_ba
         << R"({"M":{"$":{"M":{"$$$":{"N":"1"},"x":{"L":[{"M":{"$B":{"S":"AA=="}}}]}}}}})"_ba;
     QTest::newRow("tags inside lists and maps")
-        << R"([{"$B":"AA=="},{"$SS":[]},{"k":{"$NS":[1E-130,-0.5]}},{"$BS":[""]}])"_ba
-        << R"({"L":[{"B":"AA=="},{"SS":[]},{"M":{"k":{"NS":["1E-130","-0.5"]}}},{"BS":[""]}]})"_ba;
+        << R"([{"$B":"AA=="},{"$SS":[""]},{"k":{"$NS":[1E-130,-0.5]}},{"$BS":[""]}])"_ba
+        << R"({"L":[{"B":"AA=="},{"SS":[""]},{"M":{"k":{"NS":["1E-130","-0.5"]}}},{"BS":[""]}]})"_ba;
     QTest::newRow("unicode keys with $") << R"({"$$😀":"$é"})"_ba
                                          << R"({"M":{"$😀":{"S":"$é"}}})"_ba;
     QTest::newRow("string values starting with $ are not escaped")
@@ -493,7 +501,17 @@ void TstJsonCodec::numbersRefused_data()
     QTest::newRow("plain 1E+126") << u"plain"_s << R"({"a":[1E+126]})"_ba << range << u"a[0]"_s;
     QTest::newRow("plain 10E+125") << u"plain"_s << "10E+125"_ba << range << QString();
     QTest::newRow("plain beyond double range")
-        << u"plain"_s << "[1E400]"_ba << u"1E400"_s << u"line 1, column 6"_s;
+        << u"plain"_s << "[1E400]"_ba << u"1E400 is out of range"_s << u"[0]"_s;
+    QTest::newRow("plain 1e400 in a record") << u"plain"_s << R"({"userId":"u1","age":1e400})"_ba
+                                             << u"1e400 is out of range"_s << u"age"_s;
+    QTest::newRow("plain 1e400 alone")
+        << u"plain"_s << "1e400"_ba << u"1e400 is out of range"_s << u"line 1, column 5"_s;
+    QTest::newRow("plain -1e400 nested") << u"plain"_s << R"({"a":{"b":[0,-1e400]}})"_ba
+                                         << u"-1e400 is out of range"_s << u"a.b[1]"_s;
+    QTest::newRow("stored beyond double range")
+        << u"stored"_s << R"({"n":1e999})"_ba << u"1e999 is out of range"_s << u"n"_s;
+    QTest::newRow("dynamo N beyond double range")
+        << u"item"_s << R"({"n":{"N":"1e400"}})"_ba << u"1e400 is out of range"_s << u"n"_s;
     QTest::newRow("stored number set")
         << u"stored"_s << R"({"n":{"$NS":[1,1E+126]}})"_ba << range << u"*"_s;
     QTest::newRow("dynamo N below range")
@@ -533,6 +551,8 @@ void TstJsonCodec::numbersRefused()
     QVERIFY2(!result.ok(), qPrintable(describe(result)));
     QCOMPARE(result.error().kind, ErrorKind::Invalid);
     QVERIFY2(result.error().message.contains(message), qPrintable(result.error().toString()));
+    QVERIFY2(!result.error().toString().contains(u"json.exception"_s),
+             qPrintable(result.error().toString()));
     if (location != u"*")
         QCOMPARE(result.error().location, location);
 }
@@ -973,6 +993,152 @@ void TstJsonCodec::fromNlohmann()
     const Value tree = JsonCodec::fromNlohmann(
         json::parse(R"({"a":[true,null,"é"],"b":{"c":12345678901234567}})"));
     QCOMPARE(JsonCodec::toPlain(tree), R"({"a":[true,null,"é"],"b":{"c":12345678901234567}})"_ba);
+}
+
+// DynamoDB JSON says each type with a tag; what DynamoDB itself would refuse is refused here,
+// naming the attribute's path, before anything reaches a store.
+void TstJsonCodec::dynamoTypeTagsStrict_data()
+{
+    QTest::addColumn<QByteArray>("item");
+    QTest::addColumn<QString>("location");
+    QTest::addColumn<QString>("message"); // a part of the message
+
+    QTest::newRow("N holding a JSON number")
+        << R"({"n":{"N":5}})"_ba << u"n"_s << u"N must hold the number as a string"_s;
+    QTest::newRow("NULL false") << R"({"z":{"NULL":false}})"_ba << u"z"_s
+                                << u"NULL must hold true (\"NULL\": true), not false"_s;
+    QTest::newRow("NULL a string")
+        << R"({"z":{"M":{"y":{"NULL":"yes"}}}})"_ba << u"z.y"_s << u"NULL must hold true"_s;
+    QTest::newRow("BOOL a string")
+        << R"({"b":{"BOOL":"x"}})"_ba << u"b"_s << u"BOOL must hold true or false, not a string"_s;
+    QTest::newRow("S a number") << R"({"s":{"S":1}})"_ba << u"s"_s
+                                << u"S must hold a string, not an integer number"_s;
+    QTest::newRow("several tags") << R"({"a":{"S":"x","N":"1"}})"_ba << u"a"_s
+                                  << u"exactly one type tag, not 2 (N, S)"_s;
+    QTest::newRow("unknown tag") << R"({"a":{"STR":"x"}})"_ba << u"a"_s
+                                 << u"unknown DynamoDB type tag \"STR\""_s;
+    QTest::newRow("empty SS") << R"({"t":{"SS":[]}})"_ba << u"t"_s << u"empty set"_s;
+    QTest::newRow("empty NS") << R"({"t":{"M":{"u":{"NS":[]}}}})"_ba << u"t.u"_s << u"empty set"_s;
+    QTest::newRow("empty BS") << R"({"t":{"L":[{"BS":[]}]}})"_ba << u"t[0]"_s << u"empty set"_s;
+    QTest::newRow("duplicate SS items")
+        << R"({"t":{"SS":["a","b","a"]}})"_ba << u"t"_s << u"holds \"a\" twice"_s;
+    QTest::newRow("duplicate NS items written apart")
+        << R"({"t":{"NS":["1","2","1.0"]}})"_ba << u"t"_s << u"holds 1.0 twice"_s;
+    QTest::newRow("duplicate BS items") << R"({"t":{"BS":["AAE=","AAE="]}})"_ba << u"t"_s
+                                        << u"holds the binary value \"AAE=\" twice"_s;
+    QTest::newRow("base64 without padding") << R"({"b":{"B":"abc"}})"_ba << u"b"_s << u"base64"_s;
+    QTest::newRow("base64 with too much padding")
+        << R"({"b":{"B":"a==="}})"_ba << u"b"_s << u"base64"_s;
+    QTest::newRow("base64 padding in the middle")
+        << R"({"b":{"B":"AA=A"}})"_ba << u"b"_s << u"base64"_s;
+    QTest::newRow("BS item without padding")
+        << R"({"b":{"BS":["AA==","AAE"]}})"_ba << u"b"_s << u"base64"_s;
+    QTest::newRow("empty map key")
+        << R"({"m":{"M":{"":{"S":"x"}}}})"_ba << u"m."_s << u"a map key cannot be empty"_s;
+    QTest::newRow("empty attribute name")
+        << R"({"":{"S":"x"}})"_ba << QString() << u"an attribute name cannot be empty"_s;
+}
+
+void TstJsonCodec::dynamoTypeTagsStrict()
+{
+    QFETCH(QByteArray, item);
+    QFETCH(QString, location);
+    QFETCH(QString, message);
+
+    // The item parser, and the path of the import (FastJson, then the tree conversion).
+    const auto parsed = JsonCodec::parseDynamoItem(item);
+    QVERIFY2(!parsed, qPrintable(describe(parsed)));
+    QCOMPARE(parsed.error().kind, ErrorKind::Invalid);
+    QCOMPARE(parsed.error().location, location);
+    QVERIFY2(parsed.error().message.contains(message), qPrintable(parsed.error().toString()));
+
+    auto tree = FastJson::parsePlain(item);
+    QVERIFY(tree);
+    const auto converted = JsonCodec::fromDynamoItemTree(*tree);
+    QVERIFY(!converted);
+    QCOMPARE(converted.error().toString(), parsed.error().toString());
+}
+
+// Numbers keep the text they were written with in every form, a signed zero included: plain
+// JSON in and out, stored JSON, DynamoDB JSON, and the fast import parser.
+void TstJsonCodec::exactNumberTextKept_data()
+{
+    QTest::addColumn<QString>("number");
+    for (const char *n :
+         {"-0", "0", "-0.0", "1.50", "1E+2", "1e2", "-1.0e-5", "0e5", "100",
+          "-12345678901234567890123456789012345678", "12345678901234567890123456789"})
+        QTest::newRow(n) << QString::fromLatin1(n);
+}
+
+void TstJsonCodec::exactNumberTextKept()
+{
+    QFETCH(QString, number);
+    const QByteArray text = number.toLatin1();
+    const QByteArray plain = R"({"a":[)" + text + R"(],"n":)" + text + "}";
+
+    auto viaCodec = JsonCodec::parsePlain(plain);
+    QVERIFY2(viaCodec, qPrintable(describe(viaCodec)));
+    QCOMPARE(viaCodec->find(u"n"_s)->text(), number);
+    QCOMPARE(JsonCodec::toPlain(*viaCodec), plain);
+
+    auto viaFast = FastJson::parsePlain(plain);
+    QVERIFY2(viaFast, qPrintable(describe(viaFast)));
+    QVERIFY(*viaFast == *viaCodec);
+
+    const QByteArray stored = JsonCodec::toStored(*viaCodec);
+    QCOMPARE(stored, plain);
+    auto back = JsonCodec::parseStored(stored);
+    QVERIFY(back);
+    QCOMPARE(back->find(u"n"_s)->text(), number);
+
+    const QByteArray dynamo = JsonCodec::toDynamoItem(*viaCodec);
+    QVERIFY2(dynamo.contains(R"("n":{"N":")" + text + R"("})"), dynamo.constData());
+    auto fromDynamo = JsonCodec::parseDynamoItem(dynamo);
+    QVERIFY(fromDynamo);
+    QVERIFY(*fromDynamo == *viaCodec);
+
+    // A number set keeps each item's text too.
+    const Value set = Value::numberSet({number});
+    auto setBack = JsonCodec::parseStored(JsonCodec::toStored(set));
+    QVERIFY(setBack);
+    QCOMPARE(setBack->textItems(), QStringList{number});
+}
+
+void TstJsonCodec::longInputGivesAShortMessage_data()
+{
+    QTest::addColumn<QString>("form");
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("message");
+
+    const QByteArray big(4 * 1024 * 1024, 'x');
+    QTest::newRow("plain unterminated string")
+        << u"plain"_s << R"({"a":")"_ba + big << u"malformed JSON"_s;
+    QTest::newRow("plain long bad literal")
+        << u"plain"_s << R"({"a":)"_ba + big + "}" << u"malformed JSON"_s;
+    QTest::newRow("plain long duplicate key")
+        << u"plain"_s << "{\"" + big + "\":1,\"" + big + "\":2}" << u"appears twice"_s;
+    QTest::newRow("plain 1 MB number")
+        << u"plain"_s << "[1." + QByteArray(1024 * 1024, '5') + "]" << u"significant digits"_s;
+    QTest::newRow("dynamo long unknown tag")
+        << u"item"_s << "{\"a\":{\"" + big + "\":1}}" << u"unknown DynamoDB type tag"_s;
+    QTest::newRow("dynamo long bad base64")
+        << u"item"_s << "{\"a\":{\"B\":\"" + big + "!\"}}" << u"base64"_s;
+    QTest::newRow("dynamo long N")
+        << u"item"_s << "{\"a\":{\"N\":\"1" + big + "\"}}" << u"is not a number"_s;
+    QTest::newRow("stored long tag")
+        << u"stored"_s << "{\"$" + big + "\":1}" << u"unknown type tag"_s;
+}
+
+void TstJsonCodec::longInputGivesAShortMessage()
+{
+    QFETCH(QString, form);
+    QFETCH(QByteArray, input);
+    QFETCH(QString, message);
+    const auto result = parseAs(form, input);
+    QVERIFY(!result);
+    const QString text = result.error().toString();
+    QVERIFY2(text.size() < 600, qPrintable(text.left(1200)));
+    QVERIFY2(result.error().message.contains(message), qPrintable(text));
 }
 
 QTEST_APPLESS_MAIN(TstJsonCodec)

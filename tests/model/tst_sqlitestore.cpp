@@ -57,6 +57,15 @@ private slots:
         StoreCases::run(*store);
     }
 
+    void negativeZeroKeepsItsText()
+    {
+        auto store = create(newPath());
+        StoreCases::seed(*store);
+        if (QTest::currentTestFailed())
+            return;
+        StoreCases::negativeZeroKeepsItsText(*store, nullptr);
+    }
+
     void persistsAcrossReopen()
     {
         const QString path = newPath();

@@ -1,16 +1,29 @@
 #include "model/jsoncodec.h"
+#include "model/sqlitestore.h"
 #include "model/tablemodel.h"
 
+#include <QElapsedTimer>
 #include <QFile>
+
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <ctime>
 
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
 const QString kSource = u"t.json"_s;
+
+/// CPU time this process has used, in milliseconds: unlike the wall clock, it does not grow
+/// when other work shares the machine.
+qint64 cpuMilliseconds()
+{
+    timespec t{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return qint64(t.tv_sec) * 1000 + t.tv_nsec / 1000000;
+}
 
 QString modelsDir()
 {
@@ -199,6 +212,13 @@ private slots:
     void advisoryIsNotInTheFile();
     void fromFileMissing();
     void fromFileNamesThePath();
+    void defaultsKeepExactNumberText_data();
+    void defaultsKeepExactNumberText();
+    void numberOutOfRangeInModelIsAPlainSentence_data();
+    void numberOutOfRangeInModelIsAPlainSentence();
+    void hugeMalformedModelGivesAShortMessage_data();
+    void hugeMalformedModelGivesAShortMessage();
+    void bigModelCreatesTableInLinearTime();
 };
 
 void TstTableModel::fieldKindNames()
@@ -648,6 +668,15 @@ void TstTableModel::errors_data()
     QTest::newRow("duplicate key")
         << withFields(R"("x": {"type": "str", "type": "int"})"_ba) << u"t.json:/fields/x/type"_s
         << u"the key \"type\" appears twice"_s;
+    {
+        // Objects of many members are checked for duplicates when they end.
+        QByteArray many;
+        for (int i = 0; i < 40; ++i)
+            many += "\"f" + QByteArray::number(i) + R"(": {"type": "str"}, )";
+        QTest::newRow("duplicate key among many fields")
+            << withFields(many + R"("f7": {"type": "int"})"_ba) << u"t.json:/fields/f7"_s
+            << u"the key \"f7\" appears twice"_s;
+    }
     QTest::newRow("unknown top-level key")
         << R"({"table": "users", "primaryIndex": {"hashKey": "id"}, "colour": 1})"_ba
         << u"t.json:/colour"_s << u"unknown key \"colour\" in a table model"_s;
@@ -1074,6 +1103,178 @@ void TstTableModel::fromFileNamesThePath()
     QVERIFY(!model);
     QCOMPARE(model.error().location, path + u":/fields/age/type"_s);
     QVERIFY(model.error().toString().startsWith(path + u":/fields/age/type: unknown type"_s));
+}
+
+void TstTableModel::defaultsKeepExactNumberText_data()
+{
+    QTest::addColumn<QByteArray>("field");
+    QTest::addColumn<QByteArray>("defaultText"); // the default as JSON text, kept exactly
+
+    QTest::newRow("trailing zero") << R"({"type": "float", "default": 1.50})"_ba
+                                   << "1.50"_ba;
+    QTest::newRow("minus zero") << R"({"type": "int", "default": -0})"_ba
+                                << "-0"_ba;
+    QTest::newRow("exponent") << R"({"type": "float", "default": 1E+2})"_ba
+                              << "1E+2"_ba;
+    QTest::newRow("38 digits")
+        << R"({"type": "decimal", "default": 1234567890123456789012345678901234567.8})"_ba
+        << "1234567890123456789012345678901234567.8"_ba;
+    QTest::newRow("inside a map") << R"({"type": "any", "default": {"a": [-0, 0.10], "b": "x"}})"_ba
+                                  << R"({"a":[-0,0.10],"b":"x"})"_ba;
+}
+
+void TstTableModel::defaultsKeepExactNumberText()
+{
+    QFETCH(QByteArray, field);
+    QFETCH(QByteArray, defaultText);
+    const TableModelPtr model = parseOrFail(withFields(R"("x": )"_ba + field));
+    QVERIFY(model);
+    const FieldSpec *x = model->root().field(u"x"_s);
+    QVERIFY(x && x->defaultValue);
+    QCOMPARE(JsonCodec::toPlain(*x->defaultValue), defaultText);
+    // Written back to a model file and read again: still the same text.
+    const QByteArray written = model->toJson();
+    QVERIFY2(written.contains("\"default\": " + defaultText), written.constData());
+    const TableModelPtr again = parseOrFail(written);
+    QVERIFY(again);
+    QCOMPARE(JsonCodec::toPlain(*again->root().field(u"x"_s)->defaultValue), defaultText);
+}
+
+void TstTableModel::numberOutOfRangeInModelIsAPlainSentence_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("location");
+    QTest::addColumn<QString>("message");
+
+    QTest::newRow("overflows a double")
+        << withFields(R"("x": {"type": "float", "default": 1e400})"_ba) << u"t.json:1:"_s
+        << u"the number 1e400 is out of range"_s;
+    QTest::newRow("beyond DynamoDB's range")
+        << withFields(R"("x": {"type": "float", "default": 1e200})"_ba)
+        << u"t.json:/fields/x/default"_s << u"1e200 is out of range"_s;
+    QTest::newRow("39 digits")
+        << withFields(
+               R"("x": {"type": "decimal", "default": 123456789012345678901234567890123456789})"_ba)
+        << u"t.json:/fields/x/default"_s << u"39 significant digits"_s;
+    QTest::newRow("out of range maxNestedDepth")
+        << withFields(R"("x": {"type": "dict", "maxNestedDepth": 1e999})"_ba) << u"t.json:1:"_s
+        << u"the number 1e999 is out of range"_s;
+}
+
+void TstTableModel::numberOutOfRangeInModelIsAPlainSentence()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, location);
+    QFETCH(QString, message);
+    auto model = TableModel::fromJson(json, kSource);
+    QVERIFY(!model);
+    const QString text = model.error().toString();
+    QVERIFY2(model.error().location.startsWith(location), qPrintable(text));
+    QVERIFY2(model.error().message.contains(message), qPrintable(text));
+    QVERIFY2(!text.contains(u"json.exception"_s), qPrintable(text));
+}
+
+void TstTableModel::hugeMalformedModelGivesAShortMessage_data()
+{
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<QString>("location"); // the start of the location
+    QTest::addColumn<QString>("message");  // a fragment
+
+    const QByteArray big(10 * 1024 * 1024, 'a');
+    QTest::newRow("unterminated 10 MB string")
+        << R"({"table": ")"_ba + big << u"t.json:1:"_s << u"missing closing quote"_s;
+    QTest::newRow("10 MB unknown type name")
+        << withFields(R"("x": {"type": ")"_ba + big + R"("})"_ba) << u"t.json:/fields/x/type"_s
+        << u"unknown type"_s;
+    QTest::newRow("10 MB field name with an unknown key")
+        << withFields("\"" + big + R"(": {"type": "str", "colour": 1})"_ba)
+        << u"t.json:/fields/aaa"_s << u"unknown key \"colour\""_s;
+    QTest::newRow("10 MB duplicate key")
+        << withFields("\"" + big + R"(": {"type": "str"}, ")"_ba + big + R"(": {"type": "str"})"_ba)
+        << u"t.json:/fields/aaa"_s << u"appears twice"_s;
+    QTest::newRow("10 MB of numbers, then a stray bracket")
+        << "[" + QByteArray("1,").repeated(5 * 1024 * 1024) + "1]]"_ba << u"t.json:1:"_s
+        << u"unexpected ']'"_s;
+    QTest::newRow("5 MB number") << withFields(R"("x": {"type": "int", "default": )"_ba +
+                                               QByteArray(5 * 1024 * 1024, '7') + "}")
+                                 << u"t.json:1:"_s << u"out of range"_s;
+}
+
+void TstTableModel::hugeMalformedModelGivesAShortMessage()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(QString, location);
+    QFETCH(QString, message);
+    auto model = TableModel::fromJson(json, kSource);
+    QVERIFY(!model);
+    const QString text = model.error().toString();
+    QVERIFY2(text.size() < 700, qPrintable(text.left(1000)));
+    QVERIFY2(model.error().location.startsWith(location), qPrintable(text));
+    QVERIFY2(model.error().message.contains(message), qPrintable(text));
+}
+
+/// An 8 MB model of 122,000 fields (62,000 root fields and 600 maps of 100) parses, creates a
+/// table in the embedded store and reads back in time linear in its size; it took 41 s when
+/// parsing and writing were quadratic. The bound is generous so that the test cannot be flaky;
+/// the measured time is printed.
+void TstTableModel::bigModelCreatesTableInLinearTime()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QByteArray text = R"({"table": "big", "primaryIndex": {"hashKey": "id", "hashKeyType": "str"},
+"fields": {
+  "id": {"type": "str", "required": true})"_ba;
+    text.reserve(9 * 1024 * 1024);
+    for (int i = 0; i < 62000; ++i)
+        text += ",\n  \"rootField" + QByteArray::number(i) +
+                R"(": {"type": ["float", "str"], "required": false, "default": 1.50})";
+    for (int m = 0; m < 600; ++m) {
+        text += ",\n  \"map" + QByteArray::number(m) + R"(": {"type": "map", "fields": {)";
+        for (int f = 0; f < 100; ++f)
+            text += QByteArray(f ? ",\n    \"" : "\n    \"") + "field" + QByteArray::number(f) +
+                    R"(": {"type": "str", "required": )" + (f % 7 ? "false" : "true") + "}";
+        text += "}}";
+    }
+    text += "\n}}\n";
+    QVERIFY2(text.size() > 8 * 1000 * 1000, QByteArray::number(text.size()).constData());
+    const QString path = dir.filePath(u"big.json"_s);
+    {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        QCOMPARE(file.write(text), text.size());
+    }
+
+    QElapsedTimer timer;
+    timer.start();
+    const qint64 cpuStart = cpuMilliseconds();
+    auto model = TableModel::fromFile(path);
+    QVERIFY2(model, qPrintable(model ? QString() : model.error().toString()));
+    const qint64 parsedWall = timer.elapsed();
+    const qint64 parsedCpu = cpuMilliseconds() - cpuStart;
+    auto store = SqliteStore::open(dir.filePath(u"big.structdesk"_s),
+                                   SqliteStore::OpenMode::CreateIfMissing);
+    QVERIFY(store);
+    QVERIFY((*store)->createTable(u"big"_s, **model));
+    const qint64 createdCpu = cpuMilliseconds() - cpuStart;
+    (*store)->forgetModels();
+    auto stored = (*store)->model(u"big"_s);
+    QVERIFY(stored);
+    const qint64 totalWall = timer.elapsed();
+    const qint64 totalCpu = cpuMilliseconds() - cpuStart;
+    qInfo("8 MB model (%lld bytes, 122,000 fields), CPU time: parsed in %lld ms, table created "
+          "by %lld ms, its model read back by %lld ms (wall clock: %lld ms parsed, %lld ms in "
+          "all)",
+          qlonglong(text.size()), parsedCpu, createdCpu, totalCpu, parsedWall, totalWall);
+    QCOMPARE((*stored)->root().fields.size(), std::size_t(62601));
+    QCOMPARE((*stored)->root().field(u"map599"_s)->types.front().model->fields.size(),
+             std::size_t(100));
+    QCOMPARE((*stored)->root().field(u"rootField61999"_s)->defaultValue->text(), u"1.50"_s);
+#if defined(__SANITIZE_ADDRESS__)
+    constexpr qint64 kBoundMs = 25000; // the sanitizers slow everything down several times
+#else
+    constexpr qint64 kBoundMs = 5000;
+#endif
+    QVERIFY2(totalCpu < kBoundMs, qPrintable(QString::number(totalCpu)));
 }
 
 QTEST_APPLESS_MAIN(TstTableModel)
