@@ -3,6 +3,8 @@
 #   make run     install what is missing, build, open the GUI (STORE=path to open another store)
 #   make test    install what is missing, build, run the whole suite headless
 #
+#   make fuzz    build the libFuzzer targets (clang) and run each for FUZZ_SECONDS (default 60)
+#
 # Other targets: deps build bench asan test-asan format clean. JOBS=N limits build parallelism.
 
 SHELL := /bin/bash
@@ -20,7 +22,7 @@ BUILD_JOBS := $(if $(JOBS),-j $(JOBS))
 GUI := ./build/default/app/structdesk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps configure build test npm-deps run bench asan test-asan format clean
+.PHONY: deps configure build test npm-deps run bench asan test-asan fuzz format clean
 
 # Installs only what is missing; `apt-get update` runs only then. A package counts as present when
 # dpkg has it installed, or, for nodejs and npm, when its command is already on PATH (NodeSource's
@@ -90,10 +92,27 @@ asan: deps
 test-asan: asan npm-deps
 	QT_QPA_PLATFORM=offscreen ctest --preset asan -LE bench
 
+# Every parser under libFuzzer (fuzz/fuzz_*.cpp), one target after the other, each for
+# FUZZ_SECONDS on a copy of its seed corpus (fuzz/corpus/<target>; the committed corpus never
+# grows). FUZZ_TARGETS=name... runs only those. Not part of `make test`. Exits non-zero when a
+# target finds a crash, a hang (FUZZ_TIMEOUT seconds for one input), a leak or a sanitizer report;
+# the input is saved under build/fuzz/findings/<target>/.
+FUZZ_SECONDS ?= 60
+FUZZ_TIMEOUT ?= 10
+FUZZ_TARGETS ?= $(patsubst fuzz/fuzz_%.cpp,%,$(wildcard fuzz/fuzz_*.cpp))
+
+fuzz: deps
+	@command -v clang++ >/dev/null 2>&1 || \
+		{ echo "fuzz: clang++ is not installed (apt-get install clang libclang-rt-14-dev)" >&2; exit 1; }
+	CMAKE_CXX_COMPILER_LAUNCHER=$${CMAKE_CXX_COMPILER_LAUNCHER:-$$(command -v ccache || true)} \
+		cmake --preset fuzz
+	cmake --build --preset fuzz $(BUILD_JOBS)
+	@bash fuzz/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TIMEOUT) $(FUZZ_TARGETS)
+
 format:
 	@command -v clang-format >/dev/null 2>&1 || \
 		{ echo "format: clang-format is not installed (apt-get install clang-format)" >&2; exit 1; }
-	find app model widgets tests -path tests/node_modules -prune -o \
+	find app model widgets tests fuzz -path tests/node_modules -prune -o \
 		-type f \( -name '*.cpp' -o -name '*.h' \) -print0 | xargs -0 -r clang-format -i
 
 clean:

@@ -6,6 +6,7 @@
 
 #include <QSet>
 
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -268,6 +269,10 @@ QString lineColumn(QByteArrayView text, std::size_t position)
 
 Result<Value> parse(QByteArrayView utf8, bool stored)
 {
+    // nlohmann ends the input at a NUL byte, which accepted "1\0anything"; JSON never holds one.
+    if (const void *nul = utf8.isEmpty() ? nullptr : std::memchr(utf8.data(), 0, std::size_t(utf8.size())))
+        return makeError(ErrorKind::Invalid, QStringLiteral("malformed JSON: unexpected byte 0x00"),
+                         lineColumn(utf8, std::size_t(static_cast<const char *>(nul) - utf8.data()) + 1));
     Builder builder(stored);
     bool ok = false;
     try {

@@ -579,6 +579,10 @@ void TstJsonCodec::malformedJson_data()
     QTest::newRow("lone surrogate") << R"(["\ud800"])"_ba << u"line 1, column 9"_s;
     QTest::newRow("leading zero") << "[01]"_ba << u"line 1, column 3"_s;
     QTest::newRow("NaN") << "[NaN]"_ba << u"line 1, column 2"_s;
+    // Found by fuzzing (fuzz/corpus/plainjson/nul-after-value.json): a NUL byte ended the input.
+    QTest::newRow("NUL after the value") << QByteArray("12\0garbage", 10) << u"line 1, column 3"_s;
+    QTest::newRow("NUL between values")
+        << QByteArray("{\"a\":1}\n\0{", 10) << u"line 2, column 1"_s;
 }
 
 void TstJsonCodec::malformedJson()
