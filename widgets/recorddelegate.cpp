@@ -2,6 +2,7 @@
 
 #include "model/recordtablemodel.h"
 
+#include <QLineEdit>
 #include <QPainter>
 
 namespace {
@@ -86,4 +87,11 @@ void RecordDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option
                         option.rect.height() - 2);
         painter->fillRect(bar, invalid ? invalidMarker() : notedMarker());
     }
+}
+
+void RecordDelegate::setEditorData(QWidget *editor, const QModelIndex &index) const
+{
+    if (const auto *line = qobject_cast<QLineEdit *>(editor); line && line->isModified())
+        return;
+    QStyledItemDelegate::setEditorData(editor, index);
 }

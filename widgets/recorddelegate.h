@@ -22,6 +22,9 @@ public:
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option,
                const QModelIndex &index) const override;
+    /// Leaves an in-place editor the user has typed in as it is: a page fetched again while
+    /// a cell is edited (dataChanged over its row) must not undo the typing.
+    void setEditorData(QWidget *editor, const QModelIndex &index) const override;
 
 protected:
     void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override;
