@@ -1,5 +1,5 @@
-#include "model/storefactory.h"
-#include "widgets/mainwindow.h"
+#include "model/store/open/storefactory.h"
+#include "widgets/window/mainwindow.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

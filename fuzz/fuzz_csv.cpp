@@ -2,7 +2,7 @@
 // breaks, cells typed by the demo users model), every record parsed on its own.
 #include "fuzzcommon.h"
 
-#include "model/recordreader.h"
+#include "model/transfer/recordreader.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -6,9 +6,9 @@
 // through model inference as for a table without a model.
 #include "fuzzcommon.h"
 
-#include "model/dynamodbclient.h"
-#include "model/jsoncodec.h"
-#include "model/modelinference.h"
+#include "model/store/dynamodb/dynamodbclient.h"
+#include "model/json/jsoncodec.h"
+#include "model/analysis/modelinference.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 // DynamoDB JSON that reads back equal.
 #include "fuzzcommon.h"
 
-#include "model/jsoncodec.h"
+#include "model/json/jsoncodec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

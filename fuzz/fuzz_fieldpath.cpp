@@ -2,7 +2,7 @@
 // variable. Resolved against the demo users model and against a key-only model.
 #include "fuzzcommon.h"
 
-#include "model/fieldpath.h"
+#include "model/schema/fieldpath.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -2,7 +2,7 @@
 // and entry(); an unreadable file is an error, never a crash.
 #include "fuzzcommon.h"
 
-#include "model/recoveryjournal.h"
+#include "model/rekey/recoveryjournal.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

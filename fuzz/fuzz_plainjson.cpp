@@ -3,8 +3,8 @@
 // reads back equal, and the stored form reads back too.
 #include "fuzzcommon.h"
 
-#include "model/fastjson.h"
-#include "model/jsoncodec.h"
+#include "model/json/fastjson.h"
+#include "model/json/jsoncodec.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

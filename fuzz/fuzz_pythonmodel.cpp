@@ -2,7 +2,7 @@
 // or an error naming the file.
 #include "fuzzcommon.h"
 
-#include "model/pythonmodel.h"
+#include "model/schema/python/pythonmodel.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -3,7 +3,7 @@
 // Shared by the libFuzzer targets (fuzz/fuzz_*.cpp): an invariant check that stops the run with
 // a message, the demo table model, and a scratch folder for the parsers that read files.
 
-#include "model/tablemodel.h"
+#include "model/schema/tablemodel.h"
 
 #include <QByteArray>
 #include <QFile>

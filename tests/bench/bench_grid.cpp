@@ -7,10 +7,10 @@
 // STRUCTDESK_BENCH_RECORDS changes the table size; the table is generated once into
 // $STRUCTDESK_BENCH_DIR (default: the build folder) and reused.
 
-#include "model/demodata.h"
-#include "model/recordtablemodel.h"
-#include "model/sqlitestore.h"
-#include "model/storerunner.h"
+#include "model/store/open/demodata.h"
+#include "model/grid/recordtablemodel.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/storerunner.h"
 
 #include <QDir>
 #include <QElapsedTimer>

@@ -3,8 +3,8 @@
 // would; opening the store they made (what the damaged-file check costs). Prints "figure: value
 // unit (target ...)" lines for tests/bench/run-benchmarks.sh.
 
-#include "model/demodata.h"
-#include "model/sqlitestore.h"
+#include "model/store/open/demodata.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/sqliteshell.h"
 
 #include <QElapsedTimer>

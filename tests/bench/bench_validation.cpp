@@ -1,9 +1,9 @@
 // Validation speed: Validator::isValidRecord over demo users records (DESIGN.md: >= 1,000,000
 // records/s on the 2-core reference machine, Release build).
 
-#include "model/tablemodel.h"
-#include "model/validator.h"
-#include "model/value.h"
+#include "model/schema/tablemodel.h"
+#include "model/schema/validator.h"
+#include "model/core/value.h"
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -14,8 +14,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include "model/jsoncodec.h"
-#include "model/sqlitestore.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/sqlite/sqlitestore.h"
 
 using namespace Qt::StringLiterals;
 

@@ -10,8 +10,8 @@
 //   reading it names the file; a dropped records table is named (not "Parameter count
 //   mismatch"); a deleted model row, then create-table or set-model, keeps the records.
 
-#include "model/jsoncodec.h"
-#include "model/sqlitestore.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/sqliteshell.h"
 
 #include <QCryptographicHash>

@@ -3,8 +3,8 @@
 // the bad file and why on stderr (exit 4), `restore` of the bad one names it (exit 1), the good
 // ones restore, and the bad file is never modified or deleted.
 
-#include "model/jsoncodec.h"
-#include "model/sqlitestore.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/corruptjournal.h"
 #include "tests/common/storecases.h"
 

@@ -2,8 +2,8 @@
 // killed with SIGKILL after each step, after which the record is at its old key, at its new key
 // or in the recovery journal, never lost; `journal restore` brings it back.
 
-#include "model/jsoncodec.h"
-#include "model/sqlitestore.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/storecases.h"
 
 #include <QProcess>

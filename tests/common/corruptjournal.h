@@ -4,7 +4,7 @@
 // CLI and dialog tests: each makes one file (or folder, pipe, link) named ID.json and says
 // what the reason given for it must contain.
 
-#include "model/recoveryjournal.h"
+#include "model/rekey/recoveryjournal.h"
 
 #include <QCryptographicHash>
 #include <QDir>

@@ -8,8 +8,8 @@
 // wrapper made per job (CountingStore::interposer) counts every record operation in `calls`;
 // `puts` and `replaces` count the writes that passed the store's own checks.
 
-#include "model/recordstore.h"
-#include "widgets/storeinterposer.h"
+#include "model/store/recordstore.h"
+#include "model/store/storeinterposer.h"
 
 #include <atomic>
 #include <memory>

@@ -3,8 +3,8 @@
 // Widget tests on a real store: a temporary folder that holds a fresh demo store per test
 // (s1.structdesk, s2.structdesk, ...), opened through a StoreRunner as the GUI reaches it.
 
-#include "model/demodata.h"
-#include "model/storerunner.h"
+#include "model/store/open/demodata.h"
+#include "model/store/open/storerunner.h"
 
 #include <QString>
 #include <QTemporaryDir>

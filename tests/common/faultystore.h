@@ -3,7 +3,7 @@
 // A store that wraps a real one and fails chosen operations, for fault tests. Everything it does
 // not fail goes to the real store.
 
-#include "model/recordstore.h"
+#include "model/store/recordstore.h"
 
 #include <QSet>
 

@@ -3,7 +3,7 @@
 // query() on any store: the primary index, secondary indexes (named by their hash attribute or
 // by "name"), extra conditions, paging, and the refusals. Used by the store tests.
 
-#include "model/recordstore.h"
+#include "model/store/recordstore.h"
 
 #include <QSet>
 #include <QTest>

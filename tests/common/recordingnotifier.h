@@ -3,7 +3,7 @@
 // A notifier for GUI tests: it records every message box the code under test would show and
 // answers questions as told, so no modal dialog ever blocks a test.
 
-#include "widgets/notifier.h"
+#include "widgets/common/notifier.h"
 
 #include <QList>
 #include <QString>

@@ -4,9 +4,9 @@
 // SQLite store now, DynamoDB later. Each row seeds a table, runs one operation and checks the
 // result and the records afterwards.
 
-#include "model/jsoncodec.h"
-#include "model/recordstore.h"
-#include "model/validator.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/recordstore.h"
+#include "model/schema/validator.h"
 
 #include <QTest>
 

@@ -4,20 +4,20 @@
 // offered: dynalite has no transactions), each write checked through a separate connection;
 // then the real program under Xvfb on the same table, screenshotted.
 
-#include "model/demodata.h"
-#include "model/dynamodbstore.h"
-#include "model/recordtablemodel.h"
-#include "model/storefactory.h"
-#include "model/validator.h"
+#include "model/store/open/demodata.h"
+#include "model/store/dynamodb/dynamodbstore.h"
+#include "model/grid/recordtablemodel.h"
+#include "model/store/open/storefactory.h"
+#include "model/schema/validator.h"
 #include "tests/common/dynalite.h"
 #include "tests/common/realgui.h"
-#include "widgets/checktabledialog.h"
-#include "widgets/mainwindow.h"
-#include "widgets/messagebar.h"
-#include "widgets/notifier.h"
-#include "widgets/recordformdialog.h"
-#include "widgets/recordgridview.h"
-#include "widgets/rekeywizard.h"
+#include "widgets/schema/checktabledialog.h"
+#include "widgets/window/mainwindow.h"
+#include "widgets/common/messagebar.h"
+#include "widgets/common/notifier.h"
+#include "widgets/form/recordformdialog.h"
+#include "widgets/grid/recordgridview.h"
+#include "widgets/rekey/rekeywizard.h"
 
 #include <QAction>
 #include <QApplication>

@@ -2,11 +2,11 @@
 // (in the test's build folder; with STRUCTDESK_UPDATE_SCREENSHOTS=1 also in
 // resources/screenshots/): the form on user-0000001, and the same form with validation errors.
 
-#include "model/demodata.h"
-#include "model/sqlitestore.h"
-#include "model/storerunner.h"
-#include "widgets/fieldeditor.h"
-#include "widgets/recordformdialog.h"
+#include "model/store/open/demodata.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/storerunner.h"
+#include "widgets/form/fieldeditor.h"
+#include "widgets/form/recordformdialog.h"
 
 #include <QCheckBox>
 #include <QDir>

@@ -4,11 +4,11 @@
 // - the real structdesk binary under the X server in $DISPLAY (skipped without one; CI runs
 //   it under xvfb-run -s "-screen 0 1280x800x24").
 
-#include "model/demodata.h"
-#include "model/recordtablemodel.h"
-#include "widgets/filterbar.h"
-#include "widgets/mainwindow.h"
-#include "widgets/recordgridview.h"
+#include "model/store/open/demodata.h"
+#include "model/grid/recordtablemodel.h"
+#include "widgets/grid/filterbar.h"
+#include "widgets/window/mainwindow.h"
+#include "widgets/grid/recordgridview.h"
 #include "tests/common/realgui.h"
 
 #include <QComboBox>

@@ -5,14 +5,14 @@
 // - rekey-journal-recovery.png: the recovery dialog at the next start, one entry restored;
 // - rekey-bulk-conflicts.png: the bulk key change preview with conflicts flagged.
 
-#include "model/demodata.h"
-#include "model/rekeyengine.h"
-#include "model/sqlitestore.h"
-#include "model/storerunner.h"
+#include "model/store/open/demodata.h"
+#include "model/rekey/rekeyengine.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/faultystore.h"
-#include "widgets/bulkrekeydialog.h"
-#include "widgets/journalrecoverydialog.h"
-#include "widgets/rekeywizard.h"
+#include "widgets/rekey/bulkrekeydialog.h"
+#include "widgets/rekey/journalrecoverydialog.h"
+#include "widgets/rekey/rekeywizard.h"
 
 #include <QAbstractButton>
 #include <QDir>

@@ -1,8 +1,8 @@
 // AWS credentials and region from the usual sources, in the usual order, and DynamoDB location
 // strings. Secrets never appear in messages.
 
-#include "model/awscredentials.h"
-#include "model/dynamodbstore.h"
+#include "model/store/dynamodb/awscredentials.h"
+#include "model/store/dynamodb/dynamodbstore.h"
 
 #include <QDir>
 #include <QFile>

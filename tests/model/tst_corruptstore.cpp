@@ -8,10 +8,10 @@
 // - StructDesk's own tables dropped or altered are named with what to do, and records left
 //   without their table entry are listed and adopted by a model keyed like them.
 
-#include "model/exporter.h"
-#include "model/jsoncodec.h"
-#include "model/sqlitestore.h"
-#include "model/tablecheck.h"
+#include "model/transfer/exporter.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/analysis/tablecheck.h"
 #include "tests/common/sqliteshell.h"
 
 #include <QBuffer>

@@ -4,11 +4,11 @@
 // deadline, and a cancel (the call's callback, or StoreRunner::interrupt()) ends the wait at
 // once. The settings come from location parameters, AWS_MAX_ATTEMPTS and the profile.
 
-#include "model/cancellation.h"
-#include "model/dynamodbclient.h"
-#include "model/dynamodbstore.h"
-#include "model/storefactory.h"
-#include "model/storerunner.h"
+#include "model/core/cancellation.h"
+#include "model/store/dynamodb/dynamodbclient.h"
+#include "model/store/dynamodb/dynamodbstore.h"
+#include "model/store/open/storefactory.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/hanginglistener.h"
 
 #include <QDir>

@@ -1,8 +1,8 @@
 // Field paths (spec 4.1, 4.2, 2.5): resolution against a table model, placeholders, recursion
 // levels, list indexes, key-only models, container defaults and display().
 
-#include "model/fieldpath.h"
-#include "model/tablemodel.h"
+#include "model/schema/fieldpath.h"
+#include "model/schema/tablemodel.h"
 
 #include <QTest>
 

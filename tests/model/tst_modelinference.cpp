@@ -3,11 +3,11 @@
 // given or guessed; from Values, from a table and from files. Every inferred model is a valid
 // model file, and the records it was inferred from pass it.
 
-#include "model/demodata.h"
-#include "model/jsoncodec.h"
-#include "model/modelinference.h"
-#include "model/sqlitestore.h"
-#include "model/validator.h"
+#include "model/store/open/demodata.h"
+#include "model/json/jsoncodec.h"
+#include "model/analysis/modelinference.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/schema/validator.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -2,9 +2,9 @@
 // library's own tests) read into the model file StructDesk would write by hand, and every file
 // it cannot read refused with the line and the reason.
 
-#include "model/pythonmodel.h"
-#include "model/tablemodel.h"
-#include "model/validator.h"
+#include "model/schema/python/pythonmodel.h"
+#include "model/schema/tablemodel.h"
+#include "model/schema/validator.h"
 
 #include <QFile>
 #include <QtTest>

@@ -1,8 +1,8 @@
-#include "model/demodata.h"
-#include "model/jsoncodec.h"
-#include "model/recordtablemodel.h"
-#include "model/sqlitestore.h"
-#include "model/storerunner.h"
+#include "model/store/open/demodata.h"
+#include "model/json/jsoncodec.h"
+#include "model/grid/recordtablemodel.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/faultystore.h"
 
 #include <QAbstractItemModelTester>

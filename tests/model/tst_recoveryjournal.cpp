@@ -2,7 +2,7 @@
 // tests/common/corruptjournal.h, plus an unreadable file and folder) is listed as bad with its
 // file and why, beside the good entries, which it never hides; it is never modified or deleted.
 
-#include "model/recoveryjournal.h"
+#include "model/rekey/recoveryjournal.h"
 #include "tests/common/corruptjournal.h"
 #include "tests/common/unprivileged.h"
 

@@ -4,10 +4,10 @@
 // it in the journal. The atomic strategy runs in one SQLite transaction, through DynamoDB
 // Local's real TransactWriteItems, and is refused on dynalite, which lacks transactions.
 
-#include "model/dynamodbstore.h"
-#include "model/jsoncodec.h"
-#include "model/rekeyengine.h"
-#include "model/sqlitestore.h"
+#include "model/store/dynamodb/dynamodbstore.h"
+#include "model/json/jsoncodec.h"
+#include "model/rekey/rekeyengine.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/dynamodblocal.h"
 #include "tests/common/faultystore.h"
 #include "tests/common/storecases.h"

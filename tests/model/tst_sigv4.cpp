@@ -2,7 +2,7 @@
 // region us-east-1, service "service", 2015-08-30T12:36:00Z): for each vector the canonical
 // request, the string to sign and the Authorization header must match byte for byte.
 
-#include "model/sigv4.h"
+#include "model/store/dynamodb/sigv4.h"
 
 #include <QTest>
 

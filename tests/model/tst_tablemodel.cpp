@@ -1,6 +1,6 @@
-#include "model/jsoncodec.h"
-#include "model/sqlitestore.h"
-#include "model/tablemodel.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/schema/tablemodel.h"
 
 #include <QElapsedTimer>
 #include <QFile>

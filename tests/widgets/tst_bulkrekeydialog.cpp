@@ -2,12 +2,12 @@
 // with conflicts highlighted and the run disabled, a run with its outcome list saved, the filter
 // scope, and Cancel in the middle of a run.
 
-#include "model/demodata.h"
-#include "model/jsoncodec.h"
-#include "model/storerunner.h"
+#include "model/store/open/demodata.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/demostores.h"
 #include "tests/common/namedchild.h"
-#include "widgets/bulkrekeydialog.h"
+#include "widgets/rekey/bulkrekeydialog.h"
 
 #include <QFile>
 #include <QLabel>

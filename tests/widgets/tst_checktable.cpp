@@ -3,12 +3,12 @@
 // Return or the button, the report has the CLI's lines, the list is capped, a filter narrows
 // the check, Cancel and closing stop it, and a table that passes says so.
 
-#include "model/demodata.h"
-#include "model/storerunner.h"
+#include "model/store/open/demodata.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/demostores.h"
 #include "tests/common/namedchild.h"
-#include "widgets/checktabledialog.h"
-#include "widgets/messagebar.h"
+#include "widgets/schema/checktabledialog.h"
+#include "widgets/common/messagebar.h"
 
 #include <QFile>
 #include <QLabel>

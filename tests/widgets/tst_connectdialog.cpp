@@ -3,13 +3,13 @@
 // hold a secret, the keyboard, and a screenshot after a successful Test (kept in the build folder;
 // with STRUCTDESK_UPDATE_SCREENSHOTS=1 also in resources/screenshots/).
 
-#include "widgets/connectdialog.h"
+#include "widgets/window/connectdialog.h"
 
-#include "model/dynamodbstore.h"
-#include "model/storefactory.h"
-#include "model/tablemodel.h"
+#include "model/store/dynamodb/dynamodbstore.h"
+#include "model/store/open/storefactory.h"
+#include "model/schema/tablemodel.h"
 #include "tests/common/dynalite.h"
-#include "widgets/messagebar.h"
+#include "widgets/common/messagebar.h"
 
 #include <QAbstractButton>
 #include <QAbstractItemView>

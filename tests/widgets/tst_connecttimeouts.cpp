@@ -4,12 +4,12 @@
 // on Esc or Cancel, and shows the error in its message bar once the deadline has passed.
 // The endpoints are loopback listeners that never answer (tests/common/hanginglistener.h).
 
-#include "model/storerunner.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/hanginglistener.h"
-#include "widgets/connectdialog.h"
-#include "widgets/mainwindow.h"
-#include "widgets/messagebar.h"
-#include "widgets/tablelistview.h"
+#include "widgets/window/connectdialog.h"
+#include "widgets/window/mainwindow.h"
+#include "widgets/common/messagebar.h"
+#include "widgets/grid/tablelistview.h"
 
 #include <QApplication>
 #include <QDir>

@@ -3,16 +3,16 @@
 // part-way (a proxy that stops forwarding writes) lists the records it left written, with
 // those whose write was under way, and Undo These Writes deletes exactly the ones in the table.
 
-#include "model/dynamodbstore.h"
-#include "model/importer.h"
-#include "model/storerunner.h"
+#include "model/store/dynamodb/dynamodbstore.h"
+#include "model/transfer/importer.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/dynamodblocal.h"
 #include "tests/common/loopbackproxy.h"
 #include "tests/common/namedchild.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/importdialog.h"
-#include "widgets/messagebar.h"
-#include "widgets/notifier.h"
+#include "widgets/transfer/importdialog.h"
+#include "widgets/common/messagebar.h"
+#include "widgets/common/notifier.h"
 
 #include <QFile>
 #include <QGroupBox>

@@ -1,7 +1,7 @@
 // The filter bar on its own: condition rows, typed values, Enter applies, Clear empties.
 
-#include "model/value.h"
-#include "widgets/filterbar.h"
+#include "model/core/value.h"
+#include "widgets/grid/filterbar.h"
 
 #include <QComboBox>
 #include <QLineEdit>

@@ -1,18 +1,18 @@
 // The main window against a real embedded store (the demo store in a temporary folder):
 // tables panel, grid, inspector, filter, sort, copy, refresh and remembered settings.
 
-#include "model/demodata.h"
-#include "model/jsoncodec.h"
-#include "model/recordtablemodel.h"
-#include "model/sqlitestore.h"
+#include "model/store/open/demodata.h"
+#include "model/json/jsoncodec.h"
+#include "model/grid/recordtablemodel.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/filterbar.h"
-#include "widgets/mainwindow.h"
-#include "widgets/messagebar.h"
-#include "widgets/notifier.h"
-#include "widgets/recordgridview.h"
-#include "widgets/recordinspector.h"
-#include "widgets/tablelistview.h"
+#include "widgets/grid/filterbar.h"
+#include "widgets/window/mainwindow.h"
+#include "widgets/common/messagebar.h"
+#include "widgets/common/notifier.h"
+#include "widgets/grid/recordgridview.h"
+#include "widgets/grid/recordinspector.h"
+#include "widgets/grid/tablelistview.h"
 
 #include <QAction>
 #include <QClipboard>

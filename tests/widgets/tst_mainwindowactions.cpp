@@ -1,19 +1,19 @@
 // The main window's record actions: the key change wizard (Ctrl+K), bulk key changes
 // (Ctrl+Shift+K) and the recovery journal offered at start.
 
-#include "model/demodata.h"
-#include "model/recordtablemodel.h"
-#include "model/recoveryjournal.h"
-#include "model/sqlitestore.h"
+#include "model/store/open/demodata.h"
+#include "model/grid/recordtablemodel.h"
+#include "model/rekey/recoveryjournal.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/demowindow.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/bulkrekeydialog.h"
-#include "widgets/journalrecoverydialog.h"
-#include "widgets/mainwindow.h"
-#include "widgets/notifier.h"
-#include "widgets/recordformdialog.h"
-#include "widgets/recordgridview.h"
-#include "widgets/rekeywizard.h"
+#include "widgets/rekey/bulkrekeydialog.h"
+#include "widgets/rekey/journalrecoverydialog.h"
+#include "widgets/window/mainwindow.h"
+#include "widgets/common/notifier.h"
+#include "widgets/form/recordformdialog.h"
+#include "widgets/grid/recordgridview.h"
+#include "widgets/rekey/rekeywizard.h"
 
 #include <QAction>
 #include <QApplication>

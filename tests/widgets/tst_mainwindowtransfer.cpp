@@ -2,21 +2,21 @@
 // (Ctrl+Shift+E) offers the selection, the filter or the table, Check Against Model lists the
 // failing records and opens them, and an inferred model can be attached to the table.
 
-#include "model/demodata.h"
-#include "model/jsoncodec.h"
-#include "model/recordtablemodel.h"
-#include "model/sqlitestore.h"
+#include "model/store/open/demodata.h"
+#include "model/json/jsoncodec.h"
+#include "model/grid/recordtablemodel.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/demowindow.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/checktabledialog.h"
-#include "widgets/exportdialog.h"
-#include "widgets/importdialog.h"
-#include "widgets/mainwindow.h"
-#include "widgets/messagebar.h"
-#include "widgets/modelpreviewdialog.h"
-#include "widgets/notifier.h"
-#include "widgets/recordformdialog.h"
-#include "widgets/recordgridview.h"
+#include "widgets/schema/checktabledialog.h"
+#include "widgets/transfer/exportdialog.h"
+#include "widgets/transfer/importdialog.h"
+#include "widgets/window/mainwindow.h"
+#include "widgets/common/messagebar.h"
+#include "widgets/schema/modelpreviewdialog.h"
+#include "widgets/common/notifier.h"
+#include "widgets/form/recordformdialog.h"
+#include "widgets/grid/recordgridview.h"
 
 #include <QAction>
 #include <QApplication>

@@ -4,15 +4,15 @@
 // connection), saved to a file (read back with TableModel), and cancelled or closed while it
 // reads.
 
-#include "model/demodata.h"
-#include "model/sqlitestore.h"
-#include "model/storerunner.h"
+#include "model/store/open/demodata.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/demostores.h"
 #include "tests/common/namedchild.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/messagebar.h"
-#include "widgets/modelpreviewdialog.h"
-#include "widgets/notifier.h"
+#include "widgets/common/messagebar.h"
+#include "widgets/schema/modelpreviewdialog.h"
+#include "widgets/common/notifier.h"
 
 #include <QFile>
 #include <QLabel>

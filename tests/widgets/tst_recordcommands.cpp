@@ -3,14 +3,14 @@
 // changed meanwhile (through a second connection) is reported and leaves the stack index
 // saying what the store holds. Also the grid's cell-edit helper and the delete/remove helpers.
 
-#include "model/demodata.h"
-#include "model/jsoncodec.h"
-#include "model/sqlitestore.h"
-#include "model/storerunner.h"
+#include "model/store/open/demodata.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/deleterecords.h"
-#include "widgets/notifier.h"
-#include "widgets/recordcommands.h"
+#include "widgets/commands/deleterecords.h"
+#include "widgets/common/notifier.h"
+#include "widgets/commands/recordcommands.h"
 
 #include <QAction>
 #include <QComboBox>

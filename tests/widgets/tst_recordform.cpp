@@ -6,12 +6,12 @@
 
 #include "../common/countingstore.h"
 
-#include "model/demodata.h"
-#include "model/sqlitestore.h"
-#include "model/storerunner.h"
-#include "widgets/fieldeditor.h"
-#include "widgets/recordformdialog.h"
-#include "widgets/valueeditors.h"
+#include "model/store/open/demodata.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/storerunner.h"
+#include "widgets/form/fieldeditor.h"
+#include "widgets/form/recordformdialog.h"
+#include "widgets/form/valueeditors.h"
 
 #include <QAction>
 #include <QApplication>

@@ -3,15 +3,15 @@
 // and their explanations, the preview, and the run: success, a failed put with its restore shown,
 // and a failed put and restore leaving the record in the journal, saved to a file from there.
 
-#include "model/demodata.h"
-#include "model/jsoncodec.h"
-#include "model/recoveryjournal.h"
-#include "model/storerunner.h"
+#include "model/store/open/demodata.h"
+#include "model/json/jsoncodec.h"
+#include "model/rekey/recoveryjournal.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/demostores.h"
 #include "tests/common/faultystore.h"
 #include "tests/common/namedchild.h"
-#include "widgets/messagebar.h"
-#include "widgets/rekeywizard.h"
+#include "widgets/common/messagebar.h"
+#include "widgets/rekey/rekeywizard.h"
 
 #include <QAbstractButton>
 #include <QFile>

@@ -5,17 +5,17 @@
 // written. Keeps screenshots at 1280x800. A store file cut short opens read-only with a
 // warning in the window naming the file and what to do.
 
-#include "model/recordtablemodel.h"
-#include "model/storerunner.h"
+#include "model/grid/recordtablemodel.h"
+#include "model/store/open/storerunner.h"
 #include "tests/common/demowindow.h"
 #include "tests/common/recordingnotifier.h"
 #include "tests/common/sqliteshell.h"
-#include "widgets/exportdialog.h"
-#include "widgets/filterbar.h"
-#include "widgets/messagebar.h"
-#include "widgets/notifier.h"
-#include "widgets/recordgridview.h"
-#include "widgets/recordinspector.h"
+#include "widgets/transfer/exportdialog.h"
+#include "widgets/grid/filterbar.h"
+#include "widgets/common/messagebar.h"
+#include "widgets/common/notifier.h"
+#include "widgets/grid/recordgridview.h"
+#include "widgets/grid/recordinspector.h"
 
 #include <QAbstractItemModelTester>
 #include <QDialog>

@@ -1,0 +1,1159 @@
+#include "widgets/rekey/rekeywizard.h"
+
+#include "model/json/jsoncodec.h"
+#include "model/store/recordstore.h"
+#include "model/grid/recordtablemodel.h"
+#include "model/rekey/recoveryjournal.h"
+#include "model/store/open/storerunner.h"
+#include "model/schema/validator.h"
+#include "widgets/common/messagebar.h"
+#include "widgets/common/prettyjson.h"
+
+#include <QAbstractButton>
+#include <QButtonGroup>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QFrame>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPainter>
+#include <QPainterPath>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QStandardPaths>
+#include <QStyledItemDelegate>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace {
+
+enum class NewKeyState { Empty, Invalid, Same, Checking, Taken, Free, CheckFailed };
+
+QIcon disc(const QColor &color, int glyph)
+{
+    QIcon icon;
+    for (int size : {16, 24, 32}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter p(&pixmap);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.setPen(Qt::NoPen);
+        p.setBrush(color);
+        p.drawEllipse(QRectF(0.5, 0.5, size - 1.0, size - 1.0));
+        QPen pen(Qt::white, size / 8.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
+        p.setPen(pen);
+        p.setBrush(Qt::NoBrush);
+        const double s = size;
+        if (glyph == 0) { // check
+            QPainterPath path;
+            path.moveTo(s * 0.28, s * 0.52);
+            path.lineTo(s * 0.44, s * 0.68);
+            path.lineTo(s * 0.73, s * 0.34);
+            p.drawPath(path);
+        } else if (glyph == 1) { // cross
+            p.drawLine(QPointF(s * 0.32, s * 0.32), QPointF(s * 0.68, s * 0.68));
+            p.drawLine(QPointF(s * 0.68, s * 0.32), QPointF(s * 0.32, s * 0.68));
+        } else { // exclamation mark
+            p.drawLine(QPointF(s * 0.5, s * 0.24), QPointF(s * 0.5, s * 0.56));
+            p.drawPoint(QPointF(s * 0.5, s * 0.74));
+        }
+        p.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
+}
+
+QString stepTitle(const QString &name)
+{
+    static const QHash<QString, QString> titles{
+        {QStringLiteral("check"), QObject::tr("Check")},
+        {QStringLiteral("get"), QObject::tr("Read")},
+        {QStringLiteral("journal"), QObject::tr("Journal")},
+        {QStringLiteral("remove"), QObject::tr("Remove")},
+        {QStringLiteral("put"), QObject::tr("Put")},
+        {QStringLiteral("restore"), QObject::tr("Restore")},
+        {QStringLiteral("delete"), QObject::tr("Delete")},
+        {QStringLiteral("transaction"), QObject::tr("Transaction")},
+    };
+    return titles.value(name, name);
+}
+
+QString milliseconds(qint64 microseconds)
+{
+    return QObject::tr("%1 ms").arg(double(microseconds) / 1000.0, 0, 'f', 2);
+}
+
+QLabel *wrappingLabel(const QString &objectName, QWidget *parent)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(objectName);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    return label;
+}
+
+QFont fixedFont()
+{
+    return QFontDatabase::systemFont(QFontDatabase::FixedFont);
+}
+
+// A table of steps as tall as its rows (so a short run leaves no empty box), with the long
+// texts (what ran, the store's message) wrapped instead of elided.
+class StepTable : public QTableWidget
+{
+public:
+    explicit StepTable(QWidget *parent) : QTableWidget(0, 4, parent)
+    {
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Maximum);
+        connect(verticalHeader(), &QHeaderView::sectionResized, this, [this] { updateGeometry(); });
+    }
+    QSize sizeHint() const override
+    {
+        int height = horizontalHeader()->height() + 2 * frameWidth();
+        for (int row = 0; row < rowCount(); ++row)
+            height += rowHeight(row);
+        // Room for a few more rows while a run is going on.
+        height = std::max(height, horizontalHeader()->height() + 2 * frameWidth() +
+                                      3 * verticalHeader()->defaultSectionSize());
+        return QSize(QTableWidget::sizeHint().width(), height);
+    }
+    QSize minimumSizeHint() const override
+    {
+        return QSize(200, std::min(sizeHint().height(), 160));
+    }
+};
+
+// Rows with some air: wrapped texts would otherwise touch the next row.
+class PaddedDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        return QStyledItemDelegate::sizeHint(option, index) + QSize(0, 6);
+    }
+};
+
+// Appends a step row to a step list: icon and title, what ran, duration, ok or the message.
+void addStepRow(QTableWidget *table, const RekeyStep &step)
+{
+    const int row = table->rowCount();
+    table->insertRow(row);
+    auto cell = [table, row](int column, const QString &text) {
+        auto *item = new QTableWidgetItem(text);
+        item->setFlags(Qt::ItemIsEnabled);
+        item->setToolTip(text);
+        item->setTextAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+        table->setItem(row, column, item);
+        return item;
+    };
+    QTableWidgetItem *name = cell(0, stepTitle(step.name));
+    name->setIcon(step.ok ? RekeyLooks::okIcon() : RekeyLooks::failedIcon());
+    name->setData(Qt::UserRole, step.name);
+    cell(1, step.detail);
+    cell(2, milliseconds(step.microseconds))->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+    QTableWidgetItem *result = cell(3, step.ok ? QObject::tr("ok") : step.message);
+    result->setForeground(step.ok ? RekeyLooks::okColor() : RekeyLooks::failedColor());
+    if (!step.ok) {
+        QFont bold = table->font();
+        bold.setBold(true);
+        name->setFont(bold);
+        result->setFont(bold);
+    }
+    table->updateGeometry();
+}
+
+QTableWidget *createStepList(const QString &objectName, QWidget *parent)
+{
+    auto *table = new StepTable(parent);
+    table->setObjectName(objectName);
+    table->setHorizontalHeaderLabels(
+        {QObject::tr("Step"), QObject::tr("What ran"), QObject::tr("Time"), QObject::tr("Result")});
+    table->setItemDelegate(new PaddedDelegate(table));
+    table->verticalHeader()->hide();
+    table->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    table->setWordWrap(true);
+    table->setSelectionMode(QAbstractItemView::NoSelection);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    table->setFocusPolicy(Qt::NoFocus);
+    table->setAlternatingRowColors(true);
+    table->setShowGrid(false);
+    table->setTextElideMode(Qt::ElideNone);
+    table->setVerticalScrollMode(QAbstractItemView::ScrollPerPixel);
+    QHeaderView *header = table->horizontalHeader();
+    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    header->setHighlightSections(false);
+    header->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(1, QHeaderView::Stretch);
+    header->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(3, QHeaderView::Stretch);
+    return table;
+}
+
+} // namespace
+
+namespace RekeyLooks {
+
+QColor okColor()
+{
+    return QColor(0x1e, 0x7b, 0x34);
+}
+
+QColor failedColor()
+{
+    return QColor(0xb3, 0x26, 0x1e);
+}
+
+QColor warningColor()
+{
+    return QColor(0xb0, 0x6d, 0x00);
+}
+
+QIcon okIcon()
+{
+    static const QIcon icon = disc(QColor(0x2e, 0x9e, 0x4a), 0);
+    return icon;
+}
+
+QIcon failedIcon()
+{
+    static const QIcon icon = disc(QColor(0xd2, 0x3b, 0x2f), 1);
+    return icon;
+}
+
+QIcon warningIcon()
+{
+    static const QIcon icon = disc(QColor(0xe0, 0x94, 0x16), 2);
+    return icon;
+}
+
+QString keyWords(const QString &attribute, const Value &key)
+{
+    return key.isString() ? QStringLiteral("%1 = \"%2\"").arg(attribute, key.text())
+                          : QStringLiteral("%1 = %2").arg(attribute, key.text());
+}
+
+QString count(int n, const QString &one, const QString &many)
+{
+    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
+}
+
+QString keyTypeWords(const TableModel &model)
+{
+    switch (model.hashKeyType()) {
+    case FieldKind::Str:
+        return QObject::tr("a string");
+    case FieldKind::Int:
+        return QObject::tr("an integer");
+    default:
+        return QObject::tr("a number");
+    }
+}
+
+} // namespace RekeyLooks
+
+/// A page whose completeness and initialisation the wizard decides.
+class RekeyWizard::Page : public QWizardPage
+{
+public:
+    explicit Page(QWidget *parent = nullptr) : QWizardPage(parent) {}
+    std::function<bool()> complete;
+    std::function<void()> initialize;
+
+    bool isComplete() const override { return complete ? complete() : QWizardPage::isComplete(); }
+    void initializePage() override
+    {
+        if (initialize)
+            initialize();
+    }
+    void cleanupPage() override {} // keep what was typed when going back
+};
+
+template <typename F, typename Done> void RekeyWizard::callStore(F work, Done done)
+{
+    m_runner->call(
+        [wrapper = m_wrapper, work = std::move(work)](RecordStore &store) mutable {
+            return work(wrapper ? wrapper(store) : store);
+        },
+        this, std::move(done));
+}
+
+RekeyWizard::RekeyWizard(StoreRunner *runner, QString journalDirectory, QString table,
+                         TableModelPtr model, Value record, QWidget *parent)
+    : QWizard(parent), m_runner(runner), m_journalDirectory(std::move(journalDirectory)),
+      m_table(std::move(table)), m_model(std::move(model)), m_record(std::move(record))
+{
+    Q_ASSERT(m_runner && m_model);
+    setObjectName(QStringLiteral("rekeyWizard"));
+    setWindowTitle(tr("Change the key of a record"));
+    setWizardStyle(QWizard::ModernStyle);
+    setOption(QWizard::NoBackButtonOnLastPage);
+    setOption(QWizard::NoCancelButtonOnLastPage);
+    setMinimumSize(680, 480);
+    if (const Value *key = m_record.find(m_model->hashKey()))
+        m_oldKey = *key;
+
+    setPage(RecordPageId, createRecordPage());
+    setPage(NewKeyPageId, createNewKeyPage());
+    setPage(StrategyPageId, createStrategyPage());
+    setPage(PreviewPageId, createPreviewPage());
+    setPage(RunPageId, createRunPage());
+    setPage(SummaryPageId, createSummaryPage());
+    setStartId(RecordPageId);
+
+    for (auto which : {QWizard::BackButton, QWizard::NextButton, QWizard::CommitButton,
+                       QWizard::FinishButton, QWizard::CancelButton}) {
+        static const QHash<int, QString> names{
+            {QWizard::BackButton, QStringLiteral("backButton")},
+            {QWizard::NextButton, QStringLiteral("nextButton")},
+            {QWizard::CommitButton, QStringLiteral("commitButton")},
+            {QWizard::FinishButton, QStringLiteral("finishButton")},
+            {QWizard::CancelButton, QStringLiteral("cancelButton")}};
+        button(which)->setObjectName(names.value(which));
+    }
+    loadCapabilities();
+}
+
+RekeyWizard::~RekeyWizard() = default;
+
+RekeyWizard::Page *RekeyWizard::page(PageId id) const
+{
+    return static_cast<Page *>(QWizard::page(id));
+}
+
+Value RekeyWizard::newKey() const
+{
+    return m_keyState == int(NewKeyState::Free) ? m_newKey : Value();
+}
+
+RekeyStrategy RekeyWizard::strategy() const
+{
+    return RekeyStrategy(m_strategies->checkedId());
+}
+
+void RekeyWizard::setKeyCheckDelay(int milliseconds)
+{
+    m_keyTimer->setInterval(milliseconds);
+}
+
+void RekeyWizard::reject()
+{
+    // The engine cannot be stopped between its steps without leaving the record in the journal.
+    if (m_running)
+        return;
+    QWizard::reject();
+}
+
+// --- 1. the record ------------------------------------------------------------------------
+
+QWizardPage *RekeyWizard::createRecordPage()
+{
+    auto *p = new Page(this);
+    p->setObjectName(QStringLiteral("recordPage"));
+    p->setTitle(tr("The record to change"));
+    p->setSubTitle(tr("A key cannot be changed in place: the record is moved to the new key, "
+                      "exactly as it is stored."));
+
+    auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    auto *tableLabel = wrappingLabel(QStringLiteral("recordTable"), p);
+    tableLabel->setText(m_table);
+    form->addRow(tr("Table:"), tableLabel);
+    auto *keyLabel = wrappingLabel(QStringLiteral("recordKey"), p);
+    keyLabel->setText(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey));
+    keyLabel->setFont(fixedFont());
+    form->addRow(tr("Current key:"), keyLabel);
+
+    // A few attributes: the model's fields first, in declared order, then the others.
+    QStringList names;
+    for (const auto &field : m_model->root().fields) {
+        if (field->name != m_model->hashKey() && m_record.find(field->name))
+            names << field->name;
+    }
+    if (m_record.isMap()) {
+        for (auto it = m_record.toMap().cbegin(); it != m_record.toMap().cend(); ++it) {
+            if (it.key() != m_model->hashKey() && !names.contains(it.key()))
+                names << it.key();
+        }
+    }
+    constexpr int kShown = 6;
+    QStringList lines;
+    for (const QString &name : names.mid(0, kShown))
+        lines << QStringLiteral("%1: %2").arg(
+            name, RecordTableModel::summary(*m_record.find(name)).left(80));
+    if (names.size() > kShown)
+        lines << tr("… and %1")
+                     .arg(RekeyLooks::count(int(names.size() - kShown), tr("more attribute"),
+                                            tr("more attributes")));
+    auto *summary = wrappingLabel(QStringLiteral("recordSummary"), p);
+    summary->setText(lines.isEmpty() ? tr("(no other attributes)") : lines.join(u'\n'));
+    form->addRow(tr("Attributes:"), summary);
+
+    auto *validity = wrappingLabel(QStringLiteral("recordValidation"), p);
+    if (!m_model->declaresFields()) {
+        validity->setText(tr("Free-form record: the table has no model to check it against."));
+    } else {
+        const Problems problems = Validator(*m_model).validateRecord(m_record);
+        QStringList blocking;
+        int notes = 0;
+        for (const Problem &problem : problems) {
+            if (problem.blocking)
+                blocking << problem.toString();
+            else
+                ++notes;
+        }
+        QString text;
+        if (blocking.isEmpty()) {
+            text = tr("Valid against the table model.");
+            if (notes > 0)
+                text +=
+                    u' ' + tr("%1 the model does not declare; they move with the record.")
+                               .arg(RekeyLooks::count(notes, tr("attribute"), tr("attributes")));
+        } else {
+            text =
+                tr("Fails the table model (%1): %2. The key change moves it as it is; nothing is "
+                   "validated away.")
+                    .arg(RekeyLooks::count(int(blocking.size()), tr("problem"), tr("problems")),
+                         blocking.mid(0, 3).join(QStringLiteral("; ")));
+            QPalette pal = validity->palette();
+            pal.setColor(QPalette::WindowText, RekeyLooks::warningColor());
+            validity->setPalette(pal);
+        }
+        validity->setText(text);
+    }
+    form->addRow(tr("Validation:"), validity);
+
+    auto *layout = new QVBoxLayout(p);
+    layout->addLayout(form);
+    layout->addStretch(1);
+    p->complete = [this] { return !m_oldKey.isNull(); };
+    return p;
+}
+
+// --- 2. the new key -----------------------------------------------------------------------
+
+QWizardPage *RekeyWizard::createNewKeyPage()
+{
+    auto *p = new Page(this);
+    p->setObjectName(QStringLiteral("newKeyPage"));
+    p->setTitle(tr("The new key"));
+    p->setSubTitle(tr("%1 is %2. A key that another record already has is refused: that record is "
+                      "never overwritten.")
+                       .arg(m_model->hashKey(), RekeyLooks::keyTypeWords(*m_model)));
+
+    auto *current = wrappingLabel(QStringLiteral("newKeyCurrent"), p);
+    current->setText(tr("Current key: %1").arg(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey)));
+
+    m_newKeyEdit = new QLineEdit(p);
+    m_newKeyEdit->setObjectName(QStringLiteral("newKeyEdit"));
+    m_newKeyEdit->setFont(fixedFont());
+    m_newKeyEdit->setText(m_oldKey.text());
+    m_newKeyEdit->setClearButtonEnabled(true);
+    m_newKeyEdit->setPlaceholderText(tr("the new value of %1").arg(m_model->hashKey()));
+
+    m_newKeyIcon = new QLabel(p);
+    m_newKeyIcon->setObjectName(QStringLiteral("newKeyIcon"));
+    m_newKeyIcon->setFixedSize(16, 16);
+    m_newKeyStatus = wrappingLabel(QStringLiteral("newKeyStatus"), p);
+    m_newKeyStatus->setAlignment(Qt::AlignLeft | Qt::AlignTop);
+
+    m_keyTimer = new QTimer(this);
+    m_keyTimer->setObjectName(QStringLiteral("newKeyTimer"));
+    m_keyTimer->setSingleShot(true);
+    m_keyTimer->setInterval(250);
+    connect(m_keyTimer, &QTimer::timeout, this, &RekeyWizard::lookUpNewKey);
+    connect(m_newKeyEdit, &QLineEdit::textChanged, this, &RekeyWizard::newKeyEdited);
+
+    auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    form->addRow(tr("New %1:").arg(m_model->hashKey()), m_newKeyEdit);
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_newKeyIcon, 0, Qt::AlignTop);
+    statusRow->addWidget(m_newKeyStatus, 1);
+    form->addRow(QString(), statusRow);
+
+    auto *layout = new QVBoxLayout(p);
+    layout->addWidget(current);
+    layout->addSpacing(8);
+    layout->addLayout(form);
+    layout->addStretch(1);
+
+    p->complete = [this] { return m_keyState == int(NewKeyState::Free); };
+    p->initialize = [this] {
+        newKeyEdited();
+        m_newKeyEdit->setFocus();
+        m_newKeyEdit->selectAll();
+    };
+    return p;
+}
+
+void RekeyWizard::setNewKeyStatus(int state, const QString &text)
+{
+    m_keyState = state;
+    const auto s = NewKeyState(state);
+    m_newKeyStatus->setText(text);
+    QColor color = palette().color(QPalette::WindowText);
+    QIcon icon;
+    switch (s) {
+    case NewKeyState::Free:
+        color = RekeyLooks::okColor();
+        icon = RekeyLooks::okIcon();
+        break;
+    case NewKeyState::Invalid:
+    case NewKeyState::Taken:
+    case NewKeyState::CheckFailed:
+    case NewKeyState::Same:
+        color = RekeyLooks::failedColor();
+        icon = RekeyLooks::failedIcon();
+        break;
+    case NewKeyState::Empty:
+    case NewKeyState::Checking:
+        break;
+    }
+    QPalette pal = m_newKeyStatus->palette();
+    pal.setColor(QPalette::WindowText, color);
+    m_newKeyStatus->setPalette(pal);
+    m_newKeyIcon->setPixmap(icon.isNull() ? QPixmap() : icon.pixmap(16, 16));
+    emit page(NewKeyPageId)->completeChanged();
+}
+
+void RekeyWizard::newKeyEdited()
+{
+    ++m_keyGeneration; // an answer for an earlier text is dropped
+    m_keyTimer->stop();
+    m_newKey = Value();
+    const QString text = m_newKeyEdit->text();
+    if (text.isEmpty()) {
+        setNewKeyStatus(int(NewKeyState::Empty), tr("Type the new key."));
+        return;
+    }
+    auto typed = RecordStore::parseKey(*m_model, text);
+    if (!typed) {
+        setNewKeyStatus(int(NewKeyState::Invalid), typed.error().message);
+        return;
+    }
+    const bool same = *typed == m_oldKey || (typed->isNumber() && m_oldKey.isNumber() &&
+                                             compareNumbers(typed->text(), m_oldKey.text()) == 0);
+    if (same) {
+        setNewKeyStatus(int(NewKeyState::Same),
+                        tr("This is the current key; type a different one."));
+        return;
+    }
+    m_newKey = *typed;
+    setNewKeyStatus(int(NewKeyState::Checking),
+                    tr("Checking whether a record already has this key…"));
+    m_keyTimer->start();
+}
+
+void RekeyWizard::lookUpNewKey()
+{
+    const quint64 generation = m_keyGeneration;
+    callStore(
+        [table = m_table, key = m_newKey](RecordStore &store) {
+            return store.getRecord(table, key);
+        },
+        [this, generation](Result<std::optional<Value>> found) {
+            if (generation != m_keyGeneration)
+                return;
+            if (!found)
+                setNewKeyStatus(int(NewKeyState::CheckFailed),
+                                tr("Could not check the key: %1").arg(found.error().toString()));
+            else if (found->has_value())
+                setNewKeyStatus(int(NewKeyState::Taken),
+                                tr("A record already exists at that key; it is never overwritten. "
+                                   "Choose another key."));
+            else
+                setNewKeyStatus(int(NewKeyState::Free), tr("No record has this key: it is free."));
+        });
+}
+
+// --- 3. the strategy ----------------------------------------------------------------------
+
+QWizardPage *RekeyWizard::createStrategyPage()
+{
+    auto *p = new Page(this);
+    p->setObjectName(QStringLiteral("strategyPage"));
+    p->setTitle(tr("How the key is changed"));
+    p->setSubTitle(
+        tr("Whichever you choose, the record is kept in the recovery journal on disk until "
+           "it is safe at its new or its old key."));
+    m_strategies = new QButtonGroup(p);
+    auto *layout = new QVBoxLayout(p);
+    struct Choice
+    {
+        RekeyStrategy strategy;
+        const char *name;
+        QString label;
+    };
+    const Choice choices[] = {
+        {RekeyStrategy::RemovePutRestore, "RemovePutRestore",
+         tr("Remove → put → restore (the documented sequence)")},
+        {RekeyStrategy::GetPutDelete, "GetPutDelete",
+         tr("Get → put → delete (the documented alternative)")},
+        {RekeyStrategy::Atomic, "Atomic", tr("Atomic (one transaction)")},
+    };
+    for (const Choice &c : choices) {
+        auto *radio = new QRadioButton(c.label, p);
+        radio->setObjectName(QStringLiteral("strategy") + QLatin1String(c.name));
+        m_strategies->addButton(radio, int(c.strategy));
+        auto *explanation =
+            wrappingLabel(QStringLiteral("strategy%1Explanation").arg(QLatin1String(c.name)), p);
+        explanation->setText(rekeyStrategyExplanation(c.strategy));
+        explanation->setContentsMargins(24, 0, 0, 0);
+        layout->addWidget(radio);
+        layout->addWidget(explanation);
+        if (c.strategy == RekeyStrategy::Atomic) {
+            m_atomic = radio;
+            m_atomicAvailability = wrappingLabel(QStringLiteral("strategyAtomicAvailability"), p);
+            m_atomicAvailability->setContentsMargins(24, 0, 0, 0);
+            layout->addWidget(m_atomicAvailability);
+        }
+        layout->addSpacing(10);
+    }
+    m_strategies->button(int(RekeyStrategy::RemovePutRestore))->setChecked(true);
+    m_atomic->setEnabled(false);
+    m_atomicAvailability->setText(tr("Checking whether this store has transactions…"));
+    layout->addStretch(1);
+    p->complete = [this] { return m_strategies->checkedId() >= 0; };
+    return p;
+}
+
+void RekeyWizard::loadCapabilities()
+{
+    callStore(
+        [](RecordStore &store) { return Result<StoreCapabilities>(store.capabilities()); },
+        [this](Result<StoreCapabilities> caps) {
+            m_capabilitiesKnown = true;
+            m_transactions = caps && caps->transactions && !caps->readOnly;
+            m_atomic->setEnabled(m_transactions);
+            QPalette pal = m_atomicAvailability->palette();
+            if (m_transactions) {
+                m_atomicAvailability->setText(tr("Available: this store runs transactions."));
+                pal.setColor(QPalette::WindowText, RekeyLooks::okColor());
+            } else {
+                m_atomicAvailability->setText(
+                    caps ? tr("Not available: this store has no transactions.")
+                         : tr("Not available: %1").arg(caps.error().toString()));
+                pal.setColor(QPalette::WindowText, RekeyLooks::warningColor());
+                if (m_atomic->isChecked())
+                    m_strategies->button(int(RekeyStrategy::RemovePutRestore))->setChecked(true);
+            }
+            m_atomicAvailability->setPalette(pal);
+        });
+}
+
+// --- 4. the preview -----------------------------------------------------------------------
+
+QWizardPage *RekeyWizard::createPreviewPage()
+{
+    auto *p = new Page(this);
+    p->setObjectName(QStringLiteral("previewPage"));
+    p->setTitle(tr("Preview"));
+    p->setSubTitle(tr("Nothing has been written yet. The record below is what will be stored under "
+                      "the new key."));
+    p->setCommitPage(true);
+    p->setButtonText(QWizard::CommitButton, tr("Change the key"));
+
+    auto *form = new QFormLayout;
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    m_previewOldKey = wrappingLabel(QStringLiteral("previewOldKey"), p);
+    m_previewNewKey = wrappingLabel(QStringLiteral("previewNewKey"), p);
+    m_previewStrategy = wrappingLabel(QStringLiteral("previewStrategy"), p);
+    m_previewOldKey->setFont(fixedFont());
+    m_previewNewKey->setFont(fixedFont());
+    form->addRow(tr("Old key:"), m_previewOldKey);
+    form->addRow(tr("New key:"), m_previewNewKey);
+    form->addRow(tr("Strategy:"), m_previewStrategy);
+    m_previewStatus = wrappingLabel(QStringLiteral("previewStatus"), p);
+    m_previewRecord = new QPlainTextEdit(p);
+    m_previewRecord->setObjectName(QStringLiteral("previewRecord"));
+    m_previewRecord->setReadOnly(true);
+    m_previewRecord->setFont(fixedFont());
+    m_previewRecord->setLineWrapMode(QPlainTextEdit::NoWrap);
+
+    auto *layout = new QVBoxLayout(p);
+    layout->addLayout(form);
+    layout->addWidget(m_previewStatus);
+    layout->addWidget(m_previewRecord, 1);
+    p->complete = [this] { return m_previewReady; };
+    p->initialize = [this] { initializePreview(); };
+    return p;
+}
+
+void RekeyWizard::initializePreview()
+{
+    m_previewReady = false;
+    const quint64 generation = ++m_previewGeneration;
+    m_previewOldKey->setText(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey));
+    m_previewNewKey->setText(RekeyLooks::keyWords(m_model->hashKey(), m_newKey));
+    m_previewStrategy->setText(m_strategies->checkedButton()->text());
+    m_previewStatus->setText(tr("Reading the record as it is stored now…"));
+    m_previewRecord->clear();
+    emit page(PreviewPageId)->completeChanged();
+    // The record as stored now (it may have changed since the grid loaded it): the engine moves
+    // exactly that.
+    callStore([table = m_table,
+               key = m_oldKey](RecordStore &store) { return store.getRecord(table, key); },
+              [this, generation](Result<std::optional<Value>> found) {
+                  if (generation != m_previewGeneration)
+                      return;
+                  QPalette pal = m_previewStatus->palette();
+                  pal.setColor(QPalette::WindowText, RekeyLooks::failedColor());
+                  if (!found) {
+                      m_previewStatus->setText(
+                          tr("Could not read the record: %1").arg(found.error().toString()));
+                  } else if (!found->has_value()) {
+                      m_previewStatus->setText(
+                          tr("There is no record at the old key any more (it was deleted "
+                             "or moved meanwhile). Nothing can be changed."));
+                  } else {
+                      Value moved = **found;
+                      moved.mapRef().insert(m_model->hashKey(), m_newKey);
+                      m_previewRecord->setPlainText(QString::fromUtf8(prettyJson(moved)));
+                      m_previewStatus->setText(
+                          tr("Every attribute is written exactly as stored (%1); only %2 "
+                             "changes.")
+                              .arg(RekeyLooks::count(int(moved.size()), tr("attribute"),
+                                                     tr("attributes")),
+                                   m_model->hashKey()));
+                      pal.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
+                      m_previewReady = true;
+                  }
+                  m_previewStatus->setPalette(pal);
+                  emit page(PreviewPageId)->completeChanged();
+              });
+}
+
+// --- 5. the run ---------------------------------------------------------------------------
+
+QWizardPage *RekeyWizard::createRunPage()
+{
+    auto *p = new Page(this);
+    p->setObjectName(QStringLiteral("runPage"));
+    p->setTitle(tr("Changing the key"));
+    p->setSubTitle(tr("Each step appears as the store answers it."));
+
+    m_runStatus = wrappingLabel(QStringLiteral("runStatus"), p);
+    m_runProgress = new QProgressBar(p);
+    m_runProgress->setObjectName(QStringLiteral("runProgress"));
+    m_runProgress->setRange(0, 0);
+    m_runProgress->setTextVisible(false);
+    m_runProgress->setMaximumHeight(8);
+    m_steps = createStepList(QStringLiteral("runSteps"), p);
+    m_runOutcome = new MessageBar(p);
+    m_runOutcome->setObjectName(QStringLiteral("runOutcome"));
+    QFont bold = m_runStatus->font();
+    bold.setBold(true);
+    m_runStatus->setFont(bold);
+
+    // Where the record is once the run is over: the question a user has after a failure.
+    auto *where = new QGroupBox(tr("Where the record is now"), p);
+    where->setObjectName(QStringLiteral("whereBox"));
+    m_whereBox = where;
+    auto *grid = new QGridLayout(where);
+    grid->setColumnStretch(2, 1);
+    grid->setHorizontalSpacing(8);
+    const char *names[] = {"whereOldKey", "whereNewKey", "whereJournal"};
+    for (int i = 0; i < 3; ++i) {
+        m_whereCaptions[i] = new QLabel(where);
+        m_whereIcons[i] = new QLabel(where);
+        m_whereIcons[i]->setFixedSize(16, 16);
+        m_whereTexts[i] = wrappingLabel(QLatin1String(names[i]), where);
+        grid->addWidget(m_whereIcons[i], i, 0, Qt::AlignTop);
+        grid->addWidget(m_whereCaptions[i], i, 1, Qt::AlignTop);
+        grid->addWidget(m_whereTexts[i], i, 2);
+    }
+    where->hide();
+
+    auto *layout = new QVBoxLayout(p);
+    layout->addWidget(m_runStatus);
+    layout->addWidget(m_runProgress);
+    layout->addWidget(m_steps);
+    layout->addWidget(m_runOutcome);
+    layout->addWidget(where);
+    layout->addStretch(1);
+    p->complete = [this] { return !m_running && m_outcome.has_value(); };
+    p->initialize = [this] { startRun(); };
+    return p;
+}
+
+void RekeyWizard::startRun()
+{
+    if (m_running || m_outcome)
+        return;
+    m_running = true;
+    m_steps->setRowCount(0);
+    m_runOutcome->hide();
+    m_whereBox->hide();
+    m_runProgress->show();
+    m_runStatus->setText(tr("Moving %1 to %2 with %3…")
+                             .arg(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey),
+                                  RekeyLooks::keyWords(m_model->hashKey(), m_newKey),
+                                  rekeyStrategyName(strategy())));
+    button(QWizard::CancelButton)->setEnabled(false);
+    emit page(RunPageId)->completeChanged();
+
+    QPointer<RekeyWizard> self(this);
+    StoreRunner *runner = m_runner;
+    callStore(
+        [table = m_table, oldKey = m_oldKey, newKey = m_newKey, strategy = strategy(),
+         dir = m_journalDirectory, self, runner](RecordStore &store) {
+            RecoveryJournal journal(dir);
+            RekeyEngine engine(store, journal);
+            // Each step comes back to the GUI thread as it finishes.
+            auto observer = [self, runner](const RekeyStep &step) {
+                runner->post([self, step] {
+                    if (self)
+                        self->addStep(step);
+                });
+            };
+            return Result<RekeyOutcome>(engine.run(table, oldKey, newKey, strategy, observer));
+        },
+        [this](Result<RekeyOutcome> outcome) {
+            if (outcome) {
+                finishRun(std::move(*outcome));
+                return;
+            }
+            RekeyOutcome refused;
+            refused.state = RekeyOutcome::State::Refused;
+            refused.message = tr("Nothing was changed: %1").arg(outcome.error().toString());
+            finishRun(std::move(refused));
+        });
+}
+
+void RekeyWizard::addStep(const RekeyStep &step)
+{
+    addStepRow(m_steps, step);
+    m_steps->scrollToBottom();
+    emit stepFinished(step);
+}
+
+void RekeyWizard::finishRun(RekeyOutcome outcome)
+{
+    m_running = false;
+    m_runProgress->hide();
+    button(QWizard::CancelButton)->setEnabled(true);
+    // Steps are posted before the result, so they are all shown; a lost one would be added here.
+    if (m_steps->rowCount() < int(outcome.steps.size())) {
+        for (size_t i = size_t(m_steps->rowCount()); i < outcome.steps.size(); ++i)
+            addStep(outcome.steps[i]);
+    }
+    MessageBar::Kind kind = MessageBar::Kind::Information;
+    QString status;
+    switch (outcome.state) {
+    case RekeyOutcome::State::Done:
+        status = tr("Done: the key was changed.");
+        break;
+    case RekeyOutcome::State::Refused:
+        kind = MessageBar::Kind::Warning;
+        status = tr("Refused: nothing was written.");
+        break;
+    case RekeyOutcome::State::RolledBack:
+        kind = MessageBar::Kind::Warning;
+        status = tr("Failed: the key was not changed, the record is at its old key.");
+        break;
+    case RekeyOutcome::State::LeftBehind:
+        kind = MessageBar::Kind::Warning;
+        status = tr("Partly done: the record is at both keys.");
+        break;
+    case RekeyOutcome::State::InJournal:
+        kind = MessageBar::Kind::Error;
+        status = tr("Failed: the record is only in the recovery journal.");
+        break;
+    }
+    m_runStatus->setText(status);
+    m_runOutcome->showMessage(outcome.message, kind);
+    m_outcome = std::move(outcome);
+    showWhereTheRecordIs();
+    emit page(RunPageId)->completeChanged();
+
+    if (m_outcome->state != RekeyOutcome::State::Refused)
+        emit recordsChanged(m_table);
+    if (m_outcome->state == RekeyOutcome::State::Done ||
+        m_outcome->state == RekeyOutcome::State::LeftBehind)
+        emit keyChanged(m_table, m_oldKey, m_newKey);
+    emit runFinished();
+}
+
+void RekeyWizard::showWhereTheRecordIs()
+{
+    const RekeyOutcome &o = *m_outcome;
+    const bool restored = std::any_of(o.steps.begin(), o.steps.end(), [](const RekeyStep &s) {
+        return s.name == u"restore" && s.ok;
+    });
+    const bool journalled = std::any_of(o.steps.begin(), o.steps.end(), [](const RekeyStep &s) {
+        return s.name == u"journal" && s.ok;
+    });
+    enum Look { Here, Absent, Missing, Warn };
+    struct Line
+    {
+        Look look;
+        QString text;
+    } lines[3];
+    const QString journalCleared = journalled ? tr("entry cleared: the record is safe in the table")
+                                              : tr("not used: nothing was written");
+    switch (o.state) {
+    case RekeyOutcome::State::Done:
+        lines[0] = {Absent, tr("no record any more: it moved")};
+        lines[1] = {Here, tr("the record, every attribute exactly as it was stored")};
+        lines[2] = {Absent, journalCleared};
+        break;
+    case RekeyOutcome::State::Refused:
+        lines[0] = {Here, tr("the record, untouched")};
+        lines[1] = {Absent, tr("nothing written")};
+        lines[2] = {Absent, journalCleared};
+        break;
+    case RekeyOutcome::State::RolledBack:
+        lines[0] = {Here, restored ? tr("the record, put back exactly as it was (the restore step)")
+                                   : tr("the record, untouched")};
+        lines[1] = {Absent, tr("nothing written")};
+        lines[2] = {Absent, journalCleared};
+        break;
+    case RekeyOutcome::State::LeftBehind:
+        lines[0] = {Warn, tr("the record is still here too (the delete failed): delete it when the "
+                             "store is reachable")};
+        lines[1] = {Here, tr("the record")};
+        lines[2] = {Absent, journalCleared};
+        break;
+    case RekeyOutcome::State::InJournal:
+        lines[0] = {Missing, tr("no record")};
+        lines[1] = {Missing, tr("no record")};
+        lines[2] = {
+            Warn, tr("the record, safe on disk (entry %1): save it to a file on the next page, or "
+                     "restore it at the next start")
+                      .arg(o.journalId)};
+        break;
+    }
+    const QString captions[] = {
+        tr("Old key %1:").arg(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey)),
+        tr("New key %1:").arg(RekeyLooks::keyWords(m_model->hashKey(), m_newKey)),
+        tr("Recovery journal:")};
+    for (int i = 0; i < 3; ++i) {
+        m_whereCaptions[i]->setText(captions[i]);
+        m_whereTexts[i]->setText(lines[i].text);
+        QIcon icon;
+        QColor color = palette().color(QPalette::WindowText);
+        switch (lines[i].look) {
+        case Here:
+            icon = RekeyLooks::okIcon();
+            color = RekeyLooks::okColor();
+            break;
+        case Missing:
+            icon = RekeyLooks::failedIcon();
+            color = RekeyLooks::failedColor();
+            break;
+        case Warn:
+            icon = RekeyLooks::warningIcon();
+            color = RekeyLooks::warningColor();
+            break;
+        case Absent:
+            color = palette().color(QPalette::Disabled, QPalette::WindowText);
+            break;
+        }
+        m_whereIcons[i]->setPixmap(icon.isNull() ? QPixmap() : icon.pixmap(16, 16));
+        QPalette pal = m_whereTexts[i]->palette();
+        pal.setColor(QPalette::WindowText, color);
+        m_whereTexts[i]->setPalette(pal);
+    }
+    m_whereBox->show();
+}
+
+// --- 6. the summary -----------------------------------------------------------------------
+
+QWizardPage *RekeyWizard::createSummaryPage()
+{
+    auto *p = new Page(this);
+    p->setObjectName(QStringLiteral("summaryPage"));
+    p->setTitle(tr("Summary"));
+    p->setSubTitle(tr("What happened, in plain words."));
+    p->setFinalPage(true);
+
+    m_summaryIcon = new QLabel(p);
+    m_summaryIcon->setObjectName(QStringLiteral("summaryIcon"));
+    m_summaryHeadline = wrappingLabel(QStringLiteral("summaryHeadline"), p);
+    QFont headline = m_summaryHeadline->font();
+    headline.setBold(true);
+    headline.setPointSizeF(headline.pointSizeF() * 1.15);
+    m_summaryHeadline->setFont(headline);
+    m_summaryText = wrappingLabel(QStringLiteral("summaryText"), p);
+    m_summarySteps = createStepList(QStringLiteral("summarySteps"), p);
+
+    auto *journalFrame = new QFrame(p);
+    journalFrame->setObjectName(QStringLiteral("journalBox"));
+    journalFrame->setStyleSheet(
+        QStringLiteral("QFrame#journalBox { background:#fff4e0; border:1px solid #e8c27a; "
+                       "border-radius:4px; } QLabel { background:transparent; }"));
+    m_journalBox = journalFrame;
+    m_journalText = wrappingLabel(QStringLiteral("journalText"), m_journalBox);
+    m_saveButton = new QPushButton(tr("Save the record to a file…"), m_journalBox);
+    m_saveButton->setObjectName(QStringLiteral("saveRecordButton"));
+    m_saveStatus = wrappingLabel(QStringLiteral("saveStatus"), m_journalBox);
+    connect(m_saveButton, &QPushButton::clicked, this, &RekeyWizard::saveRecordToFile);
+    auto *journalLayout = new QVBoxLayout(m_journalBox);
+    journalLayout->setContentsMargins(10, 8, 10, 8);
+    journalLayout->addWidget(m_journalText);
+    auto *saveRow = new QHBoxLayout;
+    saveRow->addWidget(m_saveButton);
+    saveRow->addWidget(m_saveStatus, 1);
+    journalLayout->addLayout(saveRow);
+
+    auto *head = new QHBoxLayout;
+    head->addWidget(m_summaryIcon, 0, Qt::AlignTop);
+    head->addWidget(m_summaryHeadline, 1);
+    auto *layout = new QVBoxLayout(p);
+    layout->addLayout(head);
+    layout->addWidget(m_summaryText);
+    layout->addWidget(m_journalBox);
+    layout->addWidget(m_summarySteps);
+    layout->addStretch(1);
+    p->initialize = [this] { initializeSummary(); };
+    return p;
+}
+
+void RekeyWizard::initializeSummary()
+{
+    if (!m_outcome)
+        return;
+    const RekeyOutcome &o = *m_outcome;
+    const QString oldWords = RekeyLooks::keyWords(m_model->hashKey(), m_oldKey);
+    const QString newWords = RekeyLooks::keyWords(m_model->hashKey(), m_newKey);
+    auto failed = [&o](const QString &name) {
+        for (const RekeyStep &s : o.steps) {
+            if (s.name == name && !s.ok)
+                return &s;
+        }
+        return static_cast<const RekeyStep *>(nullptr);
+    };
+    auto ran = [&o](const QString &name) {
+        return std::any_of(o.steps.begin(), o.steps.end(),
+                           [&](const RekeyStep &s) { return s.name == name; });
+    };
+    QString headline;
+    QString text;
+    QIcon icon = RekeyLooks::warningIcon();
+    switch (o.state) {
+    case RekeyOutcome::State::Done:
+        icon = RekeyLooks::okIcon();
+        headline = tr("The key was changed.");
+        text = tr("The record is now at %1 and no longer at %2. Every attribute was kept exactly "
+                  "as it was "
+                  "stored. The recovery journal entry was cleared.")
+                   .arg(newWords, oldWords);
+        break;
+    case RekeyOutcome::State::Refused:
+        headline = tr("Nothing was changed.");
+        text = o.message;
+        break;
+    case RekeyOutcome::State::RolledBack:
+        headline = tr("The key was not changed: the record is at its old key.");
+        if (ran(QStringLiteral("restore")))
+            text = tr("The put under the new key failed: %1.\nThe record had already been removed "
+                      "from %2, so it "
+                      "was put back there (the restore step below), exactly as it was.")
+                       .arg(failed(QStringLiteral("put")) ? failed(QStringLiteral("put"))->message
+                                                          : o.message,
+                            oldWords);
+        else
+            text = o.message;
+        break;
+    case RekeyOutcome::State::LeftBehind:
+        headline = tr("The record is at the new key, and still at the old one.");
+        text = o.message;
+        break;
+    case RekeyOutcome::State::InJournal:
+        icon = RekeyLooks::failedIcon();
+        headline = tr("The record is in neither place: only the recovery journal has it.");
+        if (failed(QStringLiteral("put")) && failed(QStringLiteral("restore")))
+            text = tr("The put under the new key failed: %1.\nPutting the record back at %2 failed "
+                      "too: %3.\n")
+                       .arg(failed(QStringLiteral("put"))->message, oldWords,
+                            failed(QStringLiteral("restore"))->message);
+        else
+            text = o.message + u'\n';
+        text += tr(
+            "The record has not been lost: it was written to the recovery journal on disk before "
+            "anything was changed, and it is kept there.");
+        break;
+    }
+    m_summaryIcon->setPixmap(icon.pixmap(24, 24));
+    m_summaryHeadline->setText(headline);
+    m_summaryText->setText(text);
+    m_summarySteps->setRowCount(0);
+    for (const RekeyStep &s : o.steps)
+        addStepRow(m_summarySteps, s);
+
+    const bool inJournal = o.state == RekeyOutcome::State::InJournal;
+    m_journalBox->setVisible(inJournal);
+    if (inJournal) {
+        m_journalText->setText(
+            tr("Journal entry %1 in %2.\nSave the record to a file now (DynamoDB JSON), or "
+               "StructDesk offers to restore it at its next start (also: structdesk-cli "
+               "journal).")
+                .arg(o.journalId, QDir::toNativeSeparators(m_journalDirectory)));
+        m_saveButton->setEnabled(true);
+        m_saveStatus->clear();
+    }
+}
+
+void RekeyWizard::saveRecordToFile()
+{
+    if (!m_outcome || m_outcome->state != RekeyOutcome::State::InJournal)
+        return;
+    QString path = m_saveFileName;
+    if (path.isEmpty()) {
+        QString dir = QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+        if (dir.isEmpty())
+            dir = QDir::homePath();
+        QString name = QStringLiteral("%1-%2.json").arg(m_table, m_oldKey.text());
+        name.replace(QRegularExpression(QStringLiteral(R"([/\\:*?"<>|\s])")), QStringLiteral("_"));
+        path =
+            QFileDialog::getSaveFileName(this, tr("Save the record to a file"), dir + u'/' + name,
+                                         tr("DynamoDB JSON (*.json);;All files (*)"));
+        if (path.isEmpty())
+            return;
+    }
+    // The journal's copy is the authoritative one (the record exactly as stored at the old key).
+    RecoveryJournal journal(m_journalDirectory);
+    auto entry = journal.entry(m_outcome->journalId);
+    const Value record = entry ? entry->record : m_outcome->record;
+    QPalette pal = m_saveStatus->palette();
+    pal.setColor(QPalette::WindowText, RekeyLooks::failedColor());
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        m_saveStatus->setText(
+            tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+        m_saveStatus->setPalette(pal);
+        return;
+    }
+    file.write(JsonCodec::toDynamoItem(record) + '\n');
+    if (!file.commit()) {
+        m_saveStatus->setText(
+            tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
+        m_saveStatus->setPalette(pal);
+        return;
+    }
+    if (auto removed = journal.remove(m_outcome->journalId); !removed) {
+        m_saveStatus->setText(tr("Saved to %1, but the journal entry could not be removed: %2")
+                                  .arg(QDir::toNativeSeparators(path), removed.error().toString()));
+        pal.setColor(QPalette::WindowText, RekeyLooks::warningColor());
+    } else {
+        m_saveStatus->setText(tr("Saved to %1 (DynamoDB JSON); the journal entry was removed.")
+                                  .arg(QDir::toNativeSeparators(path)));
+        pal.setColor(QPalette::WindowText, RekeyLooks::okColor());
+        m_saveButton->setEnabled(false);
+    }
+    m_saveStatus->setPalette(pal);
+    emit recordSaved(path);
+}
