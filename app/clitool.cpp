@@ -5,7 +5,8 @@
 #include "model/schema/fieldpath.h"
 #include "model/transfer/importer.h"
 #include "model/json/jsoncodec.h"
-#include "model/analysis/modelinference.h"
+#include "model/analysis/modelinferencejob.h"
+#include "model/schema/modelinference.h"
 #include "model/core/names.h"
 #include "model/schema/python/pythonmodel.h"
 #include "model/store/recordstore.h"
@@ -1038,13 +1039,13 @@ private:
             auto format = formatOption();
             if (auto *e = std::get_if<CliError>(&format))
                 return *e;
-            model = ModelInference::fromFile(m_args.file, std::get<std::optional<TransferFormat>>(format), {});
+            model = ModelInferenceJob::fromFile(m_args.file, std::get<std::optional<TransferFormat>>(format), {});
         } else {
             if (auto e = expectArgs(1, 1, "TABLE|--file FILE [--format ...] [--out FILE]"))
                 return e;
             if (auto e = openStore())
                 return e;
-            model = ModelInference::fromTable(*m_store, m_args.positional[0]);
+            model = ModelInferenceJob::fromTable(*m_store, m_args.positional[0]);
         }
         if (!model)
             return fromError(model.error());

@@ -5,7 +5,8 @@
 
 #include "model/store/open/demodata.h"
 #include "model/json/jsoncodec.h"
-#include "model/analysis/modelinference.h"
+#include "model/analysis/modelinferencejob.h"
+#include "model/schema/modelinference.h"
 #include "model/store/sqlite/sqlitestore.h"
 #include "model/schema/validator.h"
 
@@ -245,7 +246,7 @@ void TstModelInference::fromTable()
     QVERIFY(store.ok());
     qint64 lastProgress = 0;
     auto model =
-        ModelInference::fromTable(**store, u"users"_s, [&](qint64 n) { lastProgress = n; });
+        ModelInferenceJob::fromTable(**store, u"users"_s, [&](qint64 n) { lastProgress = n; });
     QVERIFY2(model.ok(), qPrintable(model ? QString() : model.error().toString()));
     QCOMPARE(lastProgress, qint64(500));
     QCOMPARE((*model)->tableName(), u"users"_s);
@@ -260,7 +261,7 @@ void TstModelInference::fromFiles()
     QVERIFY(writeFile(jsonl,
                       "{\"orderId\":\"o1\",\"total\":12.5,\"lines\":[{\"sku\":\"a\",\"n\":1}]}\n"
                       "{\"orderId\":\"o2\",\"total\":3,\"lines\":[]}\n"));
-    auto model = ModelInference::fromFile(jsonl, std::nullopt, {});
+    auto model = ModelInferenceJob::fromFile(jsonl, std::nullopt, {});
     QVERIFY2(model.ok(), qPrintable(model ? QString() : model.error().toString()));
     QCOMPARE((*model)->tableName(), u"orders"_s);
     QCOMPARE((*model)->hashKey(), u"orderId"_s);
@@ -271,7 +272,7 @@ void TstModelInference::fromFiles()
 
     const QString csv = dir.filePath(u"people.csv"_s);
     QVERIFY(writeFile(csv, "personId,name,age,tags\np1,Ann,31,\"[\"\"a\"\"]\"\np2,Ben,,\"[]\"\n"));
-    model = ModelInference::fromFile(csv, std::nullopt, {});
+    model = ModelInferenceJob::fromFile(csv, std::nullopt, {});
     QVERIFY2(model.ok(), qPrintable(model ? QString() : model.error().toString()));
     QCOMPARE((*model)->hashKey(), u"personId"_s);
     const Json g = toJson(**model)["fields"];
@@ -280,14 +281,14 @@ void TstModelInference::fromFiles()
 
     const QString ddb = dir.filePath(u"export.json"_s);
     QVERIFY(writeFile(ddb, "{\"Item\":{\"id\":{\"N\":\"1\"},\"s\":{\"SS\":[\"a\"]}}}\n"));
-    model = ModelInference::fromFile(ddb, std::nullopt, {});
+    model = ModelInferenceJob::fromFile(ddb, std::nullopt, {});
     QVERIFY(model.ok());
     QCOMPARE(toJson(**model)["fields"]["s"],
              Json::parse(R"({"type":"set","items":"str","required":true})"));
 
     const QString broken = dir.filePath(u"broken.jsonl"_s);
     QVERIFY(writeFile(broken, "{\"id\":1}\n{\"id\":2,}\n"));
-    model = ModelInference::fromFile(broken, std::nullopt, {});
+    model = ModelInferenceJob::fromFile(broken, std::nullopt, {});
     QVERIFY(!model.ok());
     QCOMPARE(model.error().location, broken + u":2"_s);
 }

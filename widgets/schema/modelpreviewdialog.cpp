@@ -1,10 +1,11 @@
 #include "widgets/schema/modelpreviewdialog.h"
 
-#include "model/analysis/modelinference.h"
+#include "model/analysis/modelinferencejob.h"
+#include "model/schema/modelinference.h"
 #include "model/store/open/storerunner.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/common/notifier.h"
-#include "widgets/rekey/rekeywizard.h"
+#include "widgets/common/looks.h"
 
 #include <QDir>
 #include <QEvent>
@@ -327,9 +328,9 @@ void ModelPreviewDialog::startInference()
     updateButtons();
     m_poll->start();
 
-    ModelInference::Hooks hooks;
+    ModelInferenceJob::Hooks hooks;
     hooks.cancelled = [state] { return state->cancel.load(); };
-    hooks.progress = [state, hook = m_pageHook](const ModelInference::Progress &p) {
+    hooks.progress = [state, hook = m_pageHook](const ModelInferenceJob::Progress &p) {
         state->records = p.records;
         state->bytesDone = p.bytes;
         state->bytesTotal = p.bytesTotal;
@@ -344,7 +345,7 @@ void ModelPreviewDialog::startInference()
                     if (auto n = store.count(table))
                         state->total = *n;
                 }
-                return ModelInference::inferTable(store, table, hooks);
+                return ModelInferenceJob::inferTable(store, table, hooks);
             },
             this,
             [this, state](Result<Outcome> outcome) {
@@ -360,7 +361,7 @@ void ModelPreviewDialog::startInference()
         state->bytesTotal = QFileInfo(path).size();
         ModelInference::Options options;
         options.table = table;
-        return ModelInference::inferFile(path, std::nullopt, options, hooks);
+        return ModelInferenceJob::inferFile(path, std::nullopt, options, hooks);
     };
     QThread *thread = QThread::create([state, work] {
         Result<Outcome> result = work();
@@ -491,7 +492,7 @@ void ModelPreviewDialog::onTextChanged()
             tr("A valid table model: hash key %1 (%2), %3.")
                 .arg(model.hashKey(), fieldKindName(model.hashKeyType()),
                      count(qint64(model.root().fields.size()), tr("%1 field"), tr("%1 fields"))));
-        pal.setColor(QPalette::WindowText, RekeyLooks::okColor());
+        pal.setColor(QPalette::WindowText, Looks::okColor());
     } else {
         const Error &e = m_model.error();
         int line = 0;
@@ -509,7 +510,7 @@ void ModelPreviewDialog::onTextChanged()
         m_status->setText(where.isEmpty()
                               ? tr("Not a valid table model: %1").arg(e.message)
                               : tr("Not a valid table model: %1: %2").arg(where, e.message));
-        pal.setColor(QPalette::WindowText, RekeyLooks::failedColor());
+        pal.setColor(QPalette::WindowText, Looks::failedColor());
         if (line > 0) {
             QTextEdit::ExtraSelection mark;
             mark.cursor = QTextCursor(m_editor->document()->findBlockByNumber(line - 1));

@@ -1,6 +1,7 @@
 #pragma once
 
-#include "model/analysis/modelinference.h"
+#include "model/analysis/modelinferencejob.h"
+#include "model/schema/modelinference.h"
 #include "model/core/result.h"
 #include "model/schema/tablemodel.h"
 
@@ -86,7 +87,7 @@ signals:
 
 private:
     struct Inference;
-    using Outcome = ModelInference::Inferred;
+    using Outcome = ModelInferenceJob::Inferred;
     ModelPreviewDialog(StoreRunner *runner, QString table, QString file, bool fromFile,
                        QWidget *parent);
     void startInference();

@@ -1,7 +1,7 @@
 #include "model/store/dynamodb/dynamodbstore.h"
 
 #include "model/json/jsoncodec.h"
-#include "model/analysis/modelinference.h"
+#include "model/schema/modelinference.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,20 +1,18 @@
 #pragma once
 
-#include "model/store/recordstore.h"
 #include "model/core/result.h"
 #include "model/schema/tablemodel.h"
-#include "model/transfer/transferformat.h"
 #include "model/core/value.h"
 
 #include <QByteArray>
 #include <QString>
 #include <QStringList>
 
-#include <functional>
 #include <memory>
 #include <optional>
 
-/// Infers a table model from records (a table's scan, or a file).
+/// Infers a table model from records, one at a time (ModelInferenceJob reads them from a table
+/// or a file).
 ///
 /// Records are added one at a time and summarised per field path (counts only, a bounded
 /// number of distinct keys per map), so any number of records can be read. The model says:
@@ -53,47 +51,6 @@ public:
     Result<TableModelPtr> model(const Options &options) const;
     /// Notes about the last model(): attributes left out (names that cannot be field names).
     const QStringList &notes() const { return m_notes; }
-
-    /// How far a read has got: the records, and for a file the bytes read of its size.
-    struct Progress
-    {
-        qint64 records = 0;
-        qint64 bytes = 0;
-        qint64 bytesTotal = 0;
-    };
-    /// Called on the reading thread: `progress` after each page or chunk, `cancelled` polled
-    /// before each (and handed to the store's scan).
-    struct Hooks
-    {
-        std::function<void(const Progress &)> progress;
-        std::function<bool()> cancelled;
-    };
-    /// What inferTable() and inferFile() found: the model with its notes and the records read.
-    struct Inferred
-    {
-        TableModelPtr model; ///< null when cancelled
-        QStringList notes;
-        qint64 records = 0; ///< read so far, when cancelled
-        bool cancelled = false;
-    };
-
-    /// Infers from every record of a table (its key is the table's key). A cancel is not an
-    /// error: the result says it, with the records read until then.
-    static Result<Inferred> inferTable(RecordStore &store, const QString &table,
-                                       const Hooks &hooks = {});
-    /// Infers from a file (JSON lines, JSON array, DynamoDB JSON, CSV; nullopt: detected).
-    /// Records that cannot be parsed are errors naming the file and line.
-    static Result<Inferred> inferFile(const QString &path, std::optional<TransferFormat> format,
-                                      const Options &options, const Hooks &hooks = {});
-
-    /// inferTable()'s model: `progress(done)` is called after each page; `cancelled` polled
-    /// between pages (a cancel is an Unavailable error).
-    static Result<TableModelPtr> fromTable(RecordStore &store, const QString &table,
-                                           const std::function<void(qint64)> &progress = {},
-                                           const std::function<bool()> &cancelled = {});
-    /// inferFile()'s model.
-    static Result<TableModelPtr> fromFile(const QString &path, std::optional<TransferFormat> format,
-                                          const Options &options);
 
     struct Node;
 
