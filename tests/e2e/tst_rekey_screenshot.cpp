@@ -80,7 +80,7 @@ private:
     {
         Q_UNUSED(runner);
         w.setKeyCheckDelay(0);
-        w.setStoreWrapper([&faulty, writeRawFailures](RecordStore &real) -> RecordStore & {
+        w.setStoreInterposer([&faulty, writeRawFailures](RecordStore &real) -> RecordStore & {
             if (!faulty) {
                 faulty = std::make_unique<FaultyStore>(real);
                 faulty->failOn(u"writeRaw"_s, ErrorKind::Unavailable, 0, writeRawFailures);

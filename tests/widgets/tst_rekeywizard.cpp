@@ -346,7 +346,7 @@ private slots:
         const Value before = *getUser(userKey(3));
         std::unique_ptr<FaultyStore> faulty;
         auto w = wizardForUser(3);
-        w->setStoreWrapper([&faulty](RecordStore &real) -> RecordStore & {
+        w->setStoreInterposer([&faulty](RecordStore &real) -> RecordStore & {
             if (!faulty) {
                 faulty = std::make_unique<FaultyStore>(real);
                 faulty->failOn(u"writeRaw"_s, ErrorKind::Unavailable, 0, 1);
@@ -392,7 +392,7 @@ private slots:
         const Value before = *getUser(userKey(3));
         std::unique_ptr<FaultyStore> faulty;
         auto w = wizardForUser(3);
-        w->setStoreWrapper([&faulty](RecordStore &real) -> RecordStore & {
+        w->setStoreInterposer([&faulty](RecordStore &real) -> RecordStore & {
             if (!faulty) {
                 faulty = std::make_unique<FaultyStore>(real);
                 faulty->failOn(u"writeRaw"_s, ErrorKind::Unavailable, 0, 2);
@@ -445,7 +445,7 @@ private slots:
         QSemaphore started, proceed;
         std::atomic_bool hold{false};
         auto w = wizardForUser(3);
-        w->setStoreWrapper([&](RecordStore &real) -> RecordStore & {
+        w->setStoreInterposer([&](RecordStore &real) -> RecordStore & {
             if (hold.exchange(false)) {
                 started.release();
                 proceed.acquire();

@@ -2,7 +2,7 @@
 
 #include "model/store/open/storerunner.h"
 #include "widgets/common/messagebar.h"
-#include "widgets/rekey/rekeywizard.h"
+#include "widgets/common/looks.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -40,8 +40,8 @@ QColor conflictTint()
 template <typename F, typename Done> void BulkRekeyDialog::callStore(F work, Done done)
 {
     m_runner->call(
-        [wrapper = m_wrapper, work = std::move(work)](RecordStore &store) mutable {
-            return work(wrapper ? wrapper(store) : store);
+        [interposer = m_interposer, work = std::move(work)](RecordStore &store) mutable {
+            return work(interposed(interposer, store));
         },
         this, std::move(done));
 }
@@ -53,7 +53,7 @@ BulkRekeyDialog::BulkRekeyDialog(StoreRunner *runner, QString journalDirectory, 
 {
     m_keys = std::move(keys);
     m_scope->setText(tr("%1 of table %2.")
-                         .arg(RekeyLooks::count(int(m_keys->size()), tr("selected record"),
+                         .arg(Looks::count(int(m_keys->size()), tr("selected record"),
                                                 tr("selected records")),
                               m_table));
     schedulePreview();
@@ -67,7 +67,7 @@ BulkRekeyDialog::BulkRekeyDialog(StoreRunner *runner, QString journalDirectory, 
     m_filter = std::move(filter);
     QStringList parts;
     if (!m_filter.conditions.empty())
-        parts << RekeyLooks::count(int(m_filter.conditions.size()), tr("condition"),
+        parts << Looks::count(int(m_filter.conditions.size()), tr("condition"),
                                    tr("conditions"));
     if (!m_filter.text.isEmpty())
         parts << tr("the text “%1”").arg(m_filter.text);
@@ -252,7 +252,7 @@ void BulkRekeyDialog::schedulePreview()
         m_templateStatus->setText(valid.error().message);
         pal.setColor(QPalette::WindowText, m_pattern->text().isEmpty()
                                                ? palette().color(QPalette::WindowText)
-                                               : RekeyLooks::failedColor());
+                                               : Looks::failedColor());
         m_templateStatus->setPalette(pal);
         m_preview->clear();
         m_summary->setText(tr("Type a template to see every old → new key."));
@@ -324,7 +324,7 @@ void BulkRekeyDialog::showPlan()
         item->setText(NewColumn, i.newText);
         switch (i.state) {
         case BulkRekeyItem::State::Ready:
-            item->setIcon(CheckColumn, RekeyLooks::okIcon());
+            item->setIcon(CheckColumn, Looks::okIcon());
             item->setText(CheckColumn, tr("ready"));
             break;
         case BulkRekeyItem::State::Unchanged:
@@ -333,9 +333,9 @@ void BulkRekeyDialog::showPlan()
                 item->setForeground(c, palette().color(QPalette::Disabled, QPalette::Text));
             break;
         case BulkRekeyItem::State::Conflict:
-            item->setIcon(CheckColumn, RekeyLooks::failedIcon());
+            item->setIcon(CheckColumn, Looks::failedIcon());
             item->setText(CheckColumn, i.problem);
-            item->setForeground(CheckColumn, RekeyLooks::failedColor());
+            item->setForeground(CheckColumn, Looks::failedColor());
             for (int c = 0; c <= OutcomeColumn; ++c)
                 item->setBackground(c, conflictTint());
             break;
@@ -353,8 +353,8 @@ void BulkRekeyDialog::showPlan()
     if (stays > 0)
         parts << tr("%1 keep their key").arg(stays);
     if (conflicts > 0)
-        parts << RekeyLooks::count(conflicts, tr("conflict"), tr("conflicts"));
-    QString text = RekeyLooks::count(int(m_plan->items.size()), tr("record"), tr("records")) +
+        parts << Looks::count(conflicts, tr("conflict"), tr("conflicts"));
+    QString text = Looks::count(int(m_plan->items.size()), tr("record"), tr("records")) +
                    QStringLiteral(": ") + parts.join(QStringLiteral(", "));
     if (conflicts > 0) {
         text += QStringLiteral(". ") +
@@ -372,9 +372,9 @@ void BulkRekeyDialog::showPlan()
     m_summary->setText(text);
     QPalette pal = m_summary->palette();
     pal.setColor(QPalette::WindowText,
-                 conflicts > 0 ? RekeyLooks::failedColor() : palette().color(QPalette::WindowText));
+                 conflicts > 0 ? Looks::failedColor() : palette().color(QPalette::WindowText));
     m_summary->setPalette(pal);
-    m_run->setText(ready > 0 ? tr("Change %1").arg(RekeyLooks::count(ready, tr("key"), tr("keys")))
+    m_run->setText(ready > 0 ? tr("Change %1").arg(Looks::count(ready, tr("key"), tr("keys")))
                              : tr("Change the keys"));
 }
 
@@ -449,19 +449,19 @@ void BulkRekeyDialog::showOutcome(int index, const BulkRekeyOutcome &outcome)
     item->setToolTip(OutcomeColumn, outcome.message);
     switch (outcome.state) {
     case BulkRekeyOutcome::State::Done:
-        item->setIcon(OutcomeColumn, RekeyLooks::okIcon());
+        item->setIcon(OutcomeColumn, Looks::okIcon());
         item->setText(OutcomeColumn, tr("done"));
-        item->setForeground(OutcomeColumn, RekeyLooks::okColor());
+        item->setForeground(OutcomeColumn, Looks::okColor());
         break;
     case BulkRekeyOutcome::State::Refused:
     case BulkRekeyOutcome::State::RolledBack:
     case BulkRekeyOutcome::State::LeftBehind:
-        item->setIcon(OutcomeColumn, RekeyLooks::warningIcon());
-        item->setForeground(OutcomeColumn, RekeyLooks::warningColor());
+        item->setIcon(OutcomeColumn, Looks::warningIcon());
+        item->setForeground(OutcomeColumn, Looks::warningColor());
         break;
     case BulkRekeyOutcome::State::InJournal:
-        item->setIcon(OutcomeColumn, RekeyLooks::failedIcon());
-        item->setForeground(OutcomeColumn, RekeyLooks::failedColor());
+        item->setIcon(OutcomeColumn, Looks::failedIcon());
+        item->setForeground(OutcomeColumn, Looks::failedColor());
         break;
     case BulkRekeyOutcome::State::Unchanged:
     case BulkRekeyOutcome::State::NotRun:

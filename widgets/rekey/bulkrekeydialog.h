@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/store/storeinterposer.h"
 #include "model/rekey/bulkrekey.h"
 #include "model/schema/tablemodel.h"
 
@@ -50,9 +51,8 @@ public:
 
     /// How long typing must pause before the preview is computed again (300 ms).
     void setPreviewDelay(int milliseconds);
-    /// Test hook: every store access goes through `wrapper(store)` on the store thread.
-    using StoreWrapper = std::function<RecordStore &(RecordStore &)>;
-    void setStoreWrapper(StoreWrapper wrapper) { m_wrapper = std::move(wrapper); }
+    /// Test hook: every store access goes through `interposer(store)` on the store thread.
+    void setStoreInterposer(StoreInterposer interposer) { m_interposer = std::move(interposer); }
     /// Test hook: called on the store thread after each record of a run.
     void setRecordHook(std::function<void(qsizetype index)> hook)
     {
@@ -100,7 +100,7 @@ private:
     TableModelPtr m_model;
     std::optional<std::vector<Value>> m_keys; ///< the selection, or nullopt for the filter
     ScanRequest m_filter;
-    StoreWrapper m_wrapper;
+    StoreInterposer m_interposer;
     std::function<void(qsizetype)> m_recordHook;
     QString m_saveFileName;
 

@@ -5,7 +5,7 @@
 #include "model/store/open/storerunner.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/common/prettyjson.h"
-#include "widgets/rekey/rekeywizard.h"
+#include "widgets/common/looks.h"
 
 #include <QClipboard>
 #include <QDesktopServices>
@@ -234,7 +234,7 @@ void JournalRecoveryDialog::reload()
             cell(StoreColumn)->setText(QFileInfo(e.location).fileName());
             cell(StoreColumn)->setToolTip(e.location);
             cell(ResultColumn)->setText(tr("in the journal"));
-            cell(ResultColumn)->setIcon(RekeyLooks::warningIcon());
+            cell(ResultColumn)->setIcon(Looks::warningIcon());
         } else {
             // Greyed: nothing can be done with it here but finding the file.
             const QColor grey = palette().color(QPalette::Disabled, QPalette::Text);
@@ -247,7 +247,7 @@ void JournalRecoveryDialog::reload()
             // The path is long: it is in the tooltip and the detail pane, where it can be read
             // whole, not squeezing the reason.
             cell(ResultColumn)->setText(tr("unreadable: %1").arg(error));
-            cell(ResultColumn)->setIcon(RekeyLooks::warningIcon());
+            cell(ResultColumn)->setIcon(Looks::warningIcon());
             for (int c = TableColumn; c <= ResultColumn; ++c) {
                 cell(c)->setForeground(grey);
                 cell(c)->setToolTip(tip);
@@ -465,8 +465,8 @@ void JournalRecoveryDialog::finishAction(const QString &id, bool ok, const QStri
         QTableWidgetItem *result = m_list->item(r, ResultColumn);
         result->setText(message);
         result->setToolTip(message);
-        result->setIcon(ok ? RekeyLooks::okIcon() : RekeyLooks::failedIcon());
-        result->setForeground(ok ? RekeyLooks::okColor() : RekeyLooks::failedColor());
+        result->setIcon(ok ? Looks::okIcon() : Looks::failedIcon());
+        result->setForeground(ok ? Looks::okColor() : Looks::failedColor());
         if (ok) {
             for (int c = 0; c < ResultColumn; ++c)
                 m_list->item(r, c)->setForeground(

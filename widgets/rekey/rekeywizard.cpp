@@ -41,40 +41,6 @@ namespace {
 
 enum class NewKeyState { Empty, Invalid, Same, Checking, Taken, Free, CheckFailed };
 
-QIcon disc(const QColor &color, int glyph)
-{
-    QIcon icon;
-    for (int size : {16, 24, 32}) {
-        QPixmap pixmap(size, size);
-        pixmap.fill(Qt::transparent);
-        QPainter p(&pixmap);
-        p.setRenderHint(QPainter::Antialiasing);
-        p.setPen(Qt::NoPen);
-        p.setBrush(color);
-        p.drawEllipse(QRectF(0.5, 0.5, size - 1.0, size - 1.0));
-        QPen pen(Qt::white, size / 8.0, Qt::SolidLine, Qt::RoundCap, Qt::RoundJoin);
-        p.setPen(pen);
-        p.setBrush(Qt::NoBrush);
-        const double s = size;
-        if (glyph == 0) { // check
-            QPainterPath path;
-            path.moveTo(s * 0.28, s * 0.52);
-            path.lineTo(s * 0.44, s * 0.68);
-            path.lineTo(s * 0.73, s * 0.34);
-            p.drawPath(path);
-        } else if (glyph == 1) { // cross
-            p.drawLine(QPointF(s * 0.32, s * 0.32), QPointF(s * 0.68, s * 0.68));
-            p.drawLine(QPointF(s * 0.68, s * 0.32), QPointF(s * 0.32, s * 0.68));
-        } else { // exclamation mark
-            p.drawLine(QPointF(s * 0.5, s * 0.24), QPointF(s * 0.5, s * 0.56));
-            p.drawPoint(QPointF(s * 0.5, s * 0.74));
-        }
-        p.end();
-        icon.addPixmap(pixmap);
-    }
-    return icon;
-}
-
 QString stepTitle(const QString &name)
 {
     static const QHash<QString, QString> titles{
@@ -160,12 +126,12 @@ void addStepRow(QTableWidget *table, const RekeyStep &step)
         return item;
     };
     QTableWidgetItem *name = cell(0, stepTitle(step.name));
-    name->setIcon(step.ok ? RekeyLooks::okIcon() : RekeyLooks::failedIcon());
+    name->setIcon(step.ok ? Looks::okIcon() : Looks::failedIcon());
     name->setData(Qt::UserRole, step.name);
     cell(1, step.detail);
     cell(2, milliseconds(step.microseconds))->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     QTableWidgetItem *result = cell(3, step.ok ? QObject::tr("ok") : step.message);
-    result->setForeground(step.ok ? RekeyLooks::okColor() : RekeyLooks::failedColor());
+    result->setForeground(step.ok ? Looks::okColor() : Looks::failedColor());
     if (!step.ok) {
         QFont bold = table->font();
         bold.setBold(true);
@@ -204,66 +170,6 @@ QTableWidget *createStepList(const QString &objectName, QWidget *parent)
 
 } // namespace
 
-namespace RekeyLooks {
-
-QColor okColor()
-{
-    return QColor(0x1e, 0x7b, 0x34);
-}
-
-QColor failedColor()
-{
-    return QColor(0xb3, 0x26, 0x1e);
-}
-
-QColor warningColor()
-{
-    return QColor(0xb0, 0x6d, 0x00);
-}
-
-QIcon okIcon()
-{
-    static const QIcon icon = disc(QColor(0x2e, 0x9e, 0x4a), 0);
-    return icon;
-}
-
-QIcon failedIcon()
-{
-    static const QIcon icon = disc(QColor(0xd2, 0x3b, 0x2f), 1);
-    return icon;
-}
-
-QIcon warningIcon()
-{
-    static const QIcon icon = disc(QColor(0xe0, 0x94, 0x16), 2);
-    return icon;
-}
-
-QString keyWords(const QString &attribute, const Value &key)
-{
-    return key.isString() ? QStringLiteral("%1 = \"%2\"").arg(attribute, key.text())
-                          : QStringLiteral("%1 = %2").arg(attribute, key.text());
-}
-
-QString count(int n, const QString &one, const QString &many)
-{
-    return QStringLiteral("%1 %2").arg(n).arg(n == 1 ? one : many);
-}
-
-QString keyTypeWords(const TableModel &model)
-{
-    switch (model.hashKeyType()) {
-    case FieldKind::Str:
-        return QObject::tr("a string");
-    case FieldKind::Int:
-        return QObject::tr("an integer");
-    default:
-        return QObject::tr("a number");
-    }
-}
-
-} // namespace RekeyLooks
-
 /// A page whose completeness and initialisation the wizard decides.
 class RekeyWizard::Page : public QWizardPage
 {
@@ -284,8 +190,8 @@ public:
 template <typename F, typename Done> void RekeyWizard::callStore(F work, Done done)
 {
     m_runner->call(
-        [wrapper = m_wrapper, work = std::move(work)](RecordStore &store) mutable {
-            return work(wrapper ? wrapper(store) : store);
+        [interposer = m_interposer, work = std::move(work)](RecordStore &store) mutable {
+            return work(interposed(interposer, store));
         },
         this, std::move(done));
 }
@@ -372,7 +278,7 @@ QWizardPage *RekeyWizard::createRecordPage()
     tableLabel->setText(m_table);
     form->addRow(tr("Table:"), tableLabel);
     auto *keyLabel = wrappingLabel(QStringLiteral("recordKey"), p);
-    keyLabel->setText(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey));
+    keyLabel->setText(Looks::keyWords(m_model->hashKey(), m_oldKey));
     keyLabel->setFont(fixedFont());
     form->addRow(tr("Current key:"), keyLabel);
 
@@ -395,7 +301,7 @@ QWizardPage *RekeyWizard::createRecordPage()
             name, RecordTableModel::summary(*m_record.find(name)).left(80));
     if (names.size() > kShown)
         lines << tr("… and %1")
-                     .arg(RekeyLooks::count(int(names.size() - kShown), tr("more attribute"),
+                     .arg(Looks::count(int(names.size() - kShown), tr("more attribute"),
                                             tr("more attributes")));
     auto *summary = wrappingLabel(QStringLiteral("recordSummary"), p);
     summary->setText(lines.isEmpty() ? tr("(no other attributes)") : lines.join(u'\n'));
@@ -420,15 +326,15 @@ QWizardPage *RekeyWizard::createRecordPage()
             if (notes > 0)
                 text +=
                     u' ' + tr("%1 the model does not declare; they move with the record.")
-                               .arg(RekeyLooks::count(notes, tr("attribute"), tr("attributes")));
+                               .arg(Looks::count(notes, tr("attribute"), tr("attributes")));
         } else {
             text =
                 tr("Fails the table model (%1): %2. The key change moves it as it is; nothing is "
                    "validated away.")
-                    .arg(RekeyLooks::count(int(blocking.size()), tr("problem"), tr("problems")),
+                    .arg(Looks::count(int(blocking.size()), tr("problem"), tr("problems")),
                          blocking.mid(0, 3).join(QStringLiteral("; ")));
             QPalette pal = validity->palette();
-            pal.setColor(QPalette::WindowText, RekeyLooks::warningColor());
+            pal.setColor(QPalette::WindowText, Looks::warningColor());
             validity->setPalette(pal);
         }
         validity->setText(text);
@@ -451,10 +357,10 @@ QWizardPage *RekeyWizard::createNewKeyPage()
     p->setTitle(tr("The new key"));
     p->setSubTitle(tr("%1 is %2. A key that another record already has is refused: that record is "
                       "never overwritten.")
-                       .arg(m_model->hashKey(), RekeyLooks::keyTypeWords(*m_model)));
+                       .arg(m_model->hashKey(), Looks::keyTypeWords(*m_model)));
 
     auto *current = wrappingLabel(QStringLiteral("newKeyCurrent"), p);
-    current->setText(tr("Current key: %1").arg(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey)));
+    current->setText(tr("Current key: %1").arg(Looks::keyWords(m_model->hashKey(), m_oldKey)));
 
     m_newKeyEdit = new QLineEdit(p);
     m_newKeyEdit->setObjectName(QStringLiteral("newKeyEdit"));
@@ -508,15 +414,15 @@ void RekeyWizard::setNewKeyStatus(int state, const QString &text)
     QIcon icon;
     switch (s) {
     case NewKeyState::Free:
-        color = RekeyLooks::okColor();
-        icon = RekeyLooks::okIcon();
+        color = Looks::okColor();
+        icon = Looks::okIcon();
         break;
     case NewKeyState::Invalid:
     case NewKeyState::Taken:
     case NewKeyState::CheckFailed:
     case NewKeyState::Same:
-        color = RekeyLooks::failedColor();
-        icon = RekeyLooks::failedIcon();
+        color = Looks::failedColor();
+        icon = Looks::failedIcon();
         break;
     case NewKeyState::Empty:
     case NewKeyState::Checking:
@@ -641,12 +547,12 @@ void RekeyWizard::loadCapabilities()
             QPalette pal = m_atomicAvailability->palette();
             if (m_transactions) {
                 m_atomicAvailability->setText(tr("Available: this store runs transactions."));
-                pal.setColor(QPalette::WindowText, RekeyLooks::okColor());
+                pal.setColor(QPalette::WindowText, Looks::okColor());
             } else {
                 m_atomicAvailability->setText(
                     caps ? tr("Not available: this store has no transactions.")
                          : tr("Not available: %1").arg(caps.error().toString()));
-                pal.setColor(QPalette::WindowText, RekeyLooks::warningColor());
+                pal.setColor(QPalette::WindowText, Looks::warningColor());
                 if (m_atomic->isChecked())
                     m_strategies->button(int(RekeyStrategy::RemovePutRestore))->setChecked(true);
             }
@@ -696,8 +602,8 @@ void RekeyWizard::initializePreview()
 {
     m_previewReady = false;
     const quint64 generation = ++m_previewGeneration;
-    m_previewOldKey->setText(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey));
-    m_previewNewKey->setText(RekeyLooks::keyWords(m_model->hashKey(), m_newKey));
+    m_previewOldKey->setText(Looks::keyWords(m_model->hashKey(), m_oldKey));
+    m_previewNewKey->setText(Looks::keyWords(m_model->hashKey(), m_newKey));
     m_previewStrategy->setText(m_strategies->checkedButton()->text());
     m_previewStatus->setText(tr("Reading the record as it is stored now…"));
     m_previewRecord->clear();
@@ -710,7 +616,7 @@ void RekeyWizard::initializePreview()
                   if (generation != m_previewGeneration)
                       return;
                   QPalette pal = m_previewStatus->palette();
-                  pal.setColor(QPalette::WindowText, RekeyLooks::failedColor());
+                  pal.setColor(QPalette::WindowText, Looks::failedColor());
                   if (!found) {
                       m_previewStatus->setText(
                           tr("Could not read the record: %1").arg(found.error().toString()));
@@ -725,7 +631,7 @@ void RekeyWizard::initializePreview()
                       m_previewStatus->setText(
                           tr("Every attribute is written exactly as stored (%1); only %2 "
                              "changes.")
-                              .arg(RekeyLooks::count(int(moved.size()), tr("attribute"),
+                              .arg(Looks::count(int(moved.size()), tr("attribute"),
                                                      tr("attributes")),
                                    m_model->hashKey()));
                       pal.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
@@ -799,8 +705,8 @@ void RekeyWizard::startRun()
     m_whereBox->hide();
     m_runProgress->show();
     m_runStatus->setText(tr("Moving %1 to %2 with %3…")
-                             .arg(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey),
-                                  RekeyLooks::keyWords(m_model->hashKey(), m_newKey),
+                             .arg(Looks::keyWords(m_model->hashKey(), m_oldKey),
+                                  Looks::keyWords(m_model->hashKey(), m_newKey),
                                   rekeyStrategyName(strategy())));
     button(QWizard::CancelButton)->setEnabled(false);
     emit page(RunPageId)->completeChanged();
@@ -937,8 +843,8 @@ void RekeyWizard::showWhereTheRecordIs()
         break;
     }
     const QString captions[] = {
-        tr("Old key %1:").arg(RekeyLooks::keyWords(m_model->hashKey(), m_oldKey)),
-        tr("New key %1:").arg(RekeyLooks::keyWords(m_model->hashKey(), m_newKey)),
+        tr("Old key %1:").arg(Looks::keyWords(m_model->hashKey(), m_oldKey)),
+        tr("New key %1:").arg(Looks::keyWords(m_model->hashKey(), m_newKey)),
         tr("Recovery journal:")};
     for (int i = 0; i < 3; ++i) {
         m_whereCaptions[i]->setText(captions[i]);
@@ -947,16 +853,16 @@ void RekeyWizard::showWhereTheRecordIs()
         QColor color = palette().color(QPalette::WindowText);
         switch (lines[i].look) {
         case Here:
-            icon = RekeyLooks::okIcon();
-            color = RekeyLooks::okColor();
+            icon = Looks::okIcon();
+            color = Looks::okColor();
             break;
         case Missing:
-            icon = RekeyLooks::failedIcon();
-            color = RekeyLooks::failedColor();
+            icon = Looks::failedIcon();
+            color = Looks::failedColor();
             break;
         case Warn:
-            icon = RekeyLooks::warningIcon();
-            color = RekeyLooks::warningColor();
+            icon = Looks::warningIcon();
+            color = Looks::warningColor();
             break;
         case Absent:
             color = palette().color(QPalette::Disabled, QPalette::WindowText);
@@ -1027,8 +933,8 @@ void RekeyWizard::initializeSummary()
     if (!m_outcome)
         return;
     const RekeyOutcome &o = *m_outcome;
-    const QString oldWords = RekeyLooks::keyWords(m_model->hashKey(), m_oldKey);
-    const QString newWords = RekeyLooks::keyWords(m_model->hashKey(), m_newKey);
+    const QString oldWords = Looks::keyWords(m_model->hashKey(), m_oldKey);
+    const QString newWords = Looks::keyWords(m_model->hashKey(), m_newKey);
     auto failed = [&o](const QString &name) {
         for (const RekeyStep &s : o.steps) {
             if (s.name == name && !s.ok)
@@ -1042,10 +948,10 @@ void RekeyWizard::initializeSummary()
     };
     QString headline;
     QString text;
-    QIcon icon = RekeyLooks::warningIcon();
+    QIcon icon = Looks::warningIcon();
     switch (o.state) {
     case RekeyOutcome::State::Done:
-        icon = RekeyLooks::okIcon();
+        icon = Looks::okIcon();
         headline = tr("The key was changed.");
         text = tr("The record is now at %1 and no longer at %2. Every attribute was kept exactly "
                   "as it was "
@@ -1073,7 +979,7 @@ void RekeyWizard::initializeSummary()
         text = o.message;
         break;
     case RekeyOutcome::State::InJournal:
-        icon = RekeyLooks::failedIcon();
+        icon = Looks::failedIcon();
         headline = tr("The record is in neither place: only the recovery journal has it.");
         if (failed(QStringLiteral("put")) && failed(QStringLiteral("restore")))
             text = tr("The put under the new key failed: %1.\nPutting the record back at %2 failed "
@@ -1129,7 +1035,7 @@ void RekeyWizard::saveRecordToFile()
     auto entry = journal.entry(m_outcome->journalId);
     const Value record = entry ? entry->record : m_outcome->record;
     QPalette pal = m_saveStatus->palette();
-    pal.setColor(QPalette::WindowText, RekeyLooks::failedColor());
+    pal.setColor(QPalette::WindowText, Looks::failedColor());
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly)) {
         m_saveStatus->setText(
@@ -1147,11 +1053,11 @@ void RekeyWizard::saveRecordToFile()
     if (auto removed = journal.remove(m_outcome->journalId); !removed) {
         m_saveStatus->setText(tr("Saved to %1, but the journal entry could not be removed: %2")
                                   .arg(QDir::toNativeSeparators(path), removed.error().toString()));
-        pal.setColor(QPalette::WindowText, RekeyLooks::warningColor());
+        pal.setColor(QPalette::WindowText, Looks::warningColor());
     } else {
         m_saveStatus->setText(tr("Saved to %1 (DynamoDB JSON); the journal entry was removed.")
                                   .arg(QDir::toNativeSeparators(path)));
-        pal.setColor(QPalette::WindowText, RekeyLooks::okColor());
+        pal.setColor(QPalette::WindowText, Looks::okColor());
         m_saveButton->setEnabled(false);
     }
     m_saveStatus->setPalette(pal);

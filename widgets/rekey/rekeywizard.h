@@ -1,8 +1,10 @@
 #pragma once
 
+#include "model/store/storeinterposer.h"
 #include "model/rekey/rekeyengine.h"
 #include "model/schema/tablemodel.h"
 #include "model/core/value.h"
+#include "widgets/common/looks.h"
 
 #include <QColor>
 #include <QIcon>
@@ -26,27 +28,7 @@ class QWizardPage;
 class RecordStore;
 class StoreRunner;
 
-/// The looks of step and outcome states, shared by the key change wizard, the journal recovery
-/// dialog and the bulk key change dialog (the model says ok or failed, these say how it looks).
-namespace RekeyLooks {
-QColor okColor();
-QColor failedColor();
-QColor warningColor();
-/// A green disc with a check mark.
-QIcon okIcon();
-/// A red disc with a cross.
-QIcon failedIcon();
-/// An amber disc with an exclamation mark.
-QIcon warningIcon();
-/// "1 record", "3 records".
-QString count(int n, const QString &one, const QString &many);
-/// `userId = "u1"`, `orderId = 42`.
-QString keyWords(const QString &attribute, const Value &key);
-/// The key of a table model's type in words: "a string", "an integer", "a number".
-QString keyTypeWords(const TableModel &model);
-} // namespace RekeyLooks
-
-/// The key change wizard (DESIGN.md, "The key change (rekey) wizard"): the record -> the new
+/// The key change wizard (docs/architecture.md, "How a key change stays crash-safe"): the record -> the new
 /// key, checked live (type, and no record there) -> the strategy, each with its risks in plain
 /// words -> a preview of what will be written -> the run, each step shown live as the engine
 /// reports it from the store thread -> a summary in plain words. When the put fails the restore
@@ -84,10 +66,9 @@ public:
     /// The outcome once the run finished.
     const std::optional<RekeyOutcome> &outcome() const { return m_outcome; }
 
-    /// Test hook: every store access of the wizard goes through `wrapper(store)`, called on the
+    /// Test hook: every store access of the wizard goes through `interposer(store)`, called on the
     /// store thread (tests wrap the real store in a FaultyStore).
-    using StoreWrapper = std::function<RecordStore &(RecordStore &)>;
-    void setStoreWrapper(StoreWrapper wrapper) { m_wrapper = std::move(wrapper); }
+    void setStoreInterposer(StoreInterposer interposer) { m_interposer = std::move(interposer); }
     /// Test hook: saveRecordToFile() writes here instead of asking with a file dialog.
     void setSaveFileName(const QString &path) { m_saveFileName = path; }
     /// How long typing must pause before the new key is looked up in the store (250 ms).
@@ -142,7 +123,7 @@ private:
     TableModelPtr m_model;
     Value m_record;
     Value m_oldKey;
-    StoreWrapper m_wrapper;
+    StoreInterposer m_interposer;
     QString m_saveFileName;
 
     // New key page

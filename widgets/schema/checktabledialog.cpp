@@ -2,7 +2,7 @@
 
 #include "model/store/open/storerunner.h"
 #include "widgets/common/messagebar.h"
-#include "widgets/rekey/rekeywizard.h"
+#include "widgets/common/looks.h"
 
 #include <QDir>
 #include <QFile>
@@ -298,7 +298,7 @@ void CheckTableDialog::receive(const std::shared_ptr<Run> &run, Batch batch)
         auto *item = new QTreeWidgetItem;
         item->setText(KeyColumn, keyText(record.key));
         item->setData(KeyColumn, RecordIndexRole, index);
-        item->setIcon(KeyColumn, RekeyLooks::failedIcon());
+        item->setIcon(KeyColumn, Looks::failedIcon());
         if (record.problems.size() == 1) {
             item->setText(ProblemColumn, record.problems.front().toString());
         } else {
@@ -371,7 +371,7 @@ void CheckTableDialog::finish(const std::shared_ptr<Run> &run, Result<TableCheck
             tr("The check stopped after %1; %2.")
                 .arg(count(m_checked, tr("%1 record"), tr("%1 records")),
                      count(m_failing, tr("%1 fails the model"), tr("%1 fail the model"))));
-        pal.setColor(QPalette::WindowText, RekeyLooks::failedColor());
+        pal.setColor(QPalette::WindowText, Looks::failedColor());
     } else {
         m_checked = report->checked;
         m_failing = report->failing;
@@ -395,14 +395,14 @@ void CheckTableDialog::finish(const std::shared_ptr<Run> &run, Result<TableCheck
                        .arg(number(m_failing), records, m_failing == 1 ? tr("fails") : tr("fail"));
         }
         pal.setColor(QPalette::WindowText, m_failing == 0 && !m_cancelled
-                                               ? RekeyLooks::okColor()
-                                               : RekeyLooks::failedColor());
+                                               ? Looks::okColor()
+                                               : Looks::failedColor());
         m_summary->setText(text);
     }
     if (report && m_failing == 0 && !m_cancelled) {
         // Not an empty pane: say it where the failing records would be.
         auto *item = new QTreeWidgetItem(m_list);
-        item->setIcon(KeyColumn, RekeyLooks::okIcon());
+        item->setIcon(KeyColumn, Looks::okIcon());
         item->setText(KeyColumn, tr("No failing record"));
         item->setText(ProblemColumn, m_summary->text());
         item->setFlags(Qt::ItemIsEnabled);

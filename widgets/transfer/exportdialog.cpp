@@ -109,14 +109,14 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
 
     const qint64 selected = qint64(m_selectedKeys.size());
     m_selected->setObjectName(QStringLiteral("selectedScope"));
-    m_selected->setText(tr("Selected records (%1)").arg(TransferLooks::number(selected)));
+    m_selected->setText(tr("Selected records (%1)").arg(Looks::number(selected)));
     m_selected->setEnabled(selected > 0);
     if (selected == 0)
         m_selected->setToolTip(tr("Select records in the grid to export only them."));
     m_filtered->setObjectName(QStringLiteral("filteredScope"));
     m_filtered->setText(
         m_filteredCount >= 0
-            ? tr("Filtered records (%1)").arg(TransferLooks::number(m_filteredCount))
+            ? tr("Filtered records (%1)").arg(Looks::number(m_filteredCount))
             : tr("Filtered records"));
     m_filtered->setEnabled(m_filterActive);
     m_filtered->setToolTip(m_filterActive
@@ -144,7 +144,7 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
     m_format->setObjectName(QStringLiteral("exportFormatCombo"));
     for (TransferFormat f : {TransferFormat::JsonLines, TransferFormat::JsonArray,
                              TransferFormat::DynamoDbJson, TransferFormat::Csv})
-        m_format->addItem(TransferLooks::formatLabel(f), int(f));
+        m_format->addItem(TransferRun::formatLabel(f), int(f));
     m_format->setItemData(0, tr("One JSON object per line; sets are arrays, binary is base64"),
                           Qt::ToolTipRole);
     m_format->setItemData(1, tr("One JSON array of objects; sets are arrays, binary is base64"),
@@ -232,7 +232,7 @@ ExportDialog::~ExportDialog() = default;
 void ExportDialog::setTableCount(qint64 count)
 {
     m_tableCount = count;
-    m_whole->setText(count >= 0 ? tr("Whole table (%1)").arg(TransferLooks::records(count))
+    m_whole->setText(count >= 0 ? tr("Whole table (%1)").arg(Looks::records(count))
                                 : tr("Whole table"));
 }
 
@@ -306,7 +306,7 @@ void ExportDialog::browse()
 {
     const TransferFormat f = format();
     const QString filter =
-        tr("%1 (*%2);;All files (*)").arg(TransferLooks::formatLabel(f), suffixOf(f));
+        tr("%1 (*%2);;All files (*)").arg(TransferRun::formatLabel(f), suffixOf(f));
     const QString path =
         QFileDialog::getSaveFileName(this, tr("Export from %1").arg(m_table), file(), filter);
     if (path.isEmpty())
@@ -424,8 +424,8 @@ void ExportDialog::showProgress()
     m_run.showFraction(done, total);
     m_status->setText(m_run.withCancelNote(
         total > 0 ? tr("%1 of %2 written…")
-                        .arg(TransferLooks::number(done), TransferLooks::records(total))
-                  : tr("%1 written…").arg(TransferLooks::records(done))));
+                        .arg(Looks::number(done), Looks::records(total))
+                  : tr("%1 written…").arg(Looks::records(done))));
 }
 
 void ExportDialog::cancel()
@@ -463,13 +463,13 @@ void ExportDialog::finish(Result<Outcome> result, const QString &path, bool exis
                                 MessageBar::Kind::Warning);
     } else {
         const qint64 records = result->report.records;
-        QString text = tr("Exported %1 to %2.").arg(TransferLooks::records(records), shown);
+        QString text = tr("Exported %1 to %2.").arg(Looks::records(records), shown);
         if (result->missing > 0)
             text +=
                 QLatin1Char(' ') +
                 (result->missing == 1 ? tr("1 selected record no longer exists and was left out.")
                                       : tr("%1 selected records no longer exist and were left out.")
-                                            .arg(TransferLooks::number(result->missing)));
+                                            .arg(Looks::number(result->missing)));
         // Stored records that cannot be read were skipped: say which, and that it is not done.
         const ExportReport &report = result->report;
         if (report.unreadable > 0) {
@@ -482,7 +482,7 @@ void ExportDialog::finish(Result<Outcome> result, const QString &path, bool exis
                     (report.unreadable == 1
                          ? tr("1 stored record cannot be read and was skipped: %1.")
                          : tr("%1 stored records cannot be read and were skipped: %2.")
-                               .arg(TransferLooks::number(report.unreadable)))
+                               .arg(Looks::number(report.unreadable)))
                         .arg(keys.join(QStringLiteral(", ")));
         }
         m_messages->showMessage(text, report.unreadable > 0 ? MessageBar::Kind::Warning

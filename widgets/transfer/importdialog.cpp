@@ -31,53 +31,6 @@
 
 #include <algorithm>
 
-namespace TransferLooks {
-
-QString formatLabel(TransferFormat format)
-{
-    switch (format) {
-    case TransferFormat::JsonLines:
-        return QObject::tr("JSON lines (.jsonl)");
-    case TransferFormat::JsonArray:
-        return QObject::tr("JSON array (.json)");
-    case TransferFormat::DynamoDbJson:
-        return QObject::tr("DynamoDB JSON (AWS export)");
-    case TransferFormat::Csv:
-        return QObject::tr("CSV with a header row (.csv)");
-    }
-    return transferFormatName(format);
-}
-
-QString formatName(TransferFormat format)
-{
-    switch (format) {
-    case TransferFormat::JsonLines:
-        return QObject::tr("JSON lines");
-    case TransferFormat::JsonArray:
-        return QObject::tr("JSON array");
-    case TransferFormat::DynamoDbJson:
-        return QObject::tr("DynamoDB JSON");
-    case TransferFormat::Csv:
-        return QObject::tr("CSV");
-    }
-    return transferFormatName(format);
-}
-
-QString number(qint64 n)
-{
-    QLocale locale;
-    // The C locale omits grouping by default; "1,204" reads better in a dialog.
-    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
-    return locale.toString(n);
-}
-
-QString records(qint64 n)
-{
-    return n == 1 ? QObject::tr("1 record") : QObject::tr("%1 records").arg(number(n));
-}
-
-} // namespace TransferLooks
-
 namespace {
 
 QString capitalized(QString sentence)
@@ -175,7 +128,7 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     m_format->addItem(tr("Detect from file"));
     for (TransferFormat f : {TransferFormat::JsonLines, TransferFormat::JsonArray,
                              TransferFormat::DynamoDbJson, TransferFormat::Csv})
-        m_format->addItem(TransferLooks::formatLabel(f), int(f));
+        m_format->addItem(TransferRun::formatLabel(f), int(f));
     m_format->setItemData(0, tr(".jsonl and .csv by their name; anything else by its first bytes"),
                           Qt::ToolTipRole);
 
@@ -352,7 +305,7 @@ void ImportDialog::updateFormatHint()
     const bool certain =
         byName && (*byName == TransferFormat::JsonLines || *byName == TransferFormat::Csv);
     m_format->setItemText(
-        0, certain ? tr("Detect from file: %1").arg(TransferLooks::formatName(*byName))
+        0, certain ? tr("Detect from file: %1").arg(TransferRun::formatName(*byName))
                    : tr("Detect from file"));
     std::optional<TransferFormat> format;
     if (m_format->currentIndex() > 0)
@@ -451,7 +404,7 @@ void ImportDialog::showProgress()
     const qint64 total = m_run.total();
     m_run.showFraction(bytes, total);
     const QLocale locale;
-    QString text = tr("%1 read").arg(TransferLooks::records(m_run.records()));
+    QString text = tr("%1 read").arg(Looks::records(m_run.records()));
     if (total > 0)
         text +=
             QStringLiteral(" · ") +
@@ -464,8 +417,8 @@ void ImportDialog::showUndoProgress()
     if (!m_undoing)
         return;
     m_status->setText(tr("Deleting the records the import wrote: %1 of %2…")
-                          .arg(TransferLooks::number(m_undoRun.records()),
-                               TransferLooks::number(m_undoRun.total())));
+                          .arg(Looks::number(m_undoRun.records()),
+                               Looks::number(m_undoRun.total())));
     m_undoRun.showFraction(m_undoRun.records(), m_undoRun.total());
 }
 
@@ -526,26 +479,26 @@ void ImportDialog::showReport()
     m_messages->showMessage(capitalized(r.summary()), outcomeKind(r));
 
     QStringList parts;
-    parts << tr("%1 read").arg(TransferLooks::records(r.records));
+    parts << tr("%1 read").arg(Looks::records(r.records));
     if (r.wroteRecords() || r.leftWrites()) {
         const qint64 written = r.wroteRecords() ? r.written : qint64(r.writtenKeys.size());
-        QString w = tr("%1 written").arg(TransferLooks::number(written));
+        QString w = tr("%1 written").arg(Looks::number(written));
         if (!r.uncertainWrites.empty())
             w +=
-                tr(" (%1 more maybe)").arg(TransferLooks::number(qint64(r.uncertainWrites.size())));
+                tr(" (%1 more maybe)").arg(Looks::number(qint64(r.uncertainWrites.size())));
         if (r.replaced > 0)
-            w += tr(" (%1 replaced)").arg(TransferLooks::number(r.replaced));
+            w += tr(" (%1 replaced)").arg(Looks::number(r.replaced));
         parts << w;
     } else {
         parts << tr("nothing written");
     }
     if (r.skippedExisting > 0)
-        parts << tr("%1 skipped as existing").arg(TransferLooks::number(r.skippedExisting));
+        parts << tr("%1 skipped as existing").arg(Looks::number(r.skippedExisting));
     if (r.rejected > 0)
-        parts << tr("%1 rejected").arg(TransferLooks::number(r.rejected));
+        parts << tr("%1 rejected").arg(Looks::number(r.rejected));
     // The summary above names the files; this line has the figures.
     m_status->setText(
-        tr("%1: %2.").arg(TransferLooks::formatName(r.format), parts.join(QStringLiteral(", "))));
+        tr("%1: %2.").arg(TransferRun::formatName(r.format), parts.join(QStringLiteral(", "))));
 
     // Short lines in the list (the file's name; the summary has its path); the saved report
     // has the full lines.
@@ -559,13 +512,13 @@ void ImportDialog::showReport()
     if (r.problemCount > qint64(r.problems.size()))
         new QListWidgetItem(
             tr("… and %1 more problems (only the first %2 are kept)")
-                .arg(TransferLooks::number(r.problemCount - qint64(r.problems.size())),
-                     TransferLooks::number(qint64(r.problems.size()))),
+                .arg(Looks::number(r.problemCount - qint64(r.problems.size())),
+                     Looks::number(qint64(r.problems.size()))),
             m_problems);
     m_problems->setUpdatesEnabled(true);
     m_problemBox->setTitle(r.problemCount == 1
                                ? tr("1 problem")
-                               : tr("%1 problems").arg(TransferLooks::number(r.problemCount)));
+                               : tr("%1 problems").arg(Looks::number(r.problemCount)));
     m_problemBox->setVisible(m_problems->count() > 0);
 
     m_written->clear();
@@ -600,7 +553,7 @@ void ImportDialog::showReport()
         QString note =
             tr("The import was not one transaction, so these %1 stay in %2. “Undo "
                "These Writes” deletes the %3 that were new.")
-                .arg(TransferLooks::records(left), m_table, TransferLooks::number(newOnes));
+                .arg(Looks::records(left), m_table, Looks::number(newOnes));
         if (uncertainNew > 0)
             note += QLatin1Char(' ') +
                     tr("Of those that may have been written, it deletes the ones the table holds "
@@ -612,10 +565,10 @@ void ImportDialog::showReport()
                               "the previous version was not kept.")
                          : tr("The %1 records that replaced existing ones keep the file's "
                               "version: the previous versions were not kept.")
-                               .arg(TransferLooks::number(replaced.size())));
+                               .arg(Looks::number(replaced.size())));
         m_writtenNote->setText(note);
         m_undo->setVisible(newOnes + uncertainNew > 0);
-        m_writtenBox->setTitle(tr("Records left written (%1)").arg(TransferLooks::number(left)));
+        m_writtenBox->setTitle(tr("Records left written (%1)").arg(Looks::number(left)));
     }
     m_writtenBox->setVisible(r.leftWrites());
 
@@ -654,7 +607,7 @@ void ImportDialog::undoWrites()
     m_messages->dismiss();
     const QString figures = m_status->text();
     const qint64 total = qint64(keys.size() + maybe.size());
-    m_status->setText(tr("Deleting %1…").arg(TransferLooks::records(total)));
+    m_status->setText(tr("Deleting %1…").arg(Looks::records(total)));
     m_undoRun.begin(total);
     // The deletes go one by one (a DynamoDB table takes a while): the bar counts them.
     auto progress = m_undoRun.progressReporter(m_runner);
@@ -718,16 +671,16 @@ void ImportDialog::undoWrites()
                 if (undone->failures.size() > shown.size())
                     shown << tr("… and %1 more")
                                  .arg(
-                                     TransferLooks::number(undone->failures.size() - shown.size()));
+                                     Looks::number(undone->failures.size() - shown.size()));
                 m_messages->showMessage(tr("Deleted %1; %2 could not be deleted: %3")
-                                            .arg(TransferLooks::records(undone->deleted),
-                                                 TransferLooks::number(undone->failures.size()),
+                                            .arg(Looks::records(undone->deleted),
+                                                 Looks::number(undone->failures.size()),
                                                  shown.join(QStringLiteral("; "))),
                                         MessageBar::Kind::Error);
             } else {
                 m_messages->showMessage(
                     tr("Undone: the %1 the import had written were deleted from %2.")
-                        .arg(TransferLooks::records(undone->deleted), m_table),
+                        .arg(Looks::records(undone->deleted), m_table),
                     MessageBar::Kind::Information);
                 m_undo->setVisible(false);
                 int kept = 0;
@@ -754,7 +707,7 @@ void ImportDialog::undoWrites()
                     item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
                 }
                 m_writtenBox->setTitle(tr("Records the import wrote (%1)")
-                                           .arg(TransferLooks::number(m_written->count())));
+                                           .arg(Looks::number(m_written->count())));
                 QString note = tr("The new records were deleted again.");
                 if (kept > 0)
                     note += QLatin1Char(' ') +

@@ -2,6 +2,7 @@
 
 #include "model/transfer/importer.h"
 #include "model/store/storeinterposer.h"
+#include "widgets/common/looks.h"
 #include "widgets/transfer/transferrun.h"
 
 #include <QDialog>
@@ -18,18 +19,6 @@ class QProgressBar;
 class QPushButton;
 class QRadioButton;
 class StoreRunner;
-
-/// How the import and export dialogs name formats and numbers.
-namespace TransferLooks {
-/// "JSON lines (.jsonl)", "DynamoDB JSON (AWS export)", ...: the choices of a format combo.
-QString formatLabel(TransferFormat format);
-/// "JSON lines", "DynamoDB JSON", ...: a format in a sentence.
-QString formatName(TransferFormat format);
-/// 1204 as "1,204" (the locale's grouping, also in the C locale).
-QString number(qint64 n);
-/// "1 record", "1,204 records".
-QString records(qint64 n);
-} // namespace TransferLooks
 
 /// Imports a file into a table (issue 7): the file, its format (detected or chosen), the mode
 /// (all-or-nothing or skip-invalid with a rejects file) and what to do with existing keys; a

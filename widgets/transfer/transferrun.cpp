@@ -150,3 +150,33 @@ void TransferRun::updateCancelButton(QPushButton *button, bool finished,
         button->setToolTip(QString());
     }
 }
+
+QString TransferRun::formatLabel(TransferFormat format)
+{
+    switch (format) {
+    case TransferFormat::JsonLines:
+        return QObject::tr("JSON lines (.jsonl)");
+    case TransferFormat::JsonArray:
+        return QObject::tr("JSON array (.json)");
+    case TransferFormat::DynamoDbJson:
+        return QObject::tr("DynamoDB JSON (AWS export)");
+    case TransferFormat::Csv:
+        return QObject::tr("CSV with a header row (.csv)");
+    }
+    return transferFormatName(format);
+}
+
+QString TransferRun::formatName(TransferFormat format)
+{
+    switch (format) {
+    case TransferFormat::JsonLines:
+        return QObject::tr("JSON lines");
+    case TransferFormat::JsonArray:
+        return QObject::tr("JSON array");
+    case TransferFormat::DynamoDbJson:
+        return QObject::tr("DynamoDB JSON");
+    case TransferFormat::Csv:
+        return QObject::tr("CSV");
+    }
+    return transferFormatName(format);
+}

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/transfer/transferformat.h"
+
 #include <QCoreApplication>
 #include <QString>
 
@@ -21,6 +23,11 @@ class TransferRun
     Q_DECLARE_TR_FUNCTIONS(TransferRun)
 
 public:
+    /// "JSON lines (.jsonl)", "DynamoDB JSON (AWS export)", ...: the choices of a format combo.
+    static QString formatLabel(TransferFormat format);
+    /// "JSON lines", "DynamoDB JSON", ...: a format in a sentence.
+    static QString formatName(TransferFormat format);
+
     /// `showProgress` is called on the GUI thread after progress, while `receiver` exists.
     TransferRun(QObject *receiver, std::function<void()> showProgress);
     /// A running run stops at its next record.
