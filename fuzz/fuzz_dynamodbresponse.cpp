@@ -8,7 +8,7 @@
 
 #include "model/store/dynamodb/dynamodbclient.h"
 #include "model/json/jsoncodec.h"
-#include "model/analysis/modelinference.h"
+#include "model/schema/modelinference.h"
 
 namespace {
 
