@@ -167,7 +167,7 @@ struct QueryRequest
     std::vector<FilterCondition> conditions;
 };
 
-/// The record operations of DESIGN.md on one store (embedded SQLite, DynamoDB, ...).
+/// The record operations (docs/architecture.md, "The store interface and its contract") on one store (embedded SQLite, DynamoDB, ...).
 ///
 /// A store is used from one thread at a time, never the GUI thread: the GUI reaches it through
 /// StoreRunner. The public operations check what every store must check in the same way

@@ -50,7 +50,7 @@ private slots:
             QVERIFY(m_store->putRecord(u"users"_s, r));
         const double seconds = double(t.nsecsElapsed()) / 1e9;
         print("put_record (validated, own transaction)", double(m_records.size()) / seconds,
-              "none: DESIGN.md sets no figure; WAL, synchronous=NORMAL");
+              "none: no target is set; WAL, synchronous=NORMAL");
     }
 
     void getByKey()
@@ -66,7 +66,7 @@ private slots:
         }
         const double seconds = double(t.nsecsElapsed()) / 1e9;
         QCOMPARE(found, int(m_records.size()));
-        print("get_record", double(m_records.size()) / seconds, "none: DESIGN.md sets no figure");
+        print("get_record", double(m_records.size()) / seconds, "none: no target is set");
     }
 
     void putBatchedInOneTransaction()
@@ -82,7 +82,7 @@ private slots:
             return okStatus();
         }));
         const double seconds = double(t.nsecsElapsed()) / 1e9;
-        print("put_record batched in one transaction", double(m_records.size()) / seconds, "none: DESIGN.md sets no figure");
+        print("put_record batched in one transaction", double(m_records.size()) / seconds, "none: no target is set");
     }
 
     void openALargeStore()

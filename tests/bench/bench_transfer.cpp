@@ -1,4 +1,4 @@
-// Import and export speed on the embedded store (DESIGN.md: import of JSON lines with
+// Import and export speed on the embedded store (docs/architecture.md: import of JSON lines with
 // validation >= 200,000 records/s, export >= 300,000 records/s, memory flat during both), with
 // 200,000 demo users records (DemoData::userRecord, about 460 bytes of JSON each). Measure a
 // Release build.

@@ -1,4 +1,4 @@
-// Validation speed: Validator::isValidRecord over demo users records (DESIGN.md: >= 1,000,000
+// Validation speed: Validator::isValidRecord over demo users records (docs/architecture.md: >= 1,000,000
 // records/s on the 2-core reference machine, Release build).
 
 #include "model/schema/tablemodel.h"

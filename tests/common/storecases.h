@@ -14,7 +14,7 @@
 
 namespace StoreCases {
 
-/// The model every case runs against: the DESIGN.md example, inline so it never drifts.
+/// The model every case runs against: the table model file format example, inline so it never drifts.
 inline QByteArray modelJson()
 {
     return R"({

@@ -8,7 +8,7 @@
 
 namespace {
 
-// A users-like model (DESIGN.md's example plus the shapes paths must handle).
+// A users-like model (the README's table model example plus the shapes paths must handle).
 constexpr char kUsersModel[] = R"({
   "table": "users",
   "primaryIndex": { "hashKey": "userId", "hashKeyType": "str" },

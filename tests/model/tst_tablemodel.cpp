@@ -30,7 +30,8 @@ QString modelsDir()
     return QStringLiteral(STRUCTDESK_TESTS_DIR "/data/models");
 }
 
-/// The example of DESIGN.md, "The table model file format", verbatim.
+/// The full example of the table model file format (README.md, "Table model files", shows most
+/// of it).
 const QByteArray kDesignExample = R"({
   "table": "users",
   "primaryIndex": { "hashKey": "userId", "hashKeyType": "str" },
@@ -961,7 +962,7 @@ void TstTableModel::roundTrip_data()
         QFile f(modelsDir() + u"/"_s + name);
         return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
     };
-    QTest::newRow("DESIGN.md example") << kDesignExample;
+    QTest::newRow("format example") << kDesignExample;
     QTest::newRow("users.json") << file(u"users.json"_s);
     QTest::newRow("minimal.json") << file(u"minimal.json"_s);
     QTest::newRow("no fields")

@@ -10,7 +10,7 @@
 
 namespace {
 
-// A users-like model: DESIGN.md's example plus one field per rule.
+// A users-like model: the README's table model example plus one field per rule.
 constexpr char kUsersModel[] = R"({
   "table": "users",
   "primaryIndex": { "hashKey": "userId", "hashKeyType": "str" },
