@@ -179,23 +179,7 @@ QString noSuchField(const ResolvedPath &soFar, const MapModel &model, QStringVie
     return message;
 }
 
-bool acceptsKind(const FieldSpec &spec, FieldKind kind)
-{
-    for (const FieldType &t : spec.types) {
-        if (t.kind == kind)
-            return true;
-    }
-    return false;
-}
 
-const FieldType *typeOf(const FieldSpec &spec, FieldKind kind)
-{
-    for (const FieldType &t : spec.types) {
-        if (t.kind == kind)
-            return &t;
-    }
-    return nullptr;
-}
 
 /// The map model a name element after `spec` looks into, or nullptr.
 const MapModel *modelOf(const FieldSpec &spec)
@@ -375,8 +359,8 @@ Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
                 inFreeData = true;
                 push(name, -1, nullptr, false);
                 continue;
-            } else if (acceptsKind(*after, FieldKind::Dict) ||
-                       acceptsKind(*after, FieldKind::List)) {
+            } else if (after->accepts(FieldKind::Dict) ||
+                       after->accepts(FieldKind::List)) {
                 return pathError(
                     path, QStringLiteral("%1 is %2; address its items with %3, "
                                          "not with a name.")
@@ -409,8 +393,8 @@ Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
         }
 
         // A placeholder after a field or item spec: one of its items.
-        const FieldType *dict = typeOf(*after, FieldKind::Dict);
-        const FieldType *list = typeOf(*after, FieldKind::List);
+        const FieldType *dict = after->type(FieldKind::Dict);
+        const FieldType *list = after->type(FieldKind::List);
         if (!dict && !list && isFreeContainer(*after)) {
             // Into `any` or a map without declared fields: the value is a literal map key.
             auto value = mapKeyValue(path, name, variables);
@@ -421,7 +405,7 @@ Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
             continue;
         }
         if (!dict && !list) {
-            if (acceptsKind(*after, FieldKind::Set))
+            if (after->accepts(FieldKind::Set))
                 return pathError(path, QStringLiteral("Set items cannot be addressed: %1 is a "
                                                       "set; write the whole set instead.")
                                            .arg(quoted(out.display())));

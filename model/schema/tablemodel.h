@@ -16,6 +16,12 @@
 /// The kinds of field types of a table model (StructNoSQL's field_type).
 enum class FieldKind { Str, Int, Float, Decimal, Bool, Bytes, Any, Map, Dict, List, Set };
 
+/// int, float and decimal: the kinds whose values are numbers.
+inline bool isNumericKind(FieldKind kind)
+{
+    return kind == FieldKind::Int || kind == FieldKind::Float || kind == FieldKind::Decimal;
+}
+
 /// The name used in model files: "str", "int", ..., "set".
 QString fieldKindName(FieldKind kind);
 /// The kind for a model-file name, or nullopt.
@@ -51,6 +57,8 @@ struct FieldSpec
 
     bool accepts(FieldKind kind) const;
     bool isAny() const { return accepts(FieldKind::Any); }
+    /// No types, or `any` among them: every value fits.
+    bool acceptsAnything() const { return types.empty() || isAny(); }
     /// The first type, or nullptr when there is none.
     const FieldType *firstType() const { return types.empty() ? nullptr : &types.front(); }
     /// The type of the given kind, or nullptr.

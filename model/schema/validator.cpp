@@ -182,10 +182,6 @@ bool numberFits(FieldKind kind, const QString &text)
     }
 }
 
-bool isNumericKind(FieldKind kind)
-{
-    return kind == FieldKind::Int || kind == FieldKind::Float || kind == FieldKind::Decimal;
-}
 
 /// True when a set of this type may hold the items the spec describes (nullptr: anything).
 bool setFits(const FieldSpec *items, Value::Type type)
@@ -252,16 +248,6 @@ bool isDeepKind(FieldKind kind)
            kind == FieldKind::Set;
 }
 
-bool specIsAny(const FieldSpec &spec)
-{
-    if (spec.types.empty())
-        return true;
-    for (const FieldType &t : spec.types) {
-        if (t.kind == FieldKind::Any)
-            return true;
-    }
-    return false;
-}
 
 /// "an int", "a dict of map", "bytes", "one of int, float or str".
 QString typePhrase(const FieldSpec &spec)
@@ -558,7 +544,7 @@ private:
             return;
         }
         if (v.isNull()) {
-            if (specIsAny(*spec))
+            if (spec->acceptsAnything())
                 return;
             if (item) {
                 report(&node, [&] {
@@ -778,7 +764,7 @@ private:
             });
             return;
         }
-        if (v.type() == Value::Type::NumberSet && t.items && !specIsAny(*t.items)) {
+        if (v.type() == Value::Type::NumberSet && t.items && !t.items->acceptsAnything()) {
             for (const QString &number : v.textItems()) {
                 bool fits = false;
                 for (const FieldType &it : t.items->types) {
@@ -892,14 +878,6 @@ private:
 
 // ---- applyModelTypes ---------------------------------------------------------------------
 
-bool acceptsKind(const FieldSpec &spec, FieldKind kind)
-{
-    for (const FieldType &t : spec.types) {
-        if (t.kind == kind)
-            return true;
-    }
-    return false;
-}
 
 std::optional<QByteArray> decodeBase64(const Value &v)
 {
@@ -961,18 +939,18 @@ std::optional<Value> applyMap(const MapModel &model, const Value &v);
 /// The value converted to the spec's types, or nullopt when nothing changes.
 std::optional<Value> applySpec(const FieldSpec *spec, const Value &v)
 {
-    if (!spec || spec->types.empty() || specIsAny(*spec))
+    if (!spec || spec->types.empty() || spec->acceptsAnything())
         return std::nullopt;
     switch (v.type()) {
     case Value::Type::String: {
-        if (!acceptsKind(*spec, FieldKind::Bytes) || acceptsKind(*spec, FieldKind::Str))
+        if (!spec->accepts(FieldKind::Bytes) || spec->accepts(FieldKind::Str))
             return std::nullopt;
         if (auto bytes = decodeBase64(v))
             return Value::binary(std::move(*bytes));
         return std::nullopt;
     }
     case Value::Type::List: {
-        if (acceptsKind(*spec, FieldKind::Set) && !acceptsKind(*spec, FieldKind::List)) {
+        if (spec->accepts(FieldKind::Set) && !spec->accepts(FieldKind::List)) {
             for (const FieldType &t : spec->types) {
                 if (t.kind != FieldKind::Set)
                     continue;

@@ -49,16 +49,6 @@ void placeOf(QByteArrayView text, qsizetype offset, qint64 line, qint64 &outLine
 
 // ---- typing in place: the same rules as applySpec() in model/validator.cpp ----------------
 
-bool specIsAny(const FieldSpec &spec)
-{
-    if (spec.types.empty())
-        return true;
-    for (const FieldType &t : spec.types) {
-        if (t.kind == FieldKind::Any)
-            return true;
-    }
-    return false;
-}
 
 std::optional<QByteArray> strictBase64(const Value &v)
 {
@@ -67,10 +57,6 @@ std::optional<QByteArray> strictBase64(const Value &v)
     return ::decodeBase64(QStringView(v.text()));
 }
 
-bool isNumericKind(FieldKind kind)
-{
-    return kind == FieldKind::Int || kind == FieldKind::Float || kind == FieldKind::Decimal;
-}
 
 std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list)
 {
@@ -85,7 +71,7 @@ std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list)
     // The kinds to try, in order; untyped or `any` items: strings, then numbers.
     FieldKind kinds[8];
     std::size_t count = 0;
-    const bool untyped = !items || items->types.empty() || specIsAny(*items);
+    const bool untyped = !items || items->types.empty() || items->acceptsAnything();
     if (untyped) {
         kinds[count++] = FieldKind::Str;
         kinds[count++] = FieldKind::Decimal;
@@ -125,7 +111,7 @@ bool typeMap(const MapModel &model, Value &v, QStringList *changed = nullptr);
 /// Types a value in place; true when anything changed.
 bool typeValue(const FieldSpec *spec, Value &v)
 {
-    if (!spec || spec->types.empty() || specIsAny(*spec))
+    if (!spec || spec->types.empty() || spec->acceptsAnything())
         return false;
     switch (v.type()) {
     case Value::Type::String:
@@ -151,7 +137,7 @@ bool typeValue(const FieldSpec *spec, Value &v)
         for (const FieldType &t : spec->types) {
             if (t.kind != FieldKind::List || !t.items)
                 continue;
-            if (specIsAny(*t.items))
+            if (t.items->acceptsAnything())
                 return false;
             bool any = false;
             for (Value &item : v.listRef())
@@ -168,7 +154,7 @@ bool typeValue(const FieldSpec *spec, Value &v)
         for (const FieldType &t : spec->types) {
             if (t.kind != FieldKind::Dict || !t.items)
                 continue;
-            if (specIsAny(*t.items))
+            if (t.items->acceptsAnything())
                 return false;
             bool any = false;
             Value::Map &m = v.mapRef();
@@ -187,7 +173,7 @@ bool typeValue(const FieldSpec *spec, Value &v)
 /// nothing to type is never detached.
 bool mayChange(const FieldSpec *spec, const Value &v)
 {
-    if (!spec || specIsAny(*spec))
+    if (!spec || spec->acceptsAnything())
         return false;
     switch (v.type()) {
     case Value::Type::String:

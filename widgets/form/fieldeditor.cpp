@@ -23,10 +23,6 @@ int oneLineHeight()
     return height;
 }
 
-bool isNumericKind(FieldKind k)
-{
-    return k == FieldKind::Int || k == FieldKind::Float || k == FieldKind::Decimal;
-}
 
 /// Containers edited by nested editors: built only once their field is set (a recursive model
 /// would otherwise build itself forever), hidden while unset.
