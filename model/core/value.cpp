@@ -172,6 +172,40 @@ bool isIntegerText(QStringView text)
     return !text.isEmpty();
 }
 
+// The grammar of splitNumber() above, checked without building the digits, so that it allocates
+// nothing.
+bool isNumberSyntax(QStringView s)
+{
+    qsizetype i = 0;
+    const qsizetype n = s.size();
+    if (i < n && (s[i] == u'-' || s[i] == u'+'))
+        ++i;
+    bool digits = false;
+    while (i < n && isDigit(s[i])) {
+        ++i;
+        digits = true;
+    }
+    if (i < n && s[i] == u'.') {
+        ++i;
+        while (i < n && isDigit(s[i])) {
+            ++i;
+            digits = true;
+        }
+    }
+    if (!digits)
+        return false;
+    if (i < n && (s[i] == u'e' || s[i] == u'E')) {
+        ++i;
+        if (i < n && (s[i] == u'-' || s[i] == u'+'))
+            ++i;
+        if (i >= n || !isDigit(s[i]))
+            return false;
+        while (i < n && isDigit(s[i]))
+            ++i;
+    }
+    return i == n;
+}
+
 std::optional<QByteArray> decodeBase64(QByteArrayView base64)
 {
     if (base64.size() % 4 != 0)

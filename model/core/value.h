@@ -453,6 +453,11 @@ int compareNumbers(QStringView a, QStringView b);
 /// True when the number text has no fraction and no exponent ("12", "-3").
 bool isIntegerText(QStringView text);
 
+/// True when the text has DynamoDB's number syntax, [+-]digits[.digits][(e|E)[+-]digits] with
+/// leading zeros allowed: the syntax checkNumber() and canonicalNumber() accept, without their
+/// digit and range limits, and without allocating (the validator's fast mode relies on that).
+bool isNumberSyntax(QStringView text);
+
 /// Decodes base64 as DynamoDB reads it: the standard alphabet, padded to a multiple of four
 /// characters, '=' only at the end; nullopt for anything else ("abc", "a===", spaces).
 std::optional<QByteArray> decodeBase64(QByteArrayView base64);

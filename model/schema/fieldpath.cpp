@@ -179,8 +179,6 @@ QString noSuchField(const ResolvedPath &soFar, const MapModel &model, QStringVie
     return message;
 }
 
-
-
 /// The map model a name element after `spec` looks into, or nullptr.
 const MapModel *modelOf(const FieldSpec &spec)
 {
@@ -291,8 +289,8 @@ bool ResolvedPath::isHashKey(const TableModel &model) const
 
 namespace {
 Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
-                                    const std::vector<Token> &tokens,
-                                    const QHash<QString, QString> &variables);
+                                     const std::vector<Token> &tokens,
+                                     const QHash<QString, QString> &variables);
 } // namespace
 
 Result<ResolvedPath> resolvePath(const TableModel &model, QStringView path,
@@ -316,9 +314,83 @@ Result<ResolvedPath> resolvePath(const TableModel &model, QStringView path,
 }
 
 namespace {
+/// A placeholder after a field or item spec in resolveDeclared(): one of its items (a dict key
+/// or a list index from `variables`), or a literal map key into free data.
+template <typename Push>
+Status resolveItem(QStringView path, const QString &name, const QHash<QString, QString> &variables,
+                   const ResolvedPath &out, const FieldSpec *&after, bool &inFreeData,
+                   const Push &push)
+{
+    const FieldType *dict = after->type(FieldKind::Dict);
+    const FieldType *list = after->type(FieldKind::List);
+    if (!dict && !list && isFreeContainer(*after)) {
+        // Into `any` or a map without declared fields: the value is a literal map key.
+        auto value = mapKeyValue(path, name, variables);
+        if (!value)
+            return value.error();
+        inFreeData = true;
+        push(std::move(*value), -1, nullptr, true);
+        return okStatus();
+    }
+    if (!dict && !list) {
+        if (after->accepts(FieldKind::Set))
+            return pathError(path, QStringLiteral("Set items cannot be addressed: %1 is a "
+                                                  "set; write the whole set instead.")
+                                       .arg(quoted(out.display())));
+        return pathError(
+            path, QStringLiteral("%1 must follow a dict, list or set field; "
+                                 "%2 is %3.")
+                      .arg(placeholderText(name), quoted(out.display()), typePhrase(*after)));
+    }
+    const int level = recursionLevel(out, after);
+    if (level >= after->maxNestedDepth)
+        return pathError(path, QStringLiteral("%1 nests deeper than maxNestedDepth %2 allows.")
+                                   .arg(quoted(out.display()))
+                                   .arg(after->maxNestedDepth));
+    const QString expected = keyNameAt(*after, level);
+    if (name != expected)
+        return pathError(path, QStringLiteral("The items of %1 are addressed with %2, not "
+                                              "%3.")
+                                   .arg(quoted(out.display()), placeholderText(expected),
+                                        placeholderText(name)));
+    auto it = variables.constFind(name);
+    if (it == variables.cend())
+        return pathError(
+            path, QStringLiteral("The path needs a value for %1.").arg(placeholderText(name)));
+    const QString &value = it.value();
+    const FieldSpec *items = nullptr;
+    if (dict) {
+        if (const QString problem = Names::mapKeyProblem(value); !problem.isEmpty())
+            return pathError(path, QStringLiteral("The value of %1 is empty; %2.")
+                                       .arg(placeholderText(name), problem));
+        if (dict->keyType == FieldKind::Int && !isIntegerKey(value))
+            return pathError(path,
+                             QStringLiteral("%1 must be an integer key of %2, not %3.")
+                                 .arg(placeholderText(name), quoted(out.display()), quoted(value)));
+        if (dict->keyType == FieldKind::Float && !checkNumber(value).isEmpty())
+            return pathError(path,
+                             QStringLiteral("%1 must be a numeric key of %2, not %3.")
+                                 .arg(placeholderText(name), quoted(out.display()), quoted(value)));
+        items = dict->items;
+        push(value, -1, items, true);
+    } else {
+        const int index = parseIndex(value);
+        if (index < 0)
+            return pathError(path, QStringLiteral("%1 must be a list index (a whole number "
+                                                  "from 0), not %2.")
+                                       .arg(placeholderText(name), quoted(value)));
+        items = list->items;
+        push(QString(), index, items, true);
+    }
+    after = items;
+    if (!items)
+        inFreeData = true;
+    return okStatus();
+}
+
 Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
-                                    const std::vector<Token> &tokens,
-                                    const QHash<QString, QString> &variables)
+                                     const std::vector<Token> &tokens,
+                                     const QHash<QString, QString> &variables)
 {
     ResolvedPath out;
     std::vector<bool> isItem;
@@ -359,8 +431,7 @@ Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
                 inFreeData = true;
                 push(name, -1, nullptr, false);
                 continue;
-            } else if (after->accepts(FieldKind::Dict) ||
-                       after->accepts(FieldKind::List)) {
+            } else if (after->accepts(FieldKind::Dict) || after->accepts(FieldKind::List)) {
                 return pathError(
                     path, QStringLiteral("%1 is %2; address its items with %3, "
                                          "not with a name.")
@@ -393,70 +464,8 @@ Result<ResolvedPath> resolveDeclared(const TableModel &model, QStringView path,
         }
 
         // A placeholder after a field or item spec: one of its items.
-        const FieldType *dict = after->type(FieldKind::Dict);
-        const FieldType *list = after->type(FieldKind::List);
-        if (!dict && !list && isFreeContainer(*after)) {
-            // Into `any` or a map without declared fields: the value is a literal map key.
-            auto value = mapKeyValue(path, name, variables);
-            if (!value)
-                return value.error();
-            inFreeData = true;
-            push(std::move(*value), -1, nullptr, true);
-            continue;
-        }
-        if (!dict && !list) {
-            if (after->accepts(FieldKind::Set))
-                return pathError(path, QStringLiteral("Set items cannot be addressed: %1 is a "
-                                                      "set; write the whole set instead.")
-                                           .arg(quoted(out.display())));
-            return pathError(
-                path, QStringLiteral("%1 must follow a dict, list or set field; "
-                                     "%2 is %3.")
-                          .arg(placeholderText(name), quoted(out.display()), typePhrase(*after)));
-        }
-        const int level = recursionLevel(out, after);
-        if (level >= after->maxNestedDepth)
-            return pathError(path, QStringLiteral("%1 nests deeper than maxNestedDepth %2 allows.")
-                                       .arg(quoted(out.display()))
-                                       .arg(after->maxNestedDepth));
-        const QString expected = keyNameAt(*after, level);
-        if (name != expected)
-            return pathError(path, QStringLiteral("The items of %1 are addressed with %2, not "
-                                                  "%3.")
-                                       .arg(quoted(out.display()), placeholderText(expected),
-                                            placeholderText(name)));
-        auto it = variables.constFind(name);
-        if (it == variables.cend())
-            return pathError(
-                path, QStringLiteral("The path needs a value for %1.").arg(placeholderText(name)));
-        const QString &value = it.value();
-        const FieldSpec *items = nullptr;
-        if (dict) {
-            if (const QString problem = Names::mapKeyProblem(value); !problem.isEmpty())
-                return pathError(path, QStringLiteral("The value of %1 is empty; %2.")
-                                           .arg(placeholderText(name), problem));
-            if (dict->keyType == FieldKind::Int && !isIntegerKey(value))
-                return pathError(
-                    path, QStringLiteral("%1 must be an integer key of %2, not %3.")
-                              .arg(placeholderText(name), quoted(out.display()), quoted(value)));
-            if (dict->keyType == FieldKind::Float && !checkNumber(value).isEmpty())
-                return pathError(
-                    path, QStringLiteral("%1 must be a numeric key of %2, not %3.")
-                              .arg(placeholderText(name), quoted(out.display()), quoted(value)));
-            items = dict->items;
-            push(value, -1, items, true);
-        } else {
-            const int index = parseIndex(value);
-            if (index < 0)
-                return pathError(path, QStringLiteral("%1 must be a list index (a whole number "
-                                                      "from 0), not %2.")
-                                           .arg(placeholderText(name), quoted(value)));
-            items = list->items;
-            push(QString(), index, items, true);
-        }
-        after = items;
-        if (!items)
-            inFreeData = true;
+        if (const Status s = resolveItem(path, name, variables, out, after, inFreeData, push); !s)
+            return s.error();
     }
 
     out.target = out.specs.back();

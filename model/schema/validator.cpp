@@ -51,39 +51,6 @@ bool isDigit(QChar c)
     return c >= u'0' && c <= u'9';
 }
 
-/// Number syntax as DynamoDB accepts it: [+-]digits[.digits][(e|E)[+-]digits].
-bool isNumberSyntax(QStringView s)
-{
-    qsizetype i = 0;
-    const qsizetype n = s.size();
-    if (i < n && (s[i] == u'-' || s[i] == u'+'))
-        ++i;
-    bool digits = false;
-    while (i < n && isDigit(s[i])) {
-        ++i;
-        digits = true;
-    }
-    if (i < n && s[i] == u'.') {
-        ++i;
-        while (i < n && isDigit(s[i])) {
-            ++i;
-            digits = true;
-        }
-    }
-    if (!digits)
-        return false;
-    if (i < n && (s[i] == u'e' || s[i] == u'E')) {
-        ++i;
-        if (i < n && (s[i] == u'-' || s[i] == u'+'))
-            ++i;
-        if (i >= n || !isDigit(s[i]))
-            return false;
-        while (i < n && isDigit(s[i]))
-            ++i;
-    }
-    return i == n;
-}
-
 bool isIntegerSyntax(QStringView s)
 {
     return isNumberSyntax(s) && isIntegerText(s);
@@ -182,7 +149,6 @@ bool numberFits(FieldKind kind, const QString &text)
     }
 }
 
-
 /// True when a set of this type may hold the items the spec describes (nullptr: anything).
 bool setFits(const FieldSpec *items, Value::Type type)
 {
@@ -248,7 +214,6 @@ bool isDeepKind(FieldKind kind)
            kind == FieldKind::Set;
 }
 
-
 /// "an int", "a dict of map", "bytes", "one of int, float or str".
 QString typePhrase(const FieldSpec &spec)
 {
@@ -267,7 +232,6 @@ QString shortText(const QString &s)
 {
     return s.size() > 40 ? s.left(37) + QStringLiteral("...") : s;
 }
-
 
 /// Asks for the memory a value's check reads (a number's text) while the walker still works
 /// on the value before it: records that do not fit the caches are mostly waiting on memory.
@@ -876,148 +840,6 @@ private:
     bool m_keySeen = false;
 };
 
-// ---- applyModelTypes ---------------------------------------------------------------------
-
-
-std::optional<QByteArray> decodeBase64(const Value &v)
-{
-    if (!v.isString())
-        return std::nullopt;
-    return ::decodeBase64(QStringView(v.text()));
-}
-
-/// A plain list as the set the item spec asks for, or nullopt when the items do not fit.
-std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list)
-{
-    auto allOf = [&](auto pred) { return std::all_of(list.cbegin(), list.cend(), pred); };
-    auto strings = [&] {
-        QStringList out;
-        out.reserve(list.size());
-        for (const Value &v : list)
-            out << v.text();
-        return out;
-    };
-    std::vector<FieldKind> kinds;
-    if (items && !items->types.empty()) {
-        for (const FieldType &t : items->types)
-            kinds.push_back(t.kind);
-    } else {
-        kinds = {FieldKind::Str, FieldKind::Decimal};
-    }
-    for (FieldKind kind : kinds) {
-        if (kind == FieldKind::Any) {
-            kinds = {FieldKind::Str, FieldKind::Decimal};
-            break;
-        }
-    }
-    for (FieldKind kind : kinds) {
-        if (kind == FieldKind::Str && allOf([](const Value &v) { return v.isString(); }))
-            return Value::stringSet(strings());
-        if (isNumericKind(kind) && allOf([](const Value &v) { return v.isNumber(); }))
-            return Value::numberSet(strings());
-        if (kind == FieldKind::Bytes) {
-            QList<QByteArray> bytes;
-            bytes.reserve(list.size());
-            bool ok = true;
-            for (const Value &v : list) {
-                auto b = decodeBase64(v);
-                if (!b) {
-                    ok = false;
-                    break;
-                }
-                bytes << std::move(*b);
-            }
-            if (ok)
-                return Value::binarySet(std::move(bytes));
-        }
-    }
-    return std::nullopt;
-}
-
-std::optional<Value> applyMap(const MapModel &model, const Value &v);
-
-/// The value converted to the spec's types, or nullopt when nothing changes.
-std::optional<Value> applySpec(const FieldSpec *spec, const Value &v)
-{
-    if (!spec || spec->types.empty() || spec->acceptsAnything())
-        return std::nullopt;
-    switch (v.type()) {
-    case Value::Type::String: {
-        if (!spec->accepts(FieldKind::Bytes) || spec->accepts(FieldKind::Str))
-            return std::nullopt;
-        if (auto bytes = decodeBase64(v))
-            return Value::binary(std::move(*bytes));
-        return std::nullopt;
-    }
-    case Value::Type::List: {
-        if (spec->accepts(FieldKind::Set) && !spec->accepts(FieldKind::List)) {
-            for (const FieldType &t : spec->types) {
-                if (t.kind != FieldKind::Set)
-                    continue;
-                if (auto set = listAsSet(t.items, v.toList()))
-                    return set;
-            }
-            return std::nullopt;
-        }
-        for (const FieldType &t : spec->types) {
-            if (t.kind != FieldKind::List || !t.items)
-                continue;
-            std::optional<Value> out;
-            const Value::List &l = v.toList();
-            for (qsizetype i = 0; i < l.size(); ++i) {
-                auto converted = applySpec(t.items, l[i]);
-                if (!converted)
-                    continue;
-                if (!out)
-                    out = v;
-                out->listRef()[i] = std::move(*converted);
-            }
-            return out;
-        }
-        return std::nullopt;
-    }
-    case Value::Type::Map: {
-        for (const FieldType &t : spec->types) {
-            if (t.kind == FieldKind::Map && t.model)
-                return applyMap(*t.model, v);
-        }
-        for (const FieldType &t : spec->types) {
-            if (t.kind != FieldKind::Dict || !t.items)
-                continue;
-            std::optional<Value> out;
-            const Value::Map &m = v.toMap();
-            for (auto it = m.cbegin(); it != m.cend(); ++it) {
-                auto converted = applySpec(t.items, it.value());
-                if (!converted)
-                    continue;
-                if (!out)
-                    out = v;
-                out->mapRef()[it.key()] = std::move(*converted);
-            }
-            return out;
-        }
-        return std::nullopt;
-    }
-    default:
-        return std::nullopt;
-    }
-}
-
-std::optional<Value> applyMap(const MapModel &model, const Value &v)
-{
-    std::optional<Value> out;
-    const Value::Map &m = v.toMap();
-    for (auto it = m.cbegin(); it != m.cend(); ++it) {
-        auto converted = applySpec(model.field(it.key()), it.value());
-        if (!converted)
-            continue;
-        if (!out)
-            out = v;
-        out->mapRef()[it.key()] = std::move(*converted);
-    }
-    return out;
-}
-
 } // namespace
 
 Problems Validator::validateRecord(const Value &record) const
@@ -1041,19 +863,4 @@ Problems Validator::validateAt(const ResolvedPath &path, const Value &value) con
     Walker walker(m_model, &problems, m_model.isAdvisory());
     walker.checkAt(path, value);
     return problems;
-}
-
-Value applyModelTypes(const TableModel &model, const Value &plainRecord)
-{
-    if (!model.declaresFields() || !plainRecord.isMap())
-        return plainRecord;
-    auto converted = applyMap(model.root(), plainRecord);
-    return converted ? std::move(*converted) : plainRecord;
-}
-
-Value applyModelTypesAt(const TableModel &model, const ResolvedPath &path, const Value &plain)
-{
-    Q_UNUSED(model);
-    auto converted = applySpec(path.target, plain);
-    return converted ? std::move(*converted) : plain;
 }
