@@ -7,11 +7,9 @@
 #include "model/store/dynamodb/dynamodbitem.h"
 #include "model/store/dynamodb/dynamodbstore.h"
 
-#include <QDeadlineTimer>
 #include <QHash>
 #include <QRandomGenerator>
 #include <QSet>
-#include <QThread>
 
 #include <algorithm>
 #include <atomic>
@@ -110,15 +108,10 @@ void DynamoDbStore::runConcurrently(std::size_t count,
 
 bool DynamoDbStore::backoff(int attempt, const std::function<bool()> &cancelled) const
 {
-    const DynamoDbClient::Options &o = m_client->options();
-    const int ceiling =
-        int(std::min<qint64>(o.maxDelayMs, qint64(o.baseDelayMs) << std::min(attempt, 20)));
-    QDeadlineTimer wait(QRandomGenerator::global()->bounded(ceiling + 1));
-    while (!wait.hasExpired()) {
-        if (cancelled && cancelled())
-            return false;
-        QThread::msleep(unsigned(std::clamp<qint64>(wait.remainingTime(), 1, 20)));
-    }
+    const int ceiling = m_client->options().backoffCeilingMs(attempt);
+    if (!DynamoDbClient::pause(QRandomGenerator::global()->bounded(ceiling + 1),
+                               [&cancelled] { return cancelled && cancelled(); }))
+        return false;
     return !(cancelled && cancelled());
 }
 

@@ -3,6 +3,7 @@
 #include "model/store/dynamodb/dynamodbexpression.h"
 
 #include "model/json/jsoncodec.h"
+#include "model/store/dynamodb/dynamodbstore.h"
 
 namespace DynamoDb {
 
@@ -62,6 +63,21 @@ QString recordCondition(Expression &expr, const Value &record, const QStringList
     for (const QString &name : absent)
         clauses << QStringLiteral("attribute_not_exists(%1)").arg(expr.name(name));
     return clauses.join(QStringLiteral(" AND "));
+}
+
+QString keyCondition(Expression &expr, const Value &record, const QString &hashKey)
+{
+    expr = Expression();
+    QSet<QString> keyOnly{hashKey};
+    return recordCondition(expr, record, {}, &keyOnly);
+}
+
+QString recordOrKeyCondition(Expression &expr, const Value &record, const QString &hashKey)
+{
+    const QString condition = recordCondition(expr, record, {});
+    if (condition.toUtf8().size() > DynamoDbStore::kMaxExpressionLength)
+        return keyCondition(expr, record, hashKey);
+    return condition;
 }
 
 } // namespace DynamoDb

@@ -140,5 +140,10 @@ private:
 /// `only` when given), plus "still absent" for `absent`.
 QString recordCondition(Expression &expr, const Value &record, const QStringList &absent,
                         const QSet<QString> *only = nullptr);
+/// The condition "the key attribute `hashKey` still equals `record`'s" (`expr` starts anew).
+QString keyCondition(Expression &expr, const Value &record, const QString &hashKey);
+/// recordCondition() over the whole record, or keyCondition() when that would exceed DynamoDB's
+/// expression length limit.
+QString recordOrKeyCondition(Expression &expr, const Value &record, const QString &hashKey);
 
 } // namespace DynamoDb

@@ -1,17 +1,22 @@
-// DynamoDbStore's reads of many records: filters as FilterExpressions, scan() and query() page
-// by page, count().
+// DynamoDbStore's reads of many records: filters as FilterExpressions, scan() and query() (their
+// page loop is readPages(), dynamodbpaging.cpp), count().
 
 #include "model/store/dynamodb/dynamodbstore.h"
 
 #include "model/json/jsoncodec.h"
 #include "model/store/dynamodb/dynamodbexpression.h"
 #include "model/store/dynamodb/dynamodbitem.h"
+#include "model/store/dynamodb/dynamodbpaging.h"
 
 #include <algorithm>
 
+using DynamoDb::checkCursor;
 using DynamoDb::Expression;
 using DynamoDb::JsonBody;
 using DynamoDb::keyJson;
+using DynamoDb::lastEvaluatedKey;
+using DynamoDb::PageRead;
+using DynamoDb::readPages;
 
 // ---------------------------------------------------------------------------------------------
 // Scans
@@ -99,20 +104,6 @@ bool matchesText(const Value &record, const QString &lowerText)
 
 } // namespace
 
-/// The start key of the next page in a Scan or Query answer (re-encoded DynamoDB JSON), or
-/// nullopt after the last page.
-static Result<std::optional<QByteArray>> lastEvaluatedKey(const Value &response)
-{
-    const Value *last = response.find(QStringLiteral("LastEvaluatedKey"));
-    if (!last || !last->isMap() || last->size() == 0)
-        return std::optional<QByteArray>();
-    auto lastKey = JsonCodec::fromDynamoItemTree(*last);
-    if (!lastKey)
-        return makeError(ErrorKind::Backend,
-                         QStringLiteral("DynamoDB answered an unreadable LastEvaluatedKey"));
-    return std::optional<QByteArray>(JsonCodec::toDynamoItem(*lastKey));
-}
-
 Result<ScanPage> DynamoDbStore::scan(const QString &table, const ScanRequest &request)
 {
     if (!request.sortPath.isEmpty())
@@ -131,71 +122,36 @@ Result<ScanPage> DynamoDbStore::scan(const QString &table, const ScanRequest &re
     if (!filter)
         return filter.error();
     const QString lowerText = request.text.toLower();
-    const bool filtered = !filter->isEmpty() || !lowerText.isEmpty();
-    const int limit = std::clamp(request.limit, 1, 100000);
+    if (auto s = checkCursor(request.cursor, QStringLiteral("scan")); !s)
+        return s.error();
 
-    QByteArray start = request.cursor;
-    if (!start.isEmpty()) {
-        auto parsed = JsonCodec::parseDynamoItem(start);
-        if (!parsed || !parsed->isMap())
-            return makeError(ErrorKind::Invalid,
-                             QStringLiteral("the scan cursor is not a DynamoDB key"));
-    }
-    ScanPage page;
-    for (;;) {
-        if (request.cancelled && request.cancelled())
-            return makeError(ErrorKind::Unavailable, QStringLiteral("the scan was cancelled"));
-        const int remaining = limit - int(page.records.size());
+    PageRead read;
+    read.operation = QStringLiteral("Scan");
+    read.table = table;
+    read.limit = std::clamp(request.limit, 1, 100000);
+    read.filtered = !filter->isEmpty() || !lowerText.isEmpty();
+    read.cursor = request.cursor;
+    read.cancelled = request.cancelled;
+    read.cancelledMessage = QStringLiteral("the scan was cancelled");
+    read.body = [&](int limit, const QByteArray &start) {
         JsonBody body;
-        body.string("TableName", table)
-            .number("Limit", filtered ? std::max(remaining, 1000) : remaining)
-            .boolean("ConsistentRead", true);
+        body.string("TableName", table).number("Limit", limit).boolean("ConsistentRead", true);
         if (!filter->isEmpty())
             body.string("FilterExpression", QString::fromUtf8(*filter)).expression(expr);
         if (!start.isEmpty())
             body.raw("ExclusiveStartKey", start);
-        auto response = call(QStringLiteral("Scan"), body.take(), request.cancelled);
-        if (!response)
-            return response.error();
-        bool overflow = false;
-        if (const Value *items = response->find(QStringLiteral("Items"));
-            items && items->isList()) {
-            for (const Value &tree : items->toList()) {
-                auto record = JsonCodec::fromDynamoItemTree(tree);
-                if (!record)
-                    return makeError(ErrorKind::Backend,
-                                     QStringLiteral("a record of %1 cannot be read: %2")
-                                         .arg(table, record.error().toString()));
-                if (!lowerText.isEmpty() && !matchesText(*record, lowerText))
-                    continue;
-                if (int(page.records.size()) == limit) {
-                    overflow = true;
-                    break;
-                }
-                page.records.push_back(std::move(*record));
-            }
-        }
-        if (overflow) {
-            // Continue right after the last record returned: its key is a valid start key.
-            const Value *k = page.records.back().find(*hashKey);
-            if (!k)
-                return makeError(ErrorKind::Backend,
-                                 QStringLiteral("a record of %1 has no key").arg(table));
-            page.nextCursor = keyJson(*hashKey, *k);
-            break;
-        }
-        auto next = lastEvaluatedKey(*response);
-        if (!next)
-            return next.error();
-        if (!next->has_value())
-            break;
-        start = **next;
-        if (int(page.records.size()) == limit) {
-            page.nextCursor = start;
-            break;
-        }
-    }
-    return page;
+        return body.take();
+    };
+    if (!lowerText.isEmpty())
+        read.accept = [&](const Value &record) { return matchesText(record, lowerText); };
+    read.startAfter = [&](const Value &last) -> Result<QByteArray> {
+        const Value *k = last.find(*hashKey);
+        if (!k)
+            return makeError(ErrorKind::Backend,
+                             QStringLiteral("a record of %1 has no key").arg(table));
+        return keyJson(*hashKey, *k);
+    };
+    return readPages(client(), read);
 }
 
 Result<ScanPage> DynamoDbStore::query(const QString &table, const QueryRequest &request)
@@ -223,24 +179,21 @@ Result<ScanPage> DynamoDbStore::query(const QString &table, const QueryRequest &
     if (!filter)
         return filter.error();
     const bool filtered = !filter->isEmpty();
-    const int limit = std::clamp(request.limit, 1, 100000);
+    if (auto s = checkCursor(request.cursor, QStringLiteral("query")); !s)
+        return s.error();
 
-    QByteArray start = request.cursor;
-    if (!start.isEmpty()) {
-        auto parsed = JsonCodec::parseDynamoItem(start);
-        if (!parsed || !parsed->isMap())
-            return makeError(ErrorKind::Invalid,
-                             QStringLiteral("the query cursor is not a DynamoDB key"));
-    }
-    ScanPage page;
-    for (;;) {
-        const int remaining = limit - int(page.records.size());
+    PageRead read;
+    read.operation = QStringLiteral("Query");
+    read.table = table;
+    read.limit = std::clamp(request.limit, 1, 100000);
+    read.filtered = filtered;
+    read.cursor = request.cursor;
+    read.body = [&](int limit, const QByteArray &start) {
         JsonBody body;
         body.string("TableName", table);
         if (secondary)
             body.string("IndexName", indexName);
-        body.string("KeyConditionExpression", keyCondition)
-            .number("Limit", filtered ? std::max(remaining, 1000) : remaining);
+        body.string("KeyConditionExpression", keyCondition).number("Limit", limit);
         if (!secondary) // global secondary indexes refuse consistent reads
             body.boolean("ConsistentRead", true);
         if (filtered)
@@ -248,59 +201,28 @@ Result<ScanPage> DynamoDbStore::query(const QString &table, const QueryRequest &
         if (!start.isEmpty())
             body.raw("ExclusiveStartKey", start);
         body.expression(expr);
-        auto response = call(QStringLiteral("Query"), body.take());
-        if (!response)
-            return response.error();
-        bool overflow = false;
-        if (const Value *items = response->find(QStringLiteral("Items"));
-            items && items->isList()) {
-            for (const Value &tree : items->toList()) {
-                auto record = JsonCodec::fromDynamoItemTree(tree);
-                if (!record)
-                    return makeError(ErrorKind::Backend,
-                                     QStringLiteral("a record of %1 cannot be read: %2")
-                                         .arg(table, record.error().toString()));
-                if (int(page.records.size()) == limit) {
-                    overflow = true;
-                    break;
-                }
-                page.records.push_back(std::move(*record));
-            }
+        return body.take();
+    };
+    // The key attributes of a record (the table's and, on an index, the index's) are a valid
+    // start key.
+    read.startAfter = [&](const Value &last) -> Result<QByteArray> {
+        Value::Map startKey;
+        QStringList attributes{tableKey};
+        if (secondary) {
+            attributes << index->hashKey;
+            if (!index->sortKey.isEmpty())
+                attributes << index->sortKey;
         }
-        if (overflow) {
-            // Continue right after the last record returned: its key attributes (the table's
-            // and, on an index, the index's) are a valid start key.
-            const Value &last = page.records.back();
-            Value::Map startKey;
-            QStringList attributes{tableKey};
-            if (secondary) {
-                attributes << index->hashKey;
-                if (!index->sortKey.isEmpty())
-                    attributes << index->sortKey;
-            }
-            for (const QString &attribute : attributes) {
-                const Value *v = last.find(attribute);
-                if (!v)
-                    return makeError(
-                        ErrorKind::Backend,
-                        QStringLiteral("a record of %1 has no %2").arg(table, attribute));
-                startKey.insert(attribute, *v);
-            }
-            page.nextCursor = JsonCodec::toDynamoItem(Value::map(startKey));
-            break;
+        for (const QString &attribute : attributes) {
+            const Value *v = last.find(attribute);
+            if (!v)
+                return makeError(ErrorKind::Backend,
+                                 QStringLiteral("a record of %1 has no %2").arg(table, attribute));
+            startKey.insert(attribute, *v);
         }
-        auto next = lastEvaluatedKey(*response);
-        if (!next)
-            return next.error();
-        if (!next->has_value())
-            break;
-        start = **next;
-        if (int(page.records.size()) == limit) {
-            page.nextCursor = start;
-            break;
-        }
-    }
-    return page;
+        return JsonCodec::toDynamoItem(Value::map(startKey));
+    };
+    return readPages(client(), read);
 }
 
 Result<qint64> DynamoDbStore::count(const QString &table, const ScanRequest &filter)
@@ -350,14 +272,12 @@ Result<qint64> DynamoDbStore::count(const QString &table, const ScanRequest &fil
             n += c->text().toLongLong();
         if (filter.counted)
             filter.counted(n);
-        const Value *last = response->find(QStringLiteral("LastEvaluatedKey"));
-        if (!last || !last->isMap() || last->size() == 0)
+        auto next = lastEvaluatedKey(*response);
+        if (!next)
+            return next.error();
+        if (!next->has_value())
             break;
-        auto lastKey = JsonCodec::fromDynamoItemTree(*last);
-        if (!lastKey)
-            return makeError(ErrorKind::Backend,
-                             QStringLiteral("DynamoDB answered an unreadable LastEvaluatedKey"));
-        start = JsonCodec::toDynamoItem(*lastKey);
+        start = **next;
     }
     return n;
 }

@@ -22,11 +22,13 @@ using DynamoDb::Expression;
 using DynamoDb::isDocumentPathError;
 using DynamoDb::itemFrom;
 using DynamoDb::JsonBody;
+using DynamoDb::keyCondition;
 using DynamoDb::keyJson;
 using DynamoDb::keyWords;
 using DynamoDb::overlaps;
 using DynamoDb::pathHasIndex;
 using DynamoDb::recordCondition;
+using DynamoDb::recordOrKeyCondition;
 using DynamoDb::sameValue;
 using DynamoDb::valueSize;
 
@@ -42,6 +44,55 @@ QString hostKey(const QUrl &endpoint)
             c = u'_';
     }
     return key;
+}
+
+/// The refusal of a put whose key is taken.
+Error existsError(const Value &key)
+{
+    return makeError(ErrorKind::Exists,
+                     QStringLiteral("a record with the key %1 already exists; nothing was written")
+                         .arg(key.text()),
+                     key.text());
+}
+
+/// What a save changes from `before` to `after`: the attributes to set (`added`: those new
+/// among them) and to remove.
+void changesOf(const Value::Map &before, const Value::Map &after, QStringList &setNames,
+               QStringList &removeNames, QStringList &added)
+{
+    for (auto it = after.cbegin(); it != after.cend(); ++it) {
+        auto old = before.constFind(it.key());
+        if (old == before.cend()) {
+            setNames << it.key();
+            added << it.key();
+        } else if (old.value() != it.value()) {
+            setNames << it.key();
+        }
+    }
+    for (auto it = before.cbegin(); it != before.cend(); ++it) {
+        if (!after.contains(it.key()))
+            removeNames << it.key();
+    }
+}
+
+/// The condition of a save: the record is still `expected` and what it adds still absent; when
+/// that is too long, only the key and what the save touches; when that is too, the key.
+QString replaceCondition(Expression &expr, const Value &expected, const QStringList &added,
+                         const QStringList &setNames, const QStringList &removeNames,
+                         const QString &hashKey)
+{
+    QString condition = recordCondition(expr, expected, added);
+    if (condition.toUtf8().size() > DynamoDbStore::kMaxExpressionLength) {
+        // Too long to guard everything: guard the key and what the save touches.
+        expr = Expression();
+        QSet<QString> touched(setNames.begin(), setNames.end());
+        touched.unite(QSet<QString>(removeNames.begin(), removeNames.end()));
+        touched.insert(hashKey);
+        condition = recordCondition(expr, expected, added, &touched);
+        if (condition.toUtf8().size() > DynamoDbStore::kMaxExpressionLength)
+            condition = keyCondition(expr, expected, hashKey);
+    }
+    return condition;
 }
 
 } // namespace
@@ -187,11 +238,7 @@ Status DynamoDbStore::putItem(const QString &table, const Value &key, const Valu
     auto response = call(QStringLiteral("PutItem"), body.take());
     if (!response) {
         if (response.error().kind == ErrorKind::Conflict && mustNotExist)
-            return makeError(
-                ErrorKind::Exists,
-                QStringLiteral("a record with the key %1 already exists; nothing was written")
-                    .arg(key.text()),
-                key.text());
+            return existsError(key);
         return response.error();
     }
     return okStatus();
@@ -204,11 +251,7 @@ Status DynamoDbStore::doPut(const QString &table, const Value &key, const Value 
         if (!r)
             return r.error();
         if ((*r)->now)
-            return makeError(
-                ErrorKind::Exists,
-                QStringLiteral("a record with the key %1 already exists; nothing was written")
-                    .arg(key.text()),
-                key.text());
+            return existsError(key);
         if (auto s = checkWritable(record, key); !s)
             return s;
         (*r)->now = record;
@@ -328,39 +371,14 @@ Status DynamoDbStore::doReplace(const QString &table, const Value &key, const Va
     QStringList setNames;
     QStringList removeNames;
     QStringList added;
-    const Value::Map &before = expected.toMap();
     const Value::Map &after = record.toMap();
-    for (auto it = after.cbegin(); it != after.cend(); ++it) {
-        auto old = before.constFind(it.key());
-        if (old == before.cend()) {
-            setNames << it.key();
-            added << it.key();
-        } else if (old.value() != it.value()) {
-            setNames << it.key();
-        }
-    }
-    for (auto it = before.cbegin(); it != before.cend(); ++it) {
-        if (!after.contains(it.key()))
-            removeNames << it.key();
-    }
+    changesOf(expected.toMap(), after, setNames, removeNames, added);
     if (setNames.isEmpty() && removeNames.isEmpty())
         return okStatus();
 
     Expression expr;
-    QString condition = recordCondition(expr, expected, added);
-    if (condition.toUtf8().size() > kMaxExpressionLength) {
-        // Too long to guard everything: guard the key and what the save touches.
-        expr = Expression();
-        QSet<QString> touched(setNames.begin(), setNames.end());
-        touched.unite(QSet<QString>(removeNames.begin(), removeNames.end()));
-        touched.insert(*hashKey);
-        condition = recordCondition(expr, expected, added, &touched);
-        if (condition.toUtf8().size() > kMaxExpressionLength) {
-            expr = Expression();
-            QSet<QString> keyOnly{*hashKey};
-            condition = recordCondition(expr, expected, {}, &keyOnly);
-        }
-    }
+    const QString condition =
+        replaceCondition(expr, expected, added, setNames, removeNames, *hashKey);
     QStringList sets;
     for (const QString &name : setNames)
         sets << QStringLiteral("%1 = %2").arg(expr.name(name), expr.value(after.value(name)));
@@ -386,12 +404,7 @@ Status DynamoDbStore::doReplace(const QString &table, const Value &key, const Va
     } else {
         // Too many changes for one expression: replace the item under the same condition.
         Expression putExpr;
-        QString putCondition = recordCondition(putExpr, expected, {});
-        if (putCondition.toUtf8().size() > kMaxExpressionLength) {
-            putExpr = Expression();
-            QSet<QString> keyOnly{*hashKey};
-            putCondition = recordCondition(putExpr, expected, {}, &keyOnly);
-        }
+        const QString putCondition = recordOrKeyCondition(putExpr, expected, *hashKey);
         JsonBody body;
         body.string("TableName", table)
             .raw("Item", JsonCodec::toDynamoItem(record))

@@ -217,6 +217,9 @@ private:
     Result<QByteArray> filterExpression(const ScanRequest &request,
                                         DynamoDb::Expression &expr) const;
 
+    /// One writeBatch() and its steps (dynamodbbulkwrite.cpp).
+    struct BulkWrite;
+
     Result<TxRecord *> txRecord(const QString &table, const Value &key, bool read);
     Status commitTransaction(std::vector<TxRecord> writes);
 

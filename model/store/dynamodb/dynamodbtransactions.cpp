@@ -7,12 +7,10 @@
 #include "model/store/dynamodb/dynamodbexpression.h"
 #include "model/store/dynamodb/dynamodbitem.h"
 
-#include <QSet>
-
 using DynamoDb::Expression;
 using DynamoDb::JsonBody;
 using DynamoDb::keyJson;
-using DynamoDb::recordCondition;
+using DynamoDb::recordOrKeyCondition;
 using DynamoDb::sameValue;
 
 // ---------------------------------------------------------------------------------------------
@@ -21,15 +19,21 @@ using DynamoDb::sameValue;
 Result<DynamoDbStore::TxRecord *> DynamoDbStore::txRecord(const QString &table, const Value &key,
                                                           bool read)
 {
+    // The record as it is in the table: what the transaction's writes are conditional on.
+    auto readBase = [&](TxRecord &r) -> Status {
+        auto current = readItem(table, key);
+        if (!current)
+            return current.error();
+        r.base = *current;
+        r.now = *current;
+        r.baseKnown = true;
+        return okStatus();
+    };
     for (TxRecord &r : *m_tx) {
         if (r.table == table && sameValue(r.key, key)) {
             if (read && !r.baseKnown && !r.written) {
-                auto current = readItem(table, key);
-                if (!current)
-                    return current.error();
-                r.base = *current;
-                r.now = *current;
-                r.baseKnown = true;
+                if (auto s = readBase(r); !s)
+                    return s.error();
             }
             return &r;
         }
@@ -38,12 +42,8 @@ Result<DynamoDbStore::TxRecord *> DynamoDbStore::txRecord(const QString &table, 
     r.table = table;
     r.key = key;
     if (read) {
-        auto current = readItem(table, key);
-        if (!current)
-            return current.error();
-        r.base = *current;
-        r.now = *current;
-        r.baseKnown = true;
+        if (auto s = readBase(r); !s)
+            return s.error();
     }
     m_tx->push_back(std::move(r));
     return &m_tx->back();
@@ -80,12 +80,7 @@ Status DynamoDbStore::commitTransaction(std::vector<TxRecord> records)
             if (!r.base) {
                 condition = QStringLiteral("attribute_not_exists(%1)").arg(expr.name(*hashKey));
             } else {
-                condition = recordCondition(expr, *r.base, {});
-                if (condition.toUtf8().size() > kMaxExpressionLength) {
-                    expr = Expression();
-                    QSet<QString> keyOnly{*hashKey};
-                    condition = recordCondition(expr, *r.base, {}, &keyOnly);
-                }
+                condition = recordOrKeyCondition(expr, *r.base, *hashKey);
             }
         }
         JsonBody op;
