@@ -154,6 +154,9 @@ private:
     QNetworkAccessManager *m_nam = nullptr;
 };
 
+/// Why an attempt was stopped from this side.
+enum class DynamoDbClient::Stop { None, Cancelled, ConnectTimeout, ReadTimeout, Deadline };
+
 struct DynamoDbClient::Attempt
 {
     std::optional<Result<Value>> done; ///< set when no retry is due
@@ -213,9 +216,6 @@ Error cancelledError(const QString &operation, bool sent)
     return makeError(ErrorKind::Unavailable, QStringLiteral("%1 was cancelled").arg(operation));
 }
 
-/// Why an attempt was stopped from this side.
-enum class Stop { None, Cancelled, ConnectTimeout, ReadTimeout, Deadline };
-
 } // namespace
 
 QString DynamoDbClientOptions::seconds(qint64 ms)
@@ -226,6 +226,11 @@ QString DynamoDbClientOptions::seconds(qint64 ms)
     while (text.endsWith(u'0'))
         text.chop(1);
     return text + QStringLiteral(" s");
+}
+
+int DynamoDbClientOptions::backoffCeilingMs(int retry) const
+{
+    return int(std::min<qint64>(maxDelayMs, qint64(baseDelayMs) << std::min(retry, 20)));
 }
 
 QString DynamoDbClientOptions::describe() const
@@ -287,6 +292,17 @@ DynamoDbClient::DynamoDbClient(QUrl endpoint, QString region, AwsCredentials cre
 
 DynamoDbClient::~DynamoDbClient() = default;
 
+bool DynamoDbClient::pause(qint64 ms, const std::function<bool()> &stop)
+{
+    QDeadlineTimer wait(ms);
+    while (!wait.hasExpired()) {
+        if (stop())
+            return false;
+        QThread::msleep(unsigned(std::clamp<qint64>(wait.remainingTime(), 1, 20)));
+    }
+    return true;
+}
+
 bool DynamoDbClient::isRetryableType(const QString &type)
 {
     static const QStringList retryable = {
@@ -324,6 +340,29 @@ DynamoDbClient::Attempt DynamoDbClient::send(const QString &operation, const QBy
     const QString where =
         m_endpoint.toString(QUrl::RemoveUserInfo | QUrl::RemovePath | QUrl::RemoveQuery);
 
+    auto exchange = m_network->post(signedRequest(operation, body), body);
+    bool sent = false;
+    bool answering = false;
+    qint64 received = 0;
+    const Stop stop = waitForAnswer(exchange, stopRequested, deadline, sent, answering, received);
+
+    Failure &f = m_lastFailure;
+    f = Failure{};
+    if (stop == Stop::Cancelled) {
+        attempt.done = Result<Value>(cancelledError(operation, sent));
+        return attempt;
+    }
+    if (stop != Stop::None)
+        return stopped(stop, operation, where, sent, answering, received);
+    f.httpStatus = exchange->status;
+    if (exchange->status == 0)
+        return unanswered(exchange, operation, where);
+    return answered(exchange, operation, where);
+}
+
+QNetworkRequest DynamoDbClient::signedRequest(const QString &operation,
+                                              const QByteArray &body) const
+{
     QUrl url = m_endpoint;
     url.setPath(QStringLiteral("/"));
     url.setQuery(QString());
@@ -355,18 +394,20 @@ DynamoDbClient::Attempt DynamoDbClient::send(const QString &operation, const QBy
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, false);
     request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
                          QNetworkRequest::ManualRedirectPolicy);
-    // Our own timers below tell a connection that never came from an answer that never came;
-    // QNetworkRequest's transfer timeout cannot.
+    // Our own timers (waitForAnswer()) tell a connection that never came from an answer that never
+    // came; QNetworkRequest's transfer timeout cannot.
     request.setTransferTimeout(0);
+    return request;
+}
 
-    auto exchange = m_network->post(request, body);
+DynamoDbClient::Stop DynamoDbClient::waitForAnswer(
+    const std::shared_ptr<DynamoDbExchange> &exchange, const std::function<bool()> &stopRequested,
+    const QDeadlineTimer &deadline, bool &sent, bool &answering, qint64 &received)
+{
     const qint64 connectTimeout = m_options.connectTimeoutMs;
     const qint64 readTimeout = m_options.readTimeoutMs;
     Stop stop = Stop::None;
     QDeadlineTimer abortGrace; // an aborted reply finishes at once; never wait long for it
-    bool sent = false;
-    bool answering = false;
-    qint64 received = 0;
     {
         QMutexLocker lock(&exchange->mutex);
         while (!exchange->finished) {
@@ -400,90 +441,103 @@ DynamoDbClient::Attempt DynamoDbClient::send(const QString &operation, const QBy
         answering = exchange->answering;
         received = exchange->received;
     }
+    return stop;
+}
 
+DynamoDbClient::Attempt DynamoDbClient::stopped(Stop stop, const QString &operation,
+                                                const QString &where, bool sent, bool answering,
+                                                qint64 received)
+{
+    Attempt attempt;
     Failure &f = m_lastFailure;
-    f = Failure{};
-    if (stop == Stop::Cancelled) {
-        attempt.done = Result<Value>(cancelledError(operation, sent));
-        return attempt;
-    }
-    if (stop != Stop::None) {
-        // No answer in time: which wait ran out says where it stuck.
-        const QString settings = m_options.describe();
-        const QString came =
-            received > 0 ? QStringLiteral("%1 bytes of it came; ").arg(received) : QString();
-        if (stop == Stop::ConnectTimeout) {
-            attempt.retryReason =
-                QStringLiteral("no connection within %1").arg(Options::seconds(connectTimeout));
+    const qint64 connectTimeout = m_options.connectTimeoutMs;
+    const qint64 readTimeout = m_options.readTimeoutMs;
+    // No answer in time: which wait ran out says where it stuck.
+    const QString settings = m_options.describe();
+    const QString came =
+        received > 0 ? QStringLiteral("%1 bytes of it came; ").arg(received) : QString();
+    if (stop == Stop::ConnectTimeout) {
+        attempt.retryReason =
+            QStringLiteral("no connection within %1").arg(Options::seconds(connectTimeout));
+        attempt.exhaustedMessage =
+            QStringLiteral("could not connect to DynamoDB at %1 within %2 for %3 (%4)")
+                .arg(where, Options::seconds(connectTimeout), operation, settings);
+    } else if (stop == Stop::ReadTimeout && !answering) {
+        attempt.retryReason =
+            QStringLiteral("no answer within %1").arg(Options::seconds(readTimeout));
+        attempt.exhaustedMessage =
+            QStringLiteral("DynamoDB at %1 accepted the connection but did not answer %2 "
+                           "within %3 (%4)")
+                .arg(where, operation, Options::seconds(readTimeout), settings);
+    } else if (stop == Stop::ReadTimeout) {
+        attempt.retryReason =
+            QStringLiteral("the answer stalled for %1").arg(Options::seconds(readTimeout));
+        attempt.exhaustedMessage =
+            QStringLiteral("DynamoDB at %1 began answering %2, then sent nothing for %3 "
+                           "(%4%5)")
+                .arg(where, operation, Options::seconds(readTimeout), came, settings);
+    } else {
+        attempt.deadlineReached = true;
+        const QString deadlineText = Options::seconds(m_options.deadlineMs);
+        attempt.retryReason = QStringLiteral("the deadline of %1 passed").arg(deadlineText);
+        if (!sent)
             attempt.exhaustedMessage =
-                QStringLiteral("could not connect to DynamoDB at %1 within %2 for %3 (%4)")
-                    .arg(where, Options::seconds(connectTimeout), operation, settings);
-        } else if (stop == Stop::ReadTimeout && !answering) {
-            attempt.retryReason =
-                QStringLiteral("no answer within %1").arg(Options::seconds(readTimeout));
+                QStringLiteral("could not connect to DynamoDB at %1 for %2 within the %3 "
+                               "deadline (%4)")
+                    .arg(where, operation, deadlineText, settings);
+        else if (!answering)
             attempt.exhaustedMessage =
-                QStringLiteral("DynamoDB at %1 accepted the connection but did not answer %2 "
-                               "within %3 (%4)")
-                    .arg(where, operation, Options::seconds(readTimeout), settings);
-        } else if (stop == Stop::ReadTimeout) {
-            attempt.retryReason =
-                QStringLiteral("the answer stalled for %1").arg(Options::seconds(readTimeout));
+                QStringLiteral("DynamoDB at %1 accepted the connection but did not answer "
+                               "%2 within the %3 deadline (%4)")
+                    .arg(where, operation, deadlineText, settings);
+        else
             attempt.exhaustedMessage =
-                QStringLiteral("DynamoDB at %1 began answering %2, then sent nothing for %3 "
-                               "(%4%5)")
-                    .arg(where, operation, Options::seconds(readTimeout), came, settings);
-        } else {
-            attempt.deadlineReached = true;
-            const QString deadlineText = Options::seconds(m_options.deadlineMs);
-            attempt.retryReason = QStringLiteral("the deadline of %1 passed").arg(deadlineText);
-            if (!sent)
-                attempt.exhaustedMessage =
-                    QStringLiteral("could not connect to DynamoDB at %1 for %2 within the %3 "
-                                   "deadline (%4)")
-                        .arg(where, operation, deadlineText, settings);
-            else if (!answering)
-                attempt.exhaustedMessage =
-                    QStringLiteral("DynamoDB at %1 accepted the connection but did not answer "
-                                   "%2 within the %3 deadline (%4)")
-                        .arg(where, operation, deadlineText, settings);
-            else
-                attempt.exhaustedMessage =
-                    QStringLiteral("DynamoDB at %1 did not finish answering %2 within the %3 "
-                                   "deadline (%4%5)")
-                        .arg(where, operation, deadlineText, came, settings);
-        }
-        f.message = attempt.retryReason;
-        attempt.exhaustedKind = ErrorKind::Unavailable;
-        return attempt;
+                QStringLiteral("DynamoDB at %1 did not finish answering %2 within the %3 "
+                               "deadline (%4%5)")
+                    .arg(where, operation, deadlineText, came, settings);
     }
-    f.httpStatus = exchange->status;
-    if (exchange->status == 0) {
-        // No HTTP answer at all.
-        f.message = exchange->errorString;
-        switch (exchange->error) {
-        case QNetworkReply::ProtocolFailure:
-        case QNetworkReply::ProtocolUnknownError:
-        case QNetworkReply::ProtocolInvalidOperationError:
-            attempt.done = Result<Value>(makeError(
-                ErrorKind::Backend,
-                QStringLiteral("the server at %1 does not answer as DynamoDB does (%2: %3)")
-                    .arg(where, operation, exchange->errorString)));
-            return attempt;
-        case QNetworkReply::SslHandshakeFailedError:
-            attempt.done = Result<Value>(makeError(
-                ErrorKind::Unavailable, QStringLiteral("the secure connection to %1 failed: %2")
-                                            .arg(where, exchange->errorString)));
-            return attempt;
-        default:
-            break;
-        }
-        attempt.retryReason = exchange->errorString;
-        attempt.exhaustedKind = ErrorKind::Unavailable;
-        attempt.exhaustedMessage = QStringLiteral("cannot reach DynamoDB at %1 (%2: %3)")
-                                       .arg(where, operation, exchange->errorString);
-        return attempt;
-    }
+    f.message = attempt.retryReason;
+    attempt.exhaustedKind = ErrorKind::Unavailable;
+    return attempt;
+}
 
+DynamoDbClient::Attempt
+DynamoDbClient::unanswered(const std::shared_ptr<DynamoDbExchange> &exchange,
+                           const QString &operation, const QString &where)
+{
+    Attempt attempt;
+    Failure &f = m_lastFailure;
+    // No HTTP answer at all.
+    f.message = exchange->errorString;
+    switch (exchange->error) {
+    case QNetworkReply::ProtocolFailure:
+    case QNetworkReply::ProtocolUnknownError:
+    case QNetworkReply::ProtocolInvalidOperationError:
+        attempt.done = Result<Value>(
+            makeError(ErrorKind::Backend,
+                      QStringLiteral("the server at %1 does not answer as DynamoDB does (%2: %3)")
+                          .arg(where, operation, exchange->errorString)));
+        return attempt;
+    case QNetworkReply::SslHandshakeFailedError:
+        attempt.done = Result<Value>(makeError(
+            ErrorKind::Unavailable, QStringLiteral("the secure connection to %1 failed: %2")
+                                        .arg(where, exchange->errorString)));
+        return attempt;
+    default:
+        break;
+    }
+    attempt.retryReason = exchange->errorString;
+    attempt.exhaustedKind = ErrorKind::Unavailable;
+    attempt.exhaustedMessage = QStringLiteral("cannot reach DynamoDB at %1 (%2: %3)")
+                                   .arg(where, operation, exchange->errorString);
+    return attempt;
+}
+
+DynamoDbClient::Attempt DynamoDbClient::answered(const std::shared_ptr<DynamoDbExchange> &exchange,
+                                                 const QString &operation, const QString &where)
+{
+    Attempt attempt;
+    Failure &f = m_lastFailure;
     auto parsed = JsonCodec::parsePlain(exchange->body);
     if (exchange->status == 200) {
         if (!parsed || !parsed->isMap()) {
@@ -605,8 +659,7 @@ Result<Value> DynamoDbClient::call(const QString &operation, const QByteArray &b
                           : retries == 1 ? QStringLiteral("gave up after 1 retry")
                                          : QStringLiteral("gave up after %1 retries").arg(retries));
         }
-        const int ceiling = int(std::min<qint64>(
-            m_options.maxDelayMs, qint64(m_options.baseDelayMs) << std::min(attempts - 1, 20)));
+        const int ceiling = m_options.backoffCeilingMs(attempts - 1);
         const int delay = int(QRandomGenerator::global()->bounded(ceiling + 1));
         if (delay >= deadline.remainingTime())
             return gaveUp(attempt, attempts, // the next retry would start after it
@@ -615,11 +668,7 @@ Result<Value> DynamoDbClient::call(const QString &operation, const QByteArray &b
         ++m_totalRetries;
         if (m_onRetry)
             m_onRetry(RetryEvent{operation, m_lastRetries, delay, attempt.retryReason});
-        QDeadlineTimer wait(delay);
-        while (!wait.hasExpired()) {
-            if (stopRequested())
-                return cancelledError(operation, false);
-            QThread::msleep(unsigned(std::clamp<qint64>(wait.remainingTime(), 1, 20)));
-        }
+        if (!pause(delay, stopRequested))
+            return cancelledError(operation, false);
     }
 }

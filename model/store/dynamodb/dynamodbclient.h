@@ -1,8 +1,8 @@
 #pragma once
 
-#include "model/store/dynamodb/awscredentials.h"
 #include "model/core/result.h"
 #include "model/core/value.h"
+#include "model/store/dynamodb/awscredentials.h"
 
 #include <QByteArray>
 #include <QString>
@@ -13,6 +13,8 @@
 
 class DynamoDbNetworkThread;
 class QDeadlineTimer;
+class QNetworkRequest;
+struct DynamoDbExchange;
 
 /// Retry and timeout settings of a DynamoDbClient.
 ///
@@ -54,6 +56,9 @@ struct DynamoDbClientOptions
     static Result<int> parseAttempts(const QString &text, const QString &name);
     /// "10 s", "2.5 s", "0.25 s".
     static QString seconds(qint64 ms);
+    /// The backoff ceiling before retry `retry` + 1 (0: the first retry): baseDelayMs doubled
+    /// per retry, at most maxDelayMs. The delay is drawn from 0 to it (full jitter).
+    int backoffCeilingMs(int retry) const;
 };
 
 /// A synchronous DynamoDB client for the JSON 1.0 protocol (POST /, X-Amz-Target:
@@ -126,6 +131,9 @@ public:
     const AwsCredentials &credentials() const { return m_credentials; }
     const Options &options() const { return m_options; }
 
+    /// Sleeps `ms` in steps of at most 20 ms; false as soon as `stop` says so.
+    static bool pause(qint64 ms, const std::function<bool()> &stop);
+
     /// True for DynamoDB error types that are retried (throttling and server-side errors).
     static bool isRetryableType(const QString &type);
     /// True for error types that mean the credentials or the signature were refused.
@@ -133,8 +141,25 @@ public:
 
 private:
     struct Attempt;
+    enum class Stop;
+    /// One attempt: the signed request sent, its answer awaited and read.
     Attempt send(const QString &operation, const QByteArray &body,
                  const std::function<bool()> &stopRequested, const QDeadlineTimer &deadline);
+    QNetworkRequest signedRequest(const QString &operation, const QByteArray &body) const;
+    /// Waits until the exchange finishes, or aborts it (cancelled, the deadline, a timeout);
+    /// how far it came in `sent`, `answering` and `received`.
+    Stop waitForAnswer(const std::shared_ptr<DynamoDbExchange> &exchange,
+                       const std::function<bool()> &stopRequested, const QDeadlineTimer &deadline,
+                       bool &sent, bool &answering, qint64 &received);
+    /// An attempt stopped by a timeout or the deadline: the message says which wait ran out.
+    Attempt stopped(Stop stop, const QString &operation, const QString &where, bool sent,
+                    bool answering, qint64 received);
+    /// An attempt without an HTTP answer (a network error).
+    Attempt unanswered(const std::shared_ptr<DynamoDbExchange> &exchange, const QString &operation,
+                       const QString &where);
+    /// An HTTP answer: the result, DynamoDB's error, or a retry due.
+    Attempt answered(const std::shared_ptr<DynamoDbExchange> &exchange, const QString &operation,
+                     const QString &where);
 
     QUrl m_endpoint;
     QString m_region;

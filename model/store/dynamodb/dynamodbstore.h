@@ -12,7 +12,9 @@
 #include <utility>
 #include <vector>
 
-class DynamoDbExpression;
+namespace DynamoDb {
+class Expression;
+}
 
 /// A record store on a DynamoDB table (Amazon DynamoDB, DynamoDB Local, ScyllaDB Alternator,
 /// dynalite, ...), with the documented semantics built from DynamoDB's own means:
@@ -212,7 +214,11 @@ private:
     Status createMissingContainers(const QString &table, const Value &key,
                                    const std::vector<const ResolvedSetter *> &group);
     Status waitForTable(const QString &table, bool untilGone);
-    Result<QByteArray> filterExpression(const ScanRequest &request, DynamoDbExpression &expr) const;
+    Result<QByteArray> filterExpression(const ScanRequest &request,
+                                        DynamoDb::Expression &expr) const;
+
+    /// One writeBatch() and its steps (dynamodbbulkwrite.cpp).
+    struct BulkWrite;
 
     Result<TxRecord *> txRecord(const QString &table, const Value &key, bool read);
     Status commitTransaction(std::vector<TxRecord> writes);
