@@ -91,7 +91,7 @@ QString SetEditor::checkItem(const QString &text) const
                 .arg(text);
         return {};
     case ItemKind::Number: {
-        const QString problem = NumberEditor::problemOf(text, m_numberKind);
+        const QString problem = numberTextProblem(text, m_numberKind);
         if (!problem.isEmpty())
             return problem;
         const QString canonical = canonicalNumber(text.trimmed());

@@ -257,25 +257,9 @@ NumberEditor::NumberEditor(FieldEditor *owner, FieldKind kind)
     });
 }
 
-QString NumberEditor::problemOf(const QString &text, FieldKind kind)
-{
-    const QString t = text.trimmed();
-    if (t.isEmpty())
-        return QObject::tr("enter a number");
-    QString problem = checkNumber(t);
-    if (!problem.isEmpty())
-        return problem;
-    if (kind == FieldKind::Int && !isIntegerText(t))
-        return QObject::tr("must be a whole number (int), without a fraction or exponent");
-    if (kind == FieldKind::Float && isIntegerText(t))
-        return QObject::tr("must be written with a fraction or an exponent (float), e.g. %1.0")
-            .arg(t);
-    return {};
-}
-
 Value NumberEditor::value() const
 {
-    if (!problemOf(m_edit->text(), m_kind).isEmpty())
+    if (!numberTextProblem(m_edit->text(), m_kind).isEmpty())
         return Value();
     return Value::numberUnchecked(m_edit->text().trimmed());
 }
@@ -322,7 +306,7 @@ void NumberEditor::setInputToolTip(const QString &text)
 
 void NumberEditor::inputProblems(Problems &out, const QString &path) const
 {
-    const QString problem = problemOf(m_edit->text(), m_kind);
+    const QString problem = numberTextProblem(m_edit->text(), m_kind);
     if (!problem.isEmpty())
         out.push_back(Problem{path, problem, true});
 }
