@@ -3,6 +3,7 @@
 #include "model/schema/fieldpath.h"
 #include "model/schema/validator.h"
 #include "model/store/open/storerunner.h"
+#include "widgets/common/looks.h"
 #include "widgets/form/fieldeditor.h"
 
 #include <QAction>
@@ -77,11 +78,11 @@ QString DeletionReport::summary() const
     QStringList parts;
     if (!records.isEmpty() || missingKeys.isEmpty())
         parts << (remove ? QObject::tr("Removed %1.")
-                               .arg(countNoun(records.size(), QObject::tr("record"),
-                                              QObject::tr("records")))
+                               .arg(Looks::count(records.size(), QObject::tr("record"),
+                                                 QObject::tr("records")))
                          : QObject::tr("Deleted %1.")
-                               .arg(countNoun(records.size(), QObject::tr("record"),
-                                              QObject::tr("records"))));
+                               .arg(Looks::count(records.size(), QObject::tr("record"),
+                                                 QObject::tr("records"))));
     constexpr int kNamed = 5;
     QStringList missing;
     for (const Value &key : missingKeys) {
@@ -245,11 +246,11 @@ DeleteRecordsCommand::DeleteRecordsCommand(RecordHistory *history, QString table
                     .arg(recordKeyText(*m_model, m_records.front())));
     else
         setText(remove ? QObject::tr("Remove %1")
-                             .arg(countNoun(m_records.size(), QObject::tr("record"),
-                                            QObject::tr("records")))
+                             .arg(Looks::count(m_records.size(), QObject::tr("record"),
+                                               QObject::tr("records")))
                        : QObject::tr("Delete %1")
-                             .arg(countNoun(m_records.size(), QObject::tr("record"),
-                                            QObject::tr("records"))));
+                             .arg(Looks::count(m_records.size(), QObject::tr("record"),
+                                               QObject::tr("records"))));
 }
 
 std::function<Status(RecordStore &)> DeleteRecordsCommand::storeWork(bool undo) const

@@ -1,5 +1,6 @@
 // The bytes editor: binary values typed as base64 or hex, with their size shown.
 
+#include "widgets/common/looks.h"
 #include "widgets/form/fieldeditor.h"
 #include "widgets/form/valueeditorparts.h"
 #include "widgets/form/valueeditors.h"
@@ -65,7 +66,7 @@ std::optional<QByteArray> BytesEditor::decode(QString *problem) const
 void BytesEditor::updateSize()
 {
     auto bytes = decode();
-    m_size->setText(bytes ? countNoun(bytes->size(), QObject::tr("byte"), QObject::tr("bytes"))
+    m_size->setText(bytes ? Looks::count(bytes->size(), QObject::tr("byte"), QObject::tr("bytes"))
                           : QString());
 }
 

@@ -55,11 +55,6 @@ QString joinFieldPath(const QString &path, const QString &key)
     return path.isEmpty() ? key : path + u'.' + key;
 }
 
-QString countNoun(qsizetype n, const QString &one, const QString &many)
-{
-    return QString::number(n) + u' ' + (n == 1 ? one : many);
-}
-
 QString compactJson(const Value &value, int maxChars)
 {
     QString text = QString::fromUtf8(JsonCodec::toPlain(value));

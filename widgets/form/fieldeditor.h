@@ -168,7 +168,5 @@ void discardWidget(QWidget *widget);
 
 /// Joins a field path and a map key or attribute name as the validator writes paths.
 QString joinFieldPath(const QString &path, const QString &key);
-/// "1 field", "3 fields": a count and its noun (no translator installs English plurals).
-QString countNoun(qsizetype n, const QString &one, const QString &many);
 /// One line of JSON for a value, cut to `maxChars` (for diffs and summaries).
 QString compactJson(const Value &value, int maxChars = 80);

@@ -1,6 +1,7 @@
 // The map editors: MapEditor (the fields a map model declares, one FieldEditor each) and
 // DictEditor (free keys, one key line and FieldEditor per entry).
 
+#include "widgets/common/looks.h"
 #include "widgets/form/fieldeditor.h"
 #include "widgets/form/valueeditorparts.h"
 #include "widgets/form/valueeditors.h"
@@ -250,9 +251,9 @@ void MapEditor::updateHeader()
     const int total = int(m_children.size());
     QString text =
         m_model.name.isEmpty()
-            ? countNoun(total, QObject::tr("field"), QObject::tr("fields"))
+            ? Looks::count(total, QObject::tr("field"), QObject::tr("fields"))
             : QStringLiteral("%1 (%2)").arg(
-                  m_model.name, countNoun(total, QObject::tr("field"), QObject::tr("fields")));
+                  m_model.name, Looks::count(total, QObject::tr("field"), QObject::tr("fields")));
     if (m_collapsed) {
         int set = 0;
         for (const Child &c : m_children)

@@ -2,6 +2,7 @@
 
 #include "model/store/open/storerunner.h"
 #include "model/store/recordstore.h"
+#include "widgets/common/looks.h"
 #include "widgets/form/fieldeditor.h"
 
 #include <QApplication>
@@ -386,8 +387,8 @@ void RecordFormDialog::updateSummary()
     QStringList lines;
     lines << QStringLiteral("<b>%1</b>")
                  .arg(tr("Cannot save yet: %1 to fix")
-                          .arg(countNoun(qsizetype(m_blocking.size()), tr("problem"),
-                                         tr("problems")))
+                          .arg(Looks::count(qsizetype(m_blocking.size()), tr("problem"),
+                                            tr("problems")))
                           .toHtmlEscaped());
     int shown = 0;
     for (const Problem &p : m_blocking) {
@@ -608,7 +609,7 @@ void RecordFormDialog::showConflict(const Value &stored)
                            2 * m_diff->frameWidth() + 2);
     showMessage(tr("Someone changed this record in the store after you opened it, so nothing was "
                    "written. Changed there: %1.")
-                    .arg(countNoun(rows, tr("attribute"), tr("attributes"))),
+                    .arg(Looks::count(rows, tr("attribute"), tr("attributes"))),
                 MessageKind::Warning);
     m_diff->show();
     m_reload->show();
