@@ -1,8 +1,9 @@
 #include "widgets/commands/deleterecords.h"
 
 #include "model/json/jsoncodec.h"
-#include "widgets/form/fieldeditor.h"
+#include "widgets/common/looks.h"
 #include "widgets/common/notifier.h"
+#include "widgets/form/fieldeditor.h"
 
 #include <QClipboard>
 #include <QComboBox>
@@ -42,10 +43,11 @@ bool confirmDeletion(QWidget *parent, const QString &table, const QList<Value> &
         return false;
     const bool remove = mode == DeleteMode::Remove;
     const QString what =
-        keys.size() == 1 ? QObject::tr("the record %1").arg(keys.front().text())
-                         : QObject::tr("%1 (%2)").arg(countNoun(keys.size(), QObject::tr("record"),
-                                                                QObject::tr("records")),
-                                                      keyList(keys));
+        keys.size() == 1
+            ? QObject::tr("the record %1").arg(keys.front().text())
+            : QObject::tr("%1 (%2)").arg(
+                  Looks::count(keys.size(), QObject::tr("record"), QObject::tr("records")),
+                  keyList(keys));
     QString question = remove ? QObject::tr("Remove %1 from %2?").arg(what, table)
                               : QObject::tr("Delete %1 from %2?").arg(what, table);
     question += remove ? QObject::tr(" The removed records are shown afterwards as JSON, to copy "
@@ -139,7 +141,7 @@ void RemovedRecordsDialog::copyToClipboard()
 {
     QGuiApplication::clipboard()->setText(QString::fromUtf8(jsonLines()));
     m_status->setText(tr("Copied %1 to the clipboard.")
-                          .arg(countNoun(m_report.records.size(), tr("record"), tr("records"))));
+                          .arg(Looks::count(m_report.records.size(), tr("record"), tr("records"))));
 }
 
 bool RemovedRecordsDialog::saveTo(const QString &path, QString *error)
@@ -154,7 +156,7 @@ bool RemovedRecordsDialog::saveTo(const QString &path, QString *error)
         return false;
     }
     m_status->setText(tr("Saved %1 to %2.")
-                          .arg(countNoun(m_report.records.size(), tr("record"), tr("records")),
+                          .arg(Looks::count(m_report.records.size(), tr("record"), tr("records")),
                                QDir::toNativeSeparators(path)));
     return true;
 }

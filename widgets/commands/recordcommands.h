@@ -1,8 +1,9 @@
 #pragma once
 
-#include "model/store/recordstore.h"
-#include "model/schema/tablemodel.h"
 #include "model/core/value.h"
+#include "model/schema/celledit.h"
+#include "model/schema/tablemodel.h"
+#include "model/store/recordstore.h"
 #include "model/store/storeinterposer.h"
 
 #include <QList>
@@ -211,14 +212,6 @@ private:
     int m_busy = 0;
     QList<RecordCommand *> m_pending;
 };
-
-/// What text typed into a grid cell means for update_field of the root field `field` of
-/// `record`, validated with the table model's rules (the Validator's validateAt): the value,
-/// or an error saying why it cannot be written (the key, maps/lists/sets, a wrong type).
-/// Fields of several types keep the record's current type when the text fits it ("12" in a
-/// field of int or str that holds a string stays a string), else take the first that fits.
-Result<Value> cellEditValue(const TableModel &model, const Value &record, const QString &field,
-                            const QString &text);
 
 /// The key of a record as text for messages ("user-0000001", "42").
 QString recordKeyText(const TableModel &model, const Value &record);

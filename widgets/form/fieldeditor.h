@@ -1,8 +1,9 @@
 #pragma once
 
+#include "model/core/value.h"
+#include "model/schema/celledit.h"
 #include "model/schema/tablemodel.h"
 #include "model/schema/validator.h"
-#include "model/core/value.h"
 
 #include <QList>
 #include <QString>
@@ -167,10 +168,5 @@ void discardWidget(QWidget *widget);
 
 /// Joins a field path and a map key or attribute name as the validator writes paths.
 QString joinFieldPath(const QString &path, const QString &key);
-/// True when a value has the shape a field type accepts (numbers: int needs integer text,
-/// float a fraction or exponent). Contents of containers are the validator's business.
-bool valueFitsType(const FieldType &type, const Value &value);
-/// "1 field", "3 fields": a count and its noun (no translator installs English plurals).
-QString countNoun(qsizetype n, const QString &one, const QString &many);
 /// One line of JSON for a value, cut to `maxChars` (for diffs and summaries).
 QString compactJson(const Value &value, int maxChars = 80);

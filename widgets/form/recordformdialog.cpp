@@ -1,7 +1,8 @@
 #include "widgets/form/recordformdialog.h"
 
-#include "model/store/recordstore.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/recordstore.h"
+#include "widgets/common/looks.h"
 #include "widgets/form/fieldeditor.h"
 
 #include <QApplication>
@@ -100,6 +101,15 @@ void RecordFormDialog::buildUi()
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(8);
 
+    buildHeader(layout);
+    buildFields(layout);
+    buildMessage(layout);
+    buildButtons(layout);
+}
+
+/// The header (the table and key), the line under it, and the missing fields note.
+void RecordFormDialog::buildHeader(QVBoxLayout *layout)
+{
     m_header = new QLabel(this);
     m_header->setObjectName(QStringLiteral("formHeader"));
     QFont big = m_header->font();
@@ -127,7 +137,11 @@ void RecordFormDialog::buildUi()
                                             "padding:6px 8px; }"));
     m_missing->hide();
     layout->addWidget(m_missing);
+}
 
+/// The record's field editors in a scroll area.
+void RecordFormDialog::buildFields(QVBoxLayout *layout)
+{
     m_scroll = new QScrollArea(this);
     m_scroll->setObjectName(QStringLiteral("formScrollArea"));
     m_scroll->setWidgetResizable(true);
@@ -144,7 +158,11 @@ void RecordFormDialog::buildUi()
     layout->addWidget(m_scroll, 1);
     connect(m_root, &FieldEditor::edited, this, &RecordFormDialog::onEdited);
     connect(m_root, &FieldEditor::structureChanged, this, &RecordFormDialog::scheduleTabOrder);
+}
 
+/// The message of a failed save: its text, a conflict's differences and what to do next.
+void RecordFormDialog::buildMessage(QVBoxLayout *layout)
+{
     m_message = new QFrame(this);
     m_message->setObjectName(QStringLiteral("formMessage"));
     auto *messageLayout = new QVBoxLayout(m_message);
@@ -198,7 +216,11 @@ void RecordFormDialog::buildUi()
         if (m_blocking.empty())
             runPut(currentRecord());
     });
+}
 
+/// The problem summary, the saving status, Cancel and Save (also Ctrl+Return).
+void RecordFormDialog::buildButtons(QVBoxLayout *layout)
+{
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("problemSummary"));
     m_summary->setWordWrap(true);
@@ -365,8 +387,8 @@ void RecordFormDialog::updateSummary()
     QStringList lines;
     lines << QStringLiteral("<b>%1</b>")
                  .arg(tr("Cannot save yet: %1 to fix")
-                          .arg(countNoun(qsizetype(m_blocking.size()), tr("problem"),
-                                         tr("problems")))
+                          .arg(Looks::count(qsizetype(m_blocking.size()), tr("problem"),
+                                            tr("problems")))
                           .toHtmlEscaped());
     int shown = 0;
     for (const Problem &p : m_blocking) {
@@ -587,7 +609,7 @@ void RecordFormDialog::showConflict(const Value &stored)
                            2 * m_diff->frameWidth() + 2);
     showMessage(tr("Someone changed this record in the store after you opened it, so nothing was "
                    "written. Changed there: %1.")
-                    .arg(countNoun(rows, tr("attribute"), tr("attributes"))),
+                    .arg(Looks::count(rows, tr("attribute"), tr("attributes"))),
                 MessageKind::Warning);
     m_diff->show();
     m_reload->show();

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "model/core/value.h"
 #include "model/schema/tablemodel.h"
 #include "model/schema/validator.h"
-#include "model/core/value.h"
 #include "model/store/storeinterposer.h"
 
 #include <QDialog>
@@ -16,6 +16,7 @@ class QLabel;
 class QPushButton;
 class QScrollArea;
 class QTreeWidget;
+class QVBoxLayout;
 class StoreRunner;
 
 /// A form for one record, generated from the table model: New (put_record) or Edit
@@ -91,6 +92,10 @@ signals:
 
 private:
     void buildUi();
+    void buildHeader(QVBoxLayout *layout);
+    void buildFields(QVBoxLayout *layout);
+    void buildMessage(QVBoxLayout *layout);
+    void buildButtons(QVBoxLayout *layout);
     void fixTabOrder();
     void scheduleTabOrder();
     void onEdited();

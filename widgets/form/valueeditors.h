@@ -3,9 +3,10 @@
 // The type-specific parts of a FieldEditor. Internal to the form: widgets outside the form
 // use FieldEditor, which owns one of these for the type currently chosen.
 
+#include "model/core/value.h"
+#include "model/schema/celledit.h"
 #include "model/schema/tablemodel.h"
 #include "model/schema/validator.h"
-#include "model/core/value.h"
 
 #include <QList>
 #include <QToolButton>
@@ -142,8 +143,6 @@ public:
     void setText(const QString &text) override;
     QWidget *focusTarget() const override;
     void focusChain(QList<QWidget *> &out) const override;
-    /// The problem of a number's text for a kind, or "".
-    static QString problemOf(const QString &text, FieldKind kind);
 
 private:
     FieldKind m_kind;

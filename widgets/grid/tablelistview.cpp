@@ -1,22 +1,11 @@
 #include "widgets/grid/tablelistview.h"
 
 #include "model/store/open/storefactory.h"
+#include "widgets/common/looks.h"
 
 #include <QFileInfo>
 #include <QHeaderView>
 #include <QIcon>
-#include <QLocale>
-
-namespace {
-
-QString formatCount(qint64 n)
-{
-    QLocale locale;
-    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
-    return locale.toString(n);
-}
-
-} // namespace
 
 TableListView::TableListView(QWidget *parent) : QTreeWidget(parent)
 {
@@ -86,17 +75,19 @@ void TableListView::setTables(const QList<TableInfo> &tables)
         item->setData(1, RecordCountRole, info.count);
         item->setText(1, info.count < 0 ? tr("?")
                                         : (info.countExact ? QString() : QStringLiteral("~")) +
-                                              formatCount(info.count));
+                                              Looks::number(info.count));
         item->setTextAlignment(1, Qt::AlignRight | Qt::AlignVCenter);
-        QString tip = info.count < 0 ? tr("%1: record count unknown").arg(info.name)
-                                     : tr("%1: %2 records").arg(info.name, formatCount(info.count));
+        QString tip = info.count < 0
+                          ? tr("%1: record count unknown").arg(info.name)
+                          : tr("%1: %2 records").arg(info.name, Looks::number(info.count));
         if (info.model)
             tip += tr("\nkey: %1").arg(info.model->hashKey());
         if (info.inferredFrom < 0)
-            tip += tr("\nno model attached: one is inferred from sampled records when the table is opened");
+            tip += tr("\nno model attached: one is inferred from sampled records when the table is "
+                      "opened");
         else if (info.inferredFrom > 0)
             tip += tr("\nno model attached: the one in force is inferred from %1 sampled records")
-                       .arg(formatCount(info.inferredFrom));
+                       .arg(Looks::number(info.inferredFrom));
         else if (!info.hasModel)
             tip += tr("\nno table model: only the key is checked");
         item->setToolTip(0, tip);

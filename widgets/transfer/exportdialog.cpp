@@ -1,9 +1,9 @@
 #include "widgets/transfer/exportdialog.h"
 
 #include "model/store/open/storerunner.h"
-#include "widgets/transfer/importdialog.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/common/notifier.h"
+#include "widgets/transfer/importdialog.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -107,6 +107,38 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
     m_intro->setText(
         tr("Writes records of table <b>%1</b> to a file.").arg(m_table.toHtmlEscaped()));
 
+    QVBoxLayout *scopeBox = createScopeBox();
+    QHBoxLayout *fileRow = createFormatAndFile();
+    layOut(scopeBox, fileRow);
+
+    connect(m_browse, &QPushButton::clicked, this, &ExportDialog::browse);
+    connect(m_file, &QLineEdit::textEdited, this, &ExportDialog::fileEdited);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::formatChosen);
+    connect(m_export, &QPushButton::clicked, this, &ExportDialog::start);
+    // Cancel stops a run and keeps the dialog to show what happened; idle, it closes.
+    connect(m_cancel, &QPushButton::clicked, this, [this] { isRunning() ? cancel() : reject(); });
+
+    // The whole table's size, where the store can count it exactly and cheaply.
+    m_runner->call(
+        [table = m_table, interposer = m_interposer](RecordStore &store) -> Result<qint64> {
+            RecordStore &s = interposed(interposer, store);
+            if (!s.capabilities().exactCount)
+                return qint64(-1);
+            return s.count(table);
+        },
+        this,
+        [this](Result<qint64> count) {
+            if (count)
+                setTableCount(*count);
+        });
+
+    updateControls();
+    resize(qMax(sizeHint().width(), 620), sizeHint().height());
+}
+
+/// Which records: the selected ones, the filtered ones or the whole table (the likely one checked).
+QVBoxLayout *ExportDialog::createScopeBox()
+{
     const qint64 selected = qint64(m_selectedKeys.size());
     m_selected->setObjectName(QStringLiteral("selectedScope"));
     m_selected->setText(tr("Selected records (%1)").arg(Looks::number(selected)));
@@ -114,10 +146,9 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
     if (selected == 0)
         m_selected->setToolTip(tr("Select records in the grid to export only them."));
     m_filtered->setObjectName(QStringLiteral("filteredScope"));
-    m_filtered->setText(
-        m_filteredCount >= 0
-            ? tr("Filtered records (%1)").arg(Looks::number(m_filteredCount))
-            : tr("Filtered records"));
+    m_filtered->setText(m_filteredCount >= 0
+                            ? tr("Filtered records (%1)").arg(Looks::number(m_filteredCount))
+                            : tr("Filtered records"));
     m_filtered->setEnabled(m_filterActive);
     m_filtered->setToolTip(m_filterActive
                                ? tr("The records the grid shows: %1.").arg(filterWords(m_filter))
@@ -140,7 +171,12 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
         m_filtered->setChecked(true);
     else
         m_whole->setChecked(true);
+    return scopeBox;
+}
 
+/// The format, and the file (named after the table, in the documents folder).
+QHBoxLayout *ExportDialog::createFormatAndFile()
+{
     m_format->setObjectName(QStringLiteral("exportFormatCombo"));
     for (TransferFormat f : {TransferFormat::JsonLines, TransferFormat::JsonArray,
                              TransferFormat::DynamoDbJson, TransferFormat::Csv})
@@ -167,7 +203,12 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
         dir = QDir::homePath();
     m_file->setText(QDir::toNativeSeparators(
         QDir(dir).filePath(m_table + suffixOf(TransferFormat::JsonLines))));
+    return fileRow;
+}
 
+/// The options form, the messages and progress, the buttons: the dialog from top to bottom.
+void ExportDialog::layOut(QVBoxLayout *scopeBox, QHBoxLayout *fileRow)
+{
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     form->addRow(tr("Records:"), scopeBox);
@@ -200,30 +241,6 @@ ExportDialog::ExportDialog(StoreRunner *runner, QString table, std::vector<Value
     layout->addWidget(m_status);
     layout->addStretch(1);
     layout->addLayout(buttons);
-
-    connect(m_browse, &QPushButton::clicked, this, &ExportDialog::browse);
-    connect(m_file, &QLineEdit::textEdited, this, &ExportDialog::fileEdited);
-    connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::formatChosen);
-    connect(m_export, &QPushButton::clicked, this, &ExportDialog::start);
-    // Cancel stops a run and keeps the dialog to show what happened; idle, it closes.
-    connect(m_cancel, &QPushButton::clicked, this, [this] { isRunning() ? cancel() : reject(); });
-
-    // The whole table's size, where the store can count it exactly and cheaply.
-    m_runner->call(
-        [table = m_table, interposer = m_interposer](RecordStore &store) -> Result<qint64> {
-            RecordStore &s = interposed(interposer, store);
-            if (!s.capabilities().exactCount)
-                return qint64(-1);
-            return s.count(table);
-        },
-        this,
-        [this](Result<qint64> count) {
-            if (count)
-                setTableCount(*count);
-        });
-
-    updateControls();
-    resize(qMax(sizeHint().width(), 620), sizeHint().height());
 }
 
 // A running export stops at its next record and leaves no file (the run cancels).
@@ -423,8 +440,7 @@ void ExportDialog::showProgress()
     const qint64 total = m_run.total();
     m_run.showFraction(done, total);
     m_status->setText(m_run.withCancelNote(
-        total > 0 ? tr("%1 of %2 written…")
-                        .arg(Looks::number(done), Looks::records(total))
+        total > 0 ? tr("%1 of %2 written…").arg(Looks::number(done), Looks::records(total))
                   : tr("%1 written…").arg(Looks::records(done))));
 }
 

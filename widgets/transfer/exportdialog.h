@@ -1,10 +1,10 @@
 #pragma once
 
-#include "model/transfer/exporter.h"
-#include "model/store/recordstore.h"
-#include "model/transfer/transferformat.h"
 #include "model/core/value.h"
+#include "model/store/recordstore.h"
 #include "model/store/storeinterposer.h"
+#include "model/transfer/exporter.h"
+#include "model/transfer/transferformat.h"
 #include "widgets/transfer/transferrun.h"
 
 #include <QDialog>
@@ -13,11 +13,13 @@
 
 class MessageBar;
 class QComboBox;
+class QHBoxLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QRadioButton;
+class QVBoxLayout;
 class StoreRunner;
 
 /// Exports records of a table to a file (issue 7): the selected records, the records the grid's
@@ -71,6 +73,9 @@ signals:
 
 private:
     struct Outcome;
+    QVBoxLayout *createScopeBox();
+    QHBoxLayout *createFormatAndFile();
+    void layOut(QVBoxLayout *scopeBox, QHBoxLayout *fileRow);
     void fileEdited();
     void formatChosen();
     void showProgress();

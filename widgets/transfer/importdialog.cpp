@@ -115,6 +115,31 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
            "table model before anything is written.")
             .arg(m_table.toHtmlEscaped()));
 
+    QFormLayout *form = createOptionsForm();
+    setUpRunArea();
+    setUpProblemBox();
+    setUpWrittenBox();
+    layOut(form);
+
+    connect(m_browse, &QPushButton::clicked, this, &ImportDialog::browse);
+    connect(m_file, &QLineEdit::textChanged, this, &ImportDialog::updateFormatHint);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &ImportDialog::updateFormatHint);
+    connect(m_skipInvalid, &QRadioButton::toggled, this, &ImportDialog::updateControls);
+    connect(m_import, &QPushButton::clicked, this, &ImportDialog::start);
+    // Cancel stops a run and keeps the dialog to show what happened; idle, it closes.
+    connect(m_cancel, &QPushButton::clicked, this, [this] { isRunning() ? cancel() : reject(); });
+    connect(m_undo, &QPushButton::clicked, this, &ImportDialog::undoWrites);
+    connect(m_saveReport, &QPushButton::clicked, this, &ImportDialog::saveReport);
+
+    m_file->setText(file);
+    updateFormatHint();
+    updateControls();
+    resize(qMax(sizeHint().width(), 700), sizeHint().height());
+}
+
+/// The options: the file, its format, the mode (with the rejects file) and existing keys.
+QFormLayout *ImportDialog::createOptionsForm()
+{
     m_file->setObjectName(QStringLiteral("importFileEdit"));
     m_file->setPlaceholderText(tr("the file to import"));
     m_file->setClearButtonEnabled(true);
@@ -164,7 +189,12 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     form->addRow(tr("Format:"), m_format);
     form->addRow(tr("Mode:"), modeBox);
     form->addRow(tr("Existing keys:"), m_existing);
+    return form;
+}
 
+/// The note on stores without transactions, the messages, the progress and the figures of a run.
+void ImportDialog::setUpRunArea()
+{
     m_transactionNote->setObjectName(QStringLiteral("transactionNote"));
     m_transactionNote->setWordWrap(true);
     m_transactionNote->setText(
@@ -183,7 +213,11 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     m_status->setWordWrap(true);
     m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_status->hide(); // the figures of a run
+}
 
+/// The problems found, with Copy and Select All.
+void ImportDialog::setUpProblemBox()
+{
     m_problemBox->setObjectName(QStringLiteral("problemBox"));
     m_problems->setObjectName(QStringLiteral("problemList"));
     m_problems->setSelectionMode(QAbstractItemView::ExtendedSelection);
@@ -204,7 +238,11 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     auto *problemLayout = new QVBoxLayout(m_problemBox);
     problemLayout->addWidget(m_problems);
     m_problemBox->setVisible(false);
+}
 
+/// The records a failed or cancelled run left written, with the button that deletes them.
+void ImportDialog::setUpWrittenBox()
+{
     m_writtenBox->setObjectName(QStringLiteral("writtenBox"));
     m_writtenBox->setTitle(tr("Records left written"));
     m_writtenNote->setObjectName(QStringLiteral("writtenNote"));
@@ -223,7 +261,11 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     writtenLayout->addWidget(m_written, 1);
     writtenLayout->addLayout(undoRow);
     m_writtenBox->setVisible(false);
+}
 
+/// The buttons, and the dialog from top to bottom.
+void ImportDialog::layOut(QFormLayout *form)
+{
     m_saveReport->setObjectName(QStringLiteral("saveReportButton"));
     m_saveReport->setAutoDefault(false);
     m_import->setObjectName(QStringLiteral("importButton"));
@@ -247,21 +289,6 @@ ImportDialog::ImportDialog(StoreRunner *runner, QString table, QString file, boo
     layout->addWidget(m_writtenBox, 1);
     layout->addStretch(0);
     layout->addLayout(buttons);
-
-    connect(m_browse, &QPushButton::clicked, this, &ImportDialog::browse);
-    connect(m_file, &QLineEdit::textChanged, this, &ImportDialog::updateFormatHint);
-    connect(m_format, &QComboBox::currentIndexChanged, this, &ImportDialog::updateFormatHint);
-    connect(m_skipInvalid, &QRadioButton::toggled, this, &ImportDialog::updateControls);
-    connect(m_import, &QPushButton::clicked, this, &ImportDialog::start);
-    // Cancel stops a run and keeps the dialog to show what happened; idle, it closes.
-    connect(m_cancel, &QPushButton::clicked, this, [this] { isRunning() ? cancel() : reject(); });
-    connect(m_undo, &QPushButton::clicked, this, &ImportDialog::undoWrites);
-    connect(m_saveReport, &QPushButton::clicked, this, &ImportDialog::saveReport);
-
-    m_file->setText(file);
-    updateFormatHint();
-    updateControls();
-    resize(qMax(sizeHint().width(), 700), sizeHint().height());
 }
 
 // A running import stops at its next record and leaves the table as it was (the run cancels).
@@ -304,9 +331,9 @@ void ImportDialog::updateFormatHint()
     // Only .jsonl/.ndjson and .csv are certain by name; a .json file may be either JSON kind.
     const bool certain =
         byName && (*byName == TransferFormat::JsonLines || *byName == TransferFormat::Csv);
-    m_format->setItemText(
-        0, certain ? tr("Detect from file: %1").arg(TransferRun::formatName(*byName))
-                   : tr("Detect from file"));
+    m_format->setItemText(0, certain
+                                 ? tr("Detect from file: %1").arg(TransferRun::formatName(*byName))
+                                 : tr("Detect from file"));
     std::optional<TransferFormat> format;
     if (m_format->currentIndex() > 0)
         format = TransferFormat(m_format->currentData().toInt());
@@ -416,9 +443,9 @@ void ImportDialog::showUndoProgress()
 {
     if (!m_undoing)
         return;
-    m_status->setText(tr("Deleting the records the import wrote: %1 of %2…")
-                          .arg(Looks::number(m_undoRun.records()),
-                               Looks::number(m_undoRun.total())));
+    m_status->setText(
+        tr("Deleting the records the import wrote: %1 of %2…")
+            .arg(Looks::number(m_undoRun.records()), Looks::number(m_undoRun.total())));
     m_undoRun.showFraction(m_undoRun.records(), m_undoRun.total());
 }
 
@@ -484,8 +511,7 @@ void ImportDialog::showReport()
         const qint64 written = r.wroteRecords() ? r.written : qint64(r.writtenKeys.size());
         QString w = tr("%1 written").arg(Looks::number(written));
         if (!r.uncertainWrites.empty())
-            w +=
-                tr(" (%1 more maybe)").arg(Looks::number(qint64(r.uncertainWrites.size())));
+            w += tr(" (%1 more maybe)").arg(Looks::number(qint64(r.uncertainWrites.size())));
         if (r.replaced > 0)
             w += tr(" (%1 replaced)").arg(Looks::number(r.replaced));
         parts << w;
@@ -510,11 +536,10 @@ void ImportDialog::showReport()
         item->setToolTip(p.toString(r.file));
     }
     if (r.problemCount > qint64(r.problems.size()))
-        new QListWidgetItem(
-            tr("… and %1 more problems (only the first %2 are kept)")
-                .arg(Looks::number(r.problemCount - qint64(r.problems.size())),
-                     Looks::number(qint64(r.problems.size()))),
-            m_problems);
+        new QListWidgetItem(tr("… and %1 more problems (only the first %2 are kept)")
+                                .arg(Looks::number(r.problemCount - qint64(r.problems.size())),
+                                     Looks::number(qint64(r.problems.size()))),
+                            m_problems);
     m_problems->setUpdatesEnabled(true);
     m_problemBox->setTitle(r.problemCount == 1
                                ? tr("1 problem")
@@ -550,10 +575,9 @@ void ImportDialog::showReport()
         }
         const qint64 left = qint64(r.writtenKeys.size() + r.uncertainWrites.size());
         const qint64 newOnes = qint64(r.writtenKeys.size()) - qint64(replaced.size());
-        QString note =
-            tr("The import was not one transaction, so these %1 stay in %2. “Undo "
-               "These Writes” deletes the %3 that were new.")
-                .arg(Looks::records(left), m_table, Looks::number(newOnes));
+        QString note = tr("The import was not one transaction, so these %1 stay in %2. “Undo "
+                          "These Writes” deletes the %3 that were new.")
+                           .arg(Looks::records(left), m_table, Looks::number(newOnes));
         if (uncertainNew > 0)
             note += QLatin1Char(' ') +
                     tr("Of those that may have been written, it deletes the ones the table holds "
@@ -670,53 +694,14 @@ void ImportDialog::undoWrites()
                 QStringList shown = undone->failures.mid(0, 5);
                 if (undone->failures.size() > shown.size())
                     shown << tr("… and %1 more")
-                                 .arg(
-                                     Looks::number(undone->failures.size() - shown.size()));
+                                 .arg(Looks::number(undone->failures.size() - shown.size()));
                 m_messages->showMessage(tr("Deleted %1; %2 could not be deleted: %3")
                                             .arg(Looks::records(undone->deleted),
                                                  Looks::number(undone->failures.size()),
                                                  shown.join(QStringLiteral("; "))),
                                         MessageBar::Kind::Error);
             } else {
-                m_messages->showMessage(
-                    tr("Undone: the %1 the import had written were deleted from %2.")
-                        .arg(Looks::records(undone->deleted), m_table),
-                    MessageBar::Kind::Information);
-                m_undo->setVisible(false);
-                int kept = 0;
-                for (int i = 0; i < m_written->count(); ++i) {
-                    QListWidgetItem *item = m_written->item(i);
-                    if (item->data(Qt::UserRole).toBool()) {
-                        ++kept;
-                        continue;
-                    }
-                    const QVariant maybeKey = item->data(Qt::UserRole + 1);
-                    if (maybeKey.isValid()) {
-                        item->setText(
-                            undone->maybeDeleted.contains(maybeKey.toByteArray())
-                                ? tr("%1 (it had been written: deleted again)")
-                                      .arg(keyText(*JsonCodec::parsePlain(maybeKey.toByteArray())))
-                                : tr("%1 (not in the table as the file has it: left "
-                                     "alone)")
-                                      .arg(
-                                          keyText(*JsonCodec::parsePlain(maybeKey.toByteArray()))));
-                        item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
-                        continue;
-                    }
-                    item->setText(tr("%1 (deleted again)").arg(item->text()));
-                    item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
-                }
-                m_writtenBox->setTitle(tr("Records the import wrote (%1)")
-                                           .arg(Looks::number(m_written->count())));
-                QString note = tr("The new records were deleted again.");
-                if (kept > 0)
-                    note += QLatin1Char(' ') +
-                            (kept == 1 ? tr("The record that replaced an existing one keeps the "
-                                            "file's version.")
-                                       : tr("The %1 records that replaced existing ones keep the "
-                                            "file's version.")
-                                             .arg(kept));
-                m_writtenNote->setText(note);
+                showUndone(undone->deleted, undone->maybeDeleted);
             }
             m_status->setText(figures);
             updateControls();
@@ -724,6 +709,48 @@ void ImportDialog::undoWrites()
                 emit tableChanged(m_table);
             emit undoFinished();
         });
+}
+
+/// After an undo that deleted everything it tried: the message, and each written record
+/// marked deleted again (or kept, or left alone).
+void ImportDialog::showUndone(qint64 deleted, const QSet<QByteArray> &maybeDeleted)
+{
+    m_messages->showMessage(tr("Undone: the %1 the import had written were deleted from %2.")
+                                .arg(Looks::records(deleted), m_table),
+                            MessageBar::Kind::Information);
+    m_undo->setVisible(false);
+    int kept = 0;
+    for (int i = 0; i < m_written->count(); ++i) {
+        QListWidgetItem *item = m_written->item(i);
+        if (item->data(Qt::UserRole).toBool()) {
+            ++kept;
+            continue;
+        }
+        const QVariant maybeKey = item->data(Qt::UserRole + 1);
+        if (maybeKey.isValid()) {
+            item->setText(maybeDeleted.contains(maybeKey.toByteArray())
+                              ? tr("%1 (it had been written: deleted again)")
+                                    .arg(keyText(*JsonCodec::parsePlain(maybeKey.toByteArray())))
+                              : tr("%1 (not in the table as the file has it: left "
+                                   "alone)")
+                                    .arg(keyText(*JsonCodec::parsePlain(maybeKey.toByteArray()))));
+            item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
+            continue;
+        }
+        item->setText(tr("%1 (deleted again)").arg(item->text()));
+        item->setForeground(palette().color(QPalette::Disabled, QPalette::Text));
+    }
+    m_writtenBox->setTitle(
+        tr("Records the import wrote (%1)").arg(Looks::number(m_written->count())));
+    QString note = tr("The new records were deleted again.");
+    if (kept > 0)
+        note += QLatin1Char(' ') + (kept == 1
+                                        ? tr("The record that replaced an existing one keeps the "
+                                             "file's version.")
+                                        : tr("The %1 records that replaced existing ones keep the "
+                                             "file's version.")
+                                              .arg(kept));
+    m_writtenNote->setText(note);
 }
 
 QString ImportDialog::reportText() const

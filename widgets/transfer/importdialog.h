@@ -1,16 +1,18 @@
 #pragma once
 
-#include "model/transfer/importer.h"
 #include "model/store/storeinterposer.h"
+#include "model/transfer/importer.h"
 #include "widgets/common/looks.h"
 #include "widgets/transfer/transferrun.h"
 
 #include <QDialog>
+#include <QSet>
 
 #include <optional>
 
 class MessageBar;
 class QComboBox;
+class QFormLayout;
 class QGroupBox;
 class QLabel;
 class QLineEdit;
@@ -84,6 +86,12 @@ signals:
     void reportSaved(const QString &path);
 
 private:
+    QFormLayout *createOptionsForm();
+    void setUpRunArea();
+    void setUpProblemBox();
+    void setUpWrittenBox();
+    void layOut(QFormLayout *form);
+    void showUndone(qint64 deleted, const QSet<QByteArray> &maybeDeleted);
     void showProgress();
     void showUndoProgress();
     void finish(Result<ImportReport> result);

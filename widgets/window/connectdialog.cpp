@@ -122,6 +122,25 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     setWindowTitle(tr("Connect to DynamoDB"));
     setMinimumWidth(540);
 
+    nameWidgets();
+    setUpRecent();
+    QGroupBox *endpointBox = createEndpointBox();
+    QFont small;
+    QGroupBox *credentialsBox = createCredentialsBox(small);
+    QGroupBox *timeoutsBox = createTimeoutsBox(small);
+    setUpTestArea();
+    layOut(endpointBox, credentialsBox, timeoutsBox);
+    connectInputs();
+
+    const QStringList recent = recentLocations();
+    if (recent.isEmpty() || !setLocation(recent.first()))
+        updateState();
+    m_endpoint->setFocus();
+}
+
+/// Object names for every input, and the Connect button's text.
+void ConnectDialog::nameWidgets()
+{
     m_recent->setObjectName(QStringLiteral("recentCombo"));
     m_endpoint->setObjectName(QStringLiteral("endpointCombo"));
     m_host->setObjectName(QStringLiteral("hostEdit"));
@@ -148,7 +167,11 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_buttons->button(QDialogButtonBox::Ok)->setObjectName(QStringLiteral("okButton"));
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("C&onnect"));
     m_buttons->button(QDialogButtonBox::Cancel)->setObjectName(QStringLiteral("cancelButton"));
+}
 
+/// The recent connections to choose from.
+void ConnectDialog::setUpRecent()
+{
     // Recent connections.
     m_recent->addItem(tr("Choose a recent connection…"));
     for (const QString &location : recentLocations())
@@ -156,7 +179,11 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_recent->setEnabled(m_recent->count() > 1);
     m_recent->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_recent->setMinimumContentsLength(30);
+}
 
+/// The endpoint: its kind, host and port, and the region.
+QGroupBox *ConnectDialog::createEndpointBox()
+{
     // Endpoint.
     m_endpoint->addItem(tr("AWS endpoint of the region"), int(Endpoint::Aws));
     m_endpoint->addItem(tr("Local engine (http, host:port)"), int(Endpoint::Local));
@@ -190,7 +217,12 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     hostLabel->setBuddy(m_host);
     m_endpointForm->addRow(hostLabel, hostRow);
     m_endpointForm->addRow(tr("Re&gion:"), m_region);
+    return endpointBox;
+}
 
+/// The credentials: the environment, a profile or typed keys; `small` is the font of the notes.
+QGroupBox *ConnectDialog::createCredentialsBox(QFont &small)
+{
     // Credentials.
     m_credentialGroup->addButton(m_environmentRadio, int(Credentials::Environment));
     m_credentialGroup->addButton(m_profileRadio, int(Credentials::Profile));
@@ -229,11 +261,16 @@ ConnectDialog::ConnectDialog(QWidget *parent)
         tr("Typed keys are kept in memory for this session only and never saved."), this);
     keysNote->setObjectName(QStringLiteral("keysNote"));
     keysNote->setContentsMargins(24, 0, 0, 0);
-    QFont small = keysNote->font();
+    small = keysNote->font();
     small.setPointSizeF(small.pointSizeF() * 0.9);
     keysNote->setFont(small);
     credentialsForm->addRow(keysNote);
+    return credentialsBox;
+}
 
+/// The connect, read and deadline timeouts.
+QGroupBox *ConnectDialog::createTimeoutsBox(const QFont &small)
+{
     // Timeouts: 0 shows "default"; only what the user sets goes into the location.
     using Options = DynamoDbClientOptions;
     const struct
@@ -289,7 +326,12 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     timeoutsNote->setWordWrap(true);
     timeoutsNote->setFont(small);
     timeoutsLayout->addWidget(timeoutsNote);
+    return timeoutsBox;
+}
 
+/// The location preview, the Test and Stop buttons, the answer and the tables found.
+void ConnectDialog::setUpTestArea()
+{
     // Location preview, Test and its answer.
     m_locationPreview->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_locationPreview->setWordWrap(true);
@@ -309,7 +351,12 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     m_tables->setSelectionMode(QAbstractItemView::NoSelection);
     m_tables->setMinimumHeight(90);
     m_tables->setFocusPolicy(Qt::NoFocus);
+}
 
+/// The dialog from top to bottom: recent, endpoint, credentials, timeouts, location, test.
+void ConnectDialog::layOut(QGroupBox *endpointBox, QGroupBox *credentialsBox,
+                           QGroupBox *timeoutsBox)
+{
     auto *locationForm = new QFormLayout;
     locationForm->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     auto *previewLabel = new QLabel(tr("Location:"), this);
@@ -337,7 +384,11 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     layout->addWidget(m_testMessage);
     layout->addWidget(m_tables, 1);
     layout->addWidget(m_buttons);
+}
 
+/// Every input updates the location and the hints; the buttons test, stop, connect or cancel.
+void ConnectDialog::connectInputs()
+{
     QPushButton *ok = m_buttons->button(QDialogButtonBox::Ok);
     ok->setDefault(true);
     connect(m_buttons, &QDialogButtonBox::accepted, this, &ConnectDialog::accept);
@@ -366,11 +417,6 @@ ConnectDialog::ConnectDialog(QWidget *parent)
     });
     for (QLineEdit *edit : {m_accessKey, m_secretKey, m_sessionToken})
         connect(edit, &QLineEdit::textChanged, this, &ConnectDialog::updateState);
-
-    const QStringList recent = recentLocations();
-    if (recent.isEmpty() || !setLocation(recent.first()))
-        updateState();
-    m_endpoint->setFocus();
 }
 
 ConnectDialog::~ConnectDialog()

@@ -11,7 +11,9 @@ class QButtonGroup;
 class QComboBox;
 class QDialogButtonBox;
 class QDoubleSpinBox;
+class QFont;
 class QFormLayout;
+class QGroupBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -79,6 +81,14 @@ signals:
     void testFinished(bool ok);
 
 private:
+    void nameWidgets();
+    void setUpRecent();
+    QGroupBox *createEndpointBox();
+    QGroupBox *createCredentialsBox(QFont &small);
+    QGroupBox *createTimeoutsBox(const QFont &small);
+    void setUpTestArea();
+    void layOut(QGroupBox *endpointBox, QGroupBox *credentialsBox, QGroupBox *timeoutsBox);
+    void connectInputs();
     void updateState();
     void clearTestResult();
     void growToFit();
@@ -119,5 +129,5 @@ private:
     int m_generation = 0; ///< bumped by every Test and input change; stale results are dropped
     bool m_testing = false;
     bool m_testStopped = false; ///< Stop was pressed during the running Test
-    bool m_filling = false; ///< true while setLocation() fills the inputs
+    bool m_filling = false;     ///< true while setLocation() fills the inputs
 };

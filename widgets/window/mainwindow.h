@@ -75,7 +75,8 @@ public slots:
     void showAbout();
     /// Opens the key change wizard on the current record (Ctrl+K).
     void changeKey();
-    /// Changes the keys of the selected records, or of every record the filter shows (Ctrl+Shift+K).
+    /// Changes the keys of the selected records, or of every record the filter shows
+    /// (Ctrl+Shift+K).
     void changeKeys();
     /// Offers to restore what a crash left in the recovery journal; returns false when empty.
     bool offerJournalRecovery();
@@ -113,7 +114,16 @@ protected:
     void dropEvent(QDropEvent *event) override;
 
 private:
+    void createPanes();
+    void connectPanes();
+    void connectModel();
     void createActions();
+    void createFileActions();
+    void createViewActions();
+    void createRecordActions();
+    void connectRecordHistory();
+    void createTableActions();
+    void createTransferActions();
     void createMenus();
     void createToolBar();
     void createStatusBar();
