@@ -109,6 +109,38 @@ QString errorKindName(ErrorKind kind)
     return QStringLiteral("error");
 }
 
+bool isJsonNumberText(QStringView t)
+{
+    qsizetype i = 0;
+    const qsizetype n = t.size();
+    auto digits = [&] {
+        const qsizetype start = i;
+        while (i < n && t[i] >= u'0' && t[i] <= u'9')
+            ++i;
+        return i - start;
+    };
+    if (i < n && t[i] == u'-')
+        ++i;
+    if (i < n && t[i] == u'0') {
+        ++i;
+    } else if (digits() == 0) {
+        return false;
+    }
+    if (i < n && t[i] == u'.') {
+        ++i;
+        if (digits() == 0)
+            return false;
+    }
+    if (i < n && (t[i] == u'e' || t[i] == u'E')) {
+        ++i;
+        if (i < n && (t[i] == u'+' || t[i] == u'-'))
+            ++i;
+        if (digits() == 0)
+            return false;
+    }
+    return i == n;
+}
+
 QString checkNumber(QStringView text)
 {
     DecimalParts parts;

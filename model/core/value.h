@@ -440,6 +440,10 @@ private:
     Storage m_data;
 };
 
+/// True when the number text is already as JSON writes it. JSON's grammar is stricter than
+/// the one checkNumber() accepts: no leading '+', no leading zeros, digits on both sides of '.'.
+bool isJsonNumberText(QStringView text);
+
 /// Checks DynamoDB's number rules (syntax, at most 38 significant digits, magnitude between
 /// 1E-130 and 9.99...E+125); returns the problem in a sentence, or an empty string.
 QString checkNumber(QStringView text);

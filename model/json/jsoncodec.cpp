@@ -296,41 +296,10 @@ Result<Value> parse(QByteArrayView utf8, bool stored)
     return makeError(ErrorKind::Invalid, builder.m_error, builder.m_errorPath);
 }
 
-bool isJsonNumber(QStringView t)
-{
-    qsizetype i = 0;
-    const qsizetype n = t.size();
-    auto digits = [&] {
-        const qsizetype start = i;
-        while (i < n && t[i] >= u'0' && t[i] <= u'9')
-            ++i;
-        return i - start;
-    };
-    if (i < n && t[i] == u'-')
-        ++i;
-    if (i < n && t[i] == u'0') {
-        ++i;
-    } else if (digits() == 0) {
-        return false;
-    }
-    if (i < n && t[i] == u'.') {
-        ++i;
-        if (digits() == 0)
-            return false;
-    }
-    if (i < n && (t[i] == u'e' || t[i] == u'E')) {
-        ++i;
-        if (i < n && (t[i] == u'+' || t[i] == u'-'))
-            ++i;
-        if (digits() == 0)
-            return false;
-    }
-    return i == n;
-}
 
 void appendNumber(QByteArray &out, const QString &text)
 {
-    if (isJsonNumber(text))
+    if (isJsonNumberText(text))
         out += text.toLatin1();
     else
         out += canonicalNumber(text).toLatin1();

@@ -266,12 +266,17 @@ Status RecordStore::replaceRecord(const QString &table, const Value &expected, c
     return doReplace(table, *key, expected, record);
 }
 
-Result<std::optional<Value>> RecordStore::getRecord(const QString &table, const Value &key)
+Result<Value> RecordStore::tableKey(const QString &table, const Value &key)
 {
     auto m = model(table);
     if (!m)
         return m.error();
-    auto k = checkKey(**m, key);
+    return checkKey(**m, key);
+}
+
+Result<std::optional<Value>> RecordStore::getRecord(const QString &table, const Value &key)
+{
+    auto k = tableKey(table, key);
     if (!k)
         return k.error();
     return doGet(table, *k);
@@ -279,10 +284,7 @@ Result<std::optional<Value>> RecordStore::getRecord(const QString &table, const 
 
 Result<bool> RecordStore::deleteRecord(const QString &table, const Value &key)
 {
-    auto m = model(table);
-    if (!m)
-        return m.error();
-    auto k = checkKey(**m, key);
+    auto k = tableKey(table, key);
     if (!k)
         return k.error();
     return doDelete(table, *k);
@@ -298,10 +300,7 @@ Result<bool> RecordStore::doDelete(const QString &table, const Value &key)
 
 Result<std::optional<Value>> RecordStore::removeRecord(const QString &table, const Value &key)
 {
-    auto m = model(table);
-    if (!m)
-        return m.error();
-    auto k = checkKey(**m, key);
+    auto k = tableKey(table, key);
     if (!k)
         return k.error();
     return doRemove(table, *k);

@@ -282,6 +282,8 @@ public:
 
     /// Checks a key value against the table's key type; returns the typed key.
     static Result<Value> checkKey(const TableModel &model, const Value &key);
+    /// The same for a table by name (its model loaded first).
+    Result<Value> tableKey(const QString &table, const Value &key);
     /// The index a query names (empty: the primary index), or Invalid naming the available ones.
     static Result<IndexSpec> queryIndex(const TableModel &model, const QString &index);
     /// Checks a key value against an index's key type (the rules of checkKey()).

@@ -93,6 +93,11 @@ protected:
 private:
     SqliteStore() = default;
     QSqlQuery &prepared(const QString &sql);
+    /// A new file: the store's own tables and its format marker, in one transaction.
+    Status createSchema();
+    /// An existing file: locked, corrupt, or not a StructDesk store; its format and its list of
+    /// tables checked (`damage`: what checkedTruncation() found).
+    Status checkExistingFile(const QString &damage);
     /// The format and version of structdesk_meta, checked; a damaged one opens read-only.
     Status checkMeta(const QHash<QString, QString> &meta);
     bool hasSqlTable(const QString &name);
