@@ -9,16 +9,13 @@
 #include <algorithm>
 #include <optional>
 
-namespace {
-
-std::optional<QByteArray> decodeBase64(const Value &v)
+std::optional<QByteArray> base64Bytes(const Value &v)
 {
     if (!v.isString())
         return std::nullopt;
-    return ::decodeBase64(QStringView(v.text()));
+    return decodeBase64(QStringView(v.text()));
 }
 
-/// A plain list as the set the item spec asks for, or nullopt when the items do not fit.
 std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list)
 {
     auto allOf = [&](auto pred) { return std::all_of(list.cbegin(), list.cend(), pred); };
@@ -29,20 +26,21 @@ std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list)
             out << v.text();
         return out;
     };
-    std::vector<FieldKind> kinds;
-    if (items && !items->types.empty()) {
-        for (const FieldType &t : items->types)
-            kinds.push_back(t.kind);
+    // The kinds to try, in order; untyped or `any` items: strings, then numbers.
+    FieldKind kinds[16];
+    std::size_t count = 0;
+    const bool untyped = !items || items->types.empty() || items->acceptsAnything();
+    if (untyped) {
+        kinds[count++] = FieldKind::Str;
+        kinds[count++] = FieldKind::Decimal;
     } else {
-        kinds = {FieldKind::Str, FieldKind::Decimal};
-    }
-    for (FieldKind kind : kinds) {
-        if (kind == FieldKind::Any) {
-            kinds = {FieldKind::Str, FieldKind::Decimal};
-            break;
+        for (const FieldType &t : items->types) {
+            if (count < std::size(kinds))
+                kinds[count++] = t.kind;
         }
     }
-    for (FieldKind kind : kinds) {
+    for (std::size_t k = 0; k < count; ++k) {
+        const FieldKind kind = kinds[k];
         if (kind == FieldKind::Str && allOf([](const Value &v) { return v.isString(); }))
             return Value::stringSet(strings());
         if (isNumericKind(kind) && allOf([](const Value &v) { return v.isNumber(); }))
@@ -52,7 +50,7 @@ std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list)
             bytes.reserve(list.size());
             bool ok = true;
             for (const Value &v : list) {
-                auto b = decodeBase64(v);
+                auto b = base64Bytes(v);
                 if (!b) {
                     ok = false;
                     break;
@@ -66,6 +64,8 @@ std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list)
     return std::nullopt;
 }
 
+namespace {
+
 std::optional<Value> applyMap(const MapModel &model, const Value &v);
 
 /// The value converted to the spec's types, or nullopt when nothing changes.
@@ -77,7 +77,7 @@ std::optional<Value> applySpec(const FieldSpec *spec, const Value &v)
     case Value::Type::String: {
         if (!spec->accepts(FieldKind::Bytes) || spec->accepts(FieldKind::Str))
             return std::nullopt;
-        if (auto bytes = decodeBase64(v))
+        if (auto bytes = base64Bytes(v))
             return Value::binary(std::move(*bytes));
         return std::nullopt;
     }

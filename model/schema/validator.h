@@ -6,6 +6,7 @@
 
 #include <QString>
 
+#include <optional>
 #include <vector>
 
 /// One thing wrong with a record or value: where (a field path such as
@@ -55,6 +56,13 @@ public:
 private:
     const TableModel &m_model;
 };
+
+/// A string's text as bytes when it is valid base64 (the standard alphabet); nullopt otherwise.
+std::optional<QByteArray> base64Bytes(const Value &v);
+/// A plain list as the set a set field's item spec asks for (strings, numbers, or base64 text as
+/// bytes, tried in the spec's order; untyped items: strings, then numbers), or nullopt when the
+/// items fit none. Allocates nothing but the set.
+std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list);
 
 /// Converts plain JSON (as parsed by JsonCodec::parsePlain) to the types the model declares:
 /// arrays become sets where the field is a set, base64 text becomes binary where the field is

@@ -2,6 +2,7 @@
 
 #include "model/json/fastjson.h"
 #include "model/json/jsoncodec.h"
+#include "model/schema/validator.h"
 
 #include <QSet>
 
@@ -47,64 +48,11 @@ void placeOf(QByteArrayView text, qsizetype offset, qint64 line, qint64 &outLine
     column = offset - lineStart + 1;
 }
 
-// ---- typing in place: the same rules as applySpec() in model/validator.cpp ----------------
+// ---- typing in place: the same rules as applySpec() in model/schema/modeltypes.cpp (listAsSet and base64Bytes are shared) ----------------
 
 
-std::optional<QByteArray> strictBase64(const Value &v)
-{
-    if (!v.isString())
-        return std::nullopt;
-    return ::decodeBase64(QStringView(v.text()));
-}
 
 
-std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list)
-{
-    auto allOf = [&](auto pred) { return std::all_of(list.cbegin(), list.cend(), pred); };
-    auto strings = [&] {
-        QStringList out;
-        out.reserve(list.size());
-        for (const Value &v : list)
-            out << v.text();
-        return out;
-    };
-    // The kinds to try, in order; untyped or `any` items: strings, then numbers.
-    FieldKind kinds[8];
-    std::size_t count = 0;
-    const bool untyped = !items || items->types.empty() || items->acceptsAnything();
-    if (untyped) {
-        kinds[count++] = FieldKind::Str;
-        kinds[count++] = FieldKind::Decimal;
-    } else {
-        for (const FieldType &t : items->types) {
-            if (count < std::size(kinds))
-                kinds[count++] = t.kind;
-        }
-    }
-    for (std::size_t k = 0; k < count; ++k) {
-        const FieldKind kind = kinds[k];
-        if (kind == FieldKind::Str && allOf([](const Value &v) { return v.isString(); }))
-            return Value::stringSet(strings());
-        if (isNumericKind(kind) && allOf([](const Value &v) { return v.isNumber(); }))
-            return Value::numberSet(strings());
-        if (kind == FieldKind::Bytes) {
-            QList<QByteArray> bytes;
-            bytes.reserve(list.size());
-            bool ok = true;
-            for (const Value &v : list) {
-                auto b = strictBase64(v);
-                if (!b) {
-                    ok = false;
-                    break;
-                }
-                bytes << std::move(*b);
-            }
-            if (ok)
-                return Value::binarySet(std::move(bytes));
-        }
-    }
-    return std::nullopt;
-}
 
 bool typeMap(const MapModel &model, Value &v, QStringList *changed = nullptr);
 
@@ -117,7 +65,7 @@ bool typeValue(const FieldSpec *spec, Value &v)
     case Value::Type::String:
         if (!spec->accepts(FieldKind::Bytes) || spec->accepts(FieldKind::Str))
             return false;
-        if (auto bytes = strictBase64(v)) {
+        if (auto bytes = base64Bytes(v)) {
             v = Value::binary(std::move(*bytes));
             return true;
         }
