@@ -5,7 +5,7 @@
 #
 #   make fuzz    build the libFuzzer targets (clang) and run each for FUZZ_SECONDS (default 60)
 #
-# Other targets: deps build bench asan test-asan format clean. JOBS=N limits build parallelism.
+# Other targets: deps build bench asan test-asan format format-check clean. JOBS=N limits build parallelism.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -14,7 +14,8 @@ SHELL := /bin/bash
 # Every Debian 12 package the build, the tests and `make run` need. Keep it in this one place.
 DEB_PACKAGES := cmake ninja-build g++ pkg-config \
 	qt6-base-dev qt6-svg-dev qt6-qpa-plugins libqt6sql6-sqlite libsqlite3-dev nlohmann-json3-dev \
-	xvfb xauth x11-apps imagemagick sqlite3 nodejs npm fonts-dejavu-core openjdk-17-jre-headless
+	xvfb xauth x11-apps imagemagick sqlite3 nodejs npm fonts-dejavu-core openjdk-17-jre-headless \
+	clang-format
 
 STORE ?=
 JOBS ?=
@@ -22,7 +23,7 @@ BUILD_JOBS := $(if $(JOBS),-j $(JOBS))
 GUI := ./build/default/app/structdesk
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps configure build test npm-deps run bench asan test-asan fuzz format clean
+.PHONY: deps configure build test npm-deps run bench asan test-asan fuzz format format-check clean
 
 # Installs only what is missing; `apt-get update` runs only then. A package counts as present when
 # dpkg has it installed, or, for nodejs and npm, when its command is already on PATH (NodeSource's
@@ -109,11 +110,22 @@ fuzz: deps
 	cmake --build --preset fuzz $(BUILD_JOBS)
 	@bash fuzz/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS) $(FUZZ_TIMEOUT) $(FUZZ_TARGETS)
 
+# The C++ sources clang-format keeps in the repository's .clang-format style.
+FORMAT_SOURCES = find app model widgets tests fuzz -path tests/node_modules -prune -o \
+	-type f \( -name '*.cpp' -o -name '*.h' \) -print0
+
 format:
 	@command -v clang-format >/dev/null 2>&1 || \
 		{ echo "format: clang-format is not installed (apt-get install clang-format)" >&2; exit 1; }
-	find app model widgets tests fuzz -path tests/node_modules -prune -o \
-		-type f \( -name '*.cpp' -o -name '*.h' \) -print0 | xargs -0 -r clang-format -i
+	$(FORMAT_SOURCES) | xargs -0 -r clang-format -i
+
+# Fails naming each file and line that `make format` would change.
+format-check:
+	@command -v clang-format >/dev/null 2>&1 || \
+		{ echo "format-check: clang-format is not installed (make deps installs it)" >&2; exit 1; }
+	@$(FORMAT_SOURCES) | xargs -0 -r clang-format --dry-run -Werror || \
+		{ echo "format-check: run 'make format' and commit the result" >&2; exit 1; }
+	@echo "format-check: every source file is formatted"
 
 clean:
 	rm -rf build
