@@ -1,8 +1,11 @@
+// RecordTableModel: loading a view (restart and its steps), the pages asked for as the view
+// scrolls, the counts. What a cell shows is in recordtablecells.cpp; the columns and the loaded
+// pages are ColumnSet and PageCache.
 #include "model/grid/recordtablemodel.h"
 
 #include "model/json/jsoncodec.h"
-#include "model/store/open/storerunner.h"
 #include "model/schema/validator.h"
+#include "model/store/open/storerunner.h"
 
 #include <QFuture>
 #include <QPointer>
@@ -81,30 +84,6 @@ RecordTableModel::RecordTableModel(StoreRunner *pages, StoreRunner *work, QObjec
 RecordTableModel::~RecordTableModel()
 {
     m_cancel->store(true);
-}
-
-QString RecordTableModel::summary(const Value &value)
-{
-    switch (value.type()) {
-    case Value::Type::Null: return QStringLiteral("null");
-    case Value::Type::Bool: return value.toBool() ? QStringLiteral("true") : QStringLiteral("false");
-    case Value::Type::Number: return value.text();
-    case Value::Type::String: {
-        QString text = value.text().left(300);
-        text.replace(u'\n', u' ');
-        return text;
-    }
-    case Value::Type::Binary:
-        return value.bytes().size() == 1 ? tr("<1 byte>") : tr("<%1 bytes>").arg(value.bytes().size());
-    case Value::Type::Map:
-        return value.size() == 1 ? tr("{1 field}") : tr("{%1 fields}").arg(value.size());
-    case Value::Type::List:
-        return value.size() == 1 ? tr("[1 item]") : tr("[%1 items]").arg(value.size());
-    case Value::Type::StringSet:
-    case Value::Type::NumberSet:
-    case Value::Type::BinarySet: return tr("set of %1").arg(value.size());
-    }
-    return {};
 }
 
 void RecordTableModel::setTable(const QString &table, TableModelPtr model)
@@ -197,8 +176,7 @@ void RecordTableModel::setPageSize(int rows)
 
 void RecordTableModel::setMaxCachedPages(int pages)
 {
-    m_maxPages = std::max(2, pages);
-    evict();
+    m_pages.setMaxPages(pages);
 }
 
 bool RecordTableModel::isNaturalView() const
@@ -219,7 +197,44 @@ ScanRequest RecordTableModel::viewRequest() const
     return r;
 }
 
+/// What the first page's job brings: the page, where the next one starts, and for stores that
+/// only estimate their size the estimate.
+struct RecordTableModel::FirstPage
+{
+    bool exact = true;
+    qint64 count = 0;
+    std::vector<Row> rows;
+    QByteArray next;
+};
+
 void RecordTableModel::restart(bool keepColumns)
+{
+    resetView(keepColumns);
+    if (m_table.isEmpty() || !m_model)
+        return;
+
+    m_loadTimer.start();
+    const quint64 generation = m_generation;
+    const ScanRequest view = viewRequest();
+
+    if (isNaturalView() || m_sequential) {
+        // The count and the first page come first; the page index follows on the other runner.
+        // Stores that only estimate their size (DynamoDB) get no full count and no index: their
+        // rows grow page by page, each page reached by its start key.
+        requestFirstPage(generation, view);
+        requestExactCount(generation);
+        if (m_sequential)
+            return; // no page index: pages are reached by their start keys
+    } else {
+        if (m_total < 0)
+            requestTotal(generation);
+    }
+    requestPageIndex(generation, view);
+}
+
+/// Drops every page, request and index of the view before (their answers are stale now), and
+/// the columns unless they are kept.
+void RecordTableModel::resetView(bool keepColumns)
 {
     ++m_generation;
     m_cancel->store(true); // also stops a running count, whose answer would be stale
@@ -227,7 +242,6 @@ void RecordTableModel::restart(bool keepColumns)
     m_countCancel.reset();
     beginResetModel();
     m_pages.clear();
-    m_lru.clear();
     m_requested.clear();
     m_waitingForIndex.clear();
     m_index.reset();
@@ -240,154 +254,152 @@ void RecordTableModel::restart(bool keepColumns)
     m_atEnd = true;
     if (!keepColumns || m_columns.isEmpty()) {
         m_columns.clear();
-        m_rootColumns.clear();
-        if (m_model) {
-            m_columns << QStringList{m_model->hashKey()};
-            m_rootColumns.insert(m_model->hashKey(), 0);
-            for (const auto &field : m_model->root().fields) {
-                if (field->name == m_model->hashKey())
-                    continue;
-                m_rootColumns.insert(field->name, int(m_columns.size()));
-                m_columns << QStringList{field->name};
-            }
-        }
+        if (m_model)
+            m_columns.reset(*m_model);
     }
     endResetModel();
     setLoading(false);
-    if (m_table.isEmpty() || !m_model)
-        return;
+}
 
-    m_loadTimer.start();
-    const quint64 generation = m_generation;
+/// The natural view's first page (and, for stores that only estimate, their estimate).
+void RecordTableModel::requestFirstPage(quint64 generation, const ScanRequest &view)
+{
     const QString table = m_table;
     const TableModelPtr model = m_model;
-    const ScanRequest view = viewRequest();
-    const int pageSize = m_pageSize;
-    auto cancel = m_cancel;
-    QPointer<RecordTableModel> self(this);
+    ++m_pendingJobs;
+    setLoading(true);
+    m_requested.insert(0);
+    const bool knownTotal = m_total >= 0;
+    m_pagesRunner->call(
+        [table, view, model, knownTotal](RecordStore &store) -> Result<FirstPage> {
+            FirstPage first;
+            first.exact = store.capabilities().exactCount;
+            // The exact count follows as its own job: the first rows need not wait for it
+            // (a cold count of a million rows reads the whole key index).
+            if (!first.exact && !knownTotal) {
+                auto info = store.describeTable(table);
+                first.count = info ? info->count : -1;
+            }
+            auto page = store.scan(table, view);
+            if (!page)
+                return page.error();
+            first.next = page->nextCursor;
+            first.rows = toRows<Row, ValidationState>(std::move(*page), model);
+            return first;
+        },
+        this,
+        [this, generation](Result<FirstPage> first) {
+            if (generation != m_generation)
+                return;
+            acceptFirstPage(generation, std::move(first));
+        });
+}
 
-    if (isNaturalView() || m_sequential) {
-        // The count and the first page come first; the page index follows on the other runner.
-        // Stores that only estimate their size (DynamoDB) get no full count and no index: their
-        // rows grow page by page, each page reached by its start key.
-        struct First
-        {
-            bool exact = true;
-            qint64 count = 0;
-            std::vector<Row> rows;
-            QByteArray next;
-        };
-        ++m_pendingJobs;
-        setLoading(true);
-        m_requested.insert(0);
-        const bool knownTotal = m_total >= 0;
-        m_pagesRunner->call(
-            [table, view, model, knownTotal](RecordStore &store) -> Result<First> {
-                First first;
-                first.exact = store.capabilities().exactCount;
-                // The exact count follows as its own job: the first rows need not wait for it
-                // (a cold count of a million rows reads the whole key index).
-                if (!first.exact && !knownTotal) {
-                    auto info = store.describeTable(table);
-                    first.count = info ? info->count : -1;
-                }
-                auto page = store.scan(table, view);
-                if (!page)
-                    return page.error();
-                first.next = page->nextCursor;
-                first.rows = toRows<Row, ValidationState>(std::move(*page), model);
-                return first;
-            },
-            this, [this, generation](Result<First> first) {
-                if (generation != m_generation)
-                    return;
-                m_requested.remove(0);
-                if (!first) {
-                    m_failed = true;
-                    emit loadFailed(first.error().toString());
-                    finishJob();
-                    return;
-                }
-                if (!first->exact) {
-                    const bool wasSequential = m_sequential;
-                    m_sequential = true;
-                    if (m_total < 0 || !m_totalExact) {
-                        m_total = first->count;
-                        m_totalExact = false;
-                    }
-                    m_pageCursors = {QByteArray()};
-                    acceptSequentialPage(0, std::move(first->rows), first->next);
-                    emit countsChanged(m_rows, m_total);
-                    finishJob();
-                    if (!wasSequential) {
-                        // The page index started alongside is not needed: stop its walk.
-                        m_cancel->store(true);
-                        m_cancel = std::make_shared<std::atomic_bool>(false);
-                    }
-                    m_lastGood = ViewState{m_conditions, m_text, m_sortColumn, m_sortOrder};
-                    return;
-                }
-                const qint64 rows = qint64(first->rows.size());
+void RecordTableModel::acceptFirstPage(quint64 generation, Result<FirstPage> first)
+{
+    m_requested.remove(0);
+    if (!first) {
+        m_failed = true;
+        emit loadFailed(first.error().toString());
+        finishJob();
+        return;
+    }
+    if (!first->exact) {
+        const bool wasSequential = m_sequential;
+        m_sequential = true;
+        if (m_total < 0 || !m_totalExact) {
+            m_total = first->count;
+            m_totalExact = false;
+        }
+        m_pageCursors = {QByteArray()};
+        acceptSequentialPage(0, std::move(first->rows), first->next);
+        emit countsChanged(m_rows, m_total);
+        finishJob();
+        if (!wasSequential) {
+            // The page index started alongside is not needed: stop its walk.
+            m_cancel->store(true);
+            m_cancel = std::make_shared<std::atomic_bool>(false);
+        }
+        m_lastGood = ViewState{m_conditions, m_text, m_sortColumn, m_sortOrder};
+        return;
+    }
+    const qint64 rows = qint64(first->rows.size());
+    if (!m_index && rows > m_rows) {
+        beginInsertRows({}, int(m_rows), int(rows - 1));
+        m_rows = rows;
+        endInsertRows();
+    }
+    acceptPage(generation, 0, std::move(first->rows));
+    finishJob();
+}
+
+/// The natural view's exact count (stores that know it), which gives the rows before the index.
+void RecordTableModel::requestExactCount(quint64 generation)
+{
+    const QString table = m_table;
+    ++m_pendingJobs;
+    m_pagesRunner->call(
+        [table](RecordStore &store) -> Result<qint64> {
+            if (!store.capabilities().exactCount)
+                return qint64(-1);
+            return store.count(table);
+        },
+        this,
+        [this, generation](Result<qint64> n) {
+            if (generation != m_generation)
+                return;
+            if (!n) {
+                m_failed = true;
+                emit loadFailed(n.error().toString());
+                finishJob();
+                return;
+            }
+            if (*n >= 0 && !m_sequential) {
+                m_total = *n;
+                m_totalExact = true;
+                const qint64 rows = std::min<qint64>(*n, INT_MAX);
                 if (!m_index && rows > m_rows) {
                     beginInsertRows({}, int(m_rows), int(rows - 1));
                     m_rows = rows;
                     endInsertRows();
                 }
-                acceptPage(generation, 0, std::move(first->rows));
-                finishJob();
-            });
-        ++m_pendingJobs;
-        m_pagesRunner->call([table](RecordStore &store) -> Result<qint64> {
-            if (!store.capabilities().exactCount)
-                return qint64(-1);
-            return store.count(table);
-        },
-            this, [this, generation](Result<qint64> n) {
-                if (generation != m_generation)
-                    return;
-                if (!n) {
-                    m_failed = true;
-                    emit loadFailed(n.error().toString());
-                    finishJob();
-                    return;
+                emit countsChanged(m_rows, m_total);
+                // Pages asked for before the count was known.
+                const QSet<int> waiting = m_waitingForIndex;
+                for (int page : waiting) {
+                    m_waitingForIndex.remove(page);
+                    requestPage(page);
                 }
-                if (*n >= 0 && !m_sequential) {
-                    m_total = *n;
-                    m_totalExact = true;
-                    const qint64 rows = std::min<qint64>(*n, INT_MAX);
-                    if (!m_index && rows > m_rows) {
-                        beginInsertRows({}, int(m_rows), int(rows - 1));
-                        m_rows = rows;
-                        endInsertRows();
-                    }
-                    emit countsChanged(m_rows, m_total);
-                    // Pages asked for before the count was known.
-                    const QSet<int> waiting = m_waitingForIndex;
-                    for (int page : waiting) {
-                        m_waitingForIndex.remove(page);
-                        requestPage(page);
-                    }
-                }
-                finishJob();
-            });
-        if (m_sequential)
-            return; // no page index: pages are reached by their start keys
-    } else {
-        if (m_total < 0) {
-            m_pagesRunner->call([table](RecordStore &store) { return store.count(table); },
-                                this, [this, generation](Result<qint64> n) {
-                    if (generation == m_generation && n) {
-                        m_total = *n;
-                        emit countsChanged(m_rows, m_total);
-                    }
-                });
-        }
-    }
+            }
+            finishJob();
+        });
+}
 
+/// A filtered or sorted view: the table's total, unfiltered, beside the rows shown.
+void RecordTableModel::requestTotal(quint64 generation)
+{
+    const QString table = m_table;
+    m_pagesRunner->call([table](RecordStore &store) { return store.count(table); }, this,
+                        [this, generation](Result<qint64> n) {
+                            if (generation == m_generation && n) {
+                                m_total = *n;
+                                emit countsChanged(m_rows, m_total);
+                            }
+                        });
+}
+
+/// The page index of the view, built on the work runner with progress (cancelled by restart).
+void RecordTableModel::requestPageIndex(quint64 generation, const ScanRequest &view)
+{
+    const QString table = m_table;
+    const int pageSize = m_pageSize;
+    auto cancel = m_cancel;
+    QPointer<RecordTableModel> self(this);
     ++m_pendingJobs;
     setLoading(true);
     m_workRunner->call(
-        [table, view, pageSize, cancel, self, generation, runner = m_workRunner](RecordStore &store) {
+        [table, view, pageSize, cancel, self, generation,
+         runner = m_workRunner](RecordStore &store) {
             double reported = -1;
             return store.buildPageIndex(table, view, pageSize, [&](double fraction) {
                 if (cancel->load())
@@ -402,49 +414,55 @@ void RecordTableModel::restart(bool keepColumns)
                 return true;
             });
         },
-        this, [this, generation](Result<PageIndex> index) {
+        this,
+        [this, generation](Result<PageIndex> index) {
             if (generation != m_generation)
                 return;
-            if (m_sequential) {
-                finishJob();
-                return;
-            }
-            if (!index) {
-                if (index.error().message != QLatin1String("cancelled")) {
-                    m_failed = true;
-                    emit loadFailed(index.error().toString());
-                }
-                finishJob();
-                return;
-            }
-            m_lastGood = ViewState{m_conditions, m_text, m_sortColumn, m_sortOrder};
-            auto data = std::make_shared<PageIndexData>();
-            data->index = std::move(*index);
-            m_index = data;
-            const qint64 rows = std::min<qint64>(m_index->index.rowCount, INT_MAX);
-            if (rows != m_rows) {
-                if (rows > m_rows) {
-                    beginInsertRows({}, int(m_rows), int(rows - 1));
-                    m_rows = rows;
-                    endInsertRows();
-                } else {
-                    beginRemoveRows({}, int(rows), int(m_rows - 1));
-                    m_rows = rows;
-                    endRemoveRows();
-                }
-            }
-            if (isNaturalView())
-                m_total = m_index->index.rowCount;
-            emit countsChanged(m_rows, m_total);
-            emit progressChanged(1.0);
-            finishJob();
-            const QSet<int> waiting = m_waitingForIndex;
-            m_waitingForIndex.clear();
-            for (int page : waiting)
-                requestPage(page);
-            if (m_pages.empty() && m_rows > 0)
-                requestPage(0);
+            acceptPageIndex(std::move(index));
         });
+}
+
+void RecordTableModel::acceptPageIndex(Result<PageIndex> index)
+{
+    if (m_sequential) {
+        finishJob();
+        return;
+    }
+    if (!index) {
+        if (index.error().message != QLatin1String("cancelled")) {
+            m_failed = true;
+            emit loadFailed(index.error().toString());
+        }
+        finishJob();
+        return;
+    }
+    m_lastGood = ViewState{m_conditions, m_text, m_sortColumn, m_sortOrder};
+    auto data = std::make_shared<PageIndexData>();
+    data->index = std::move(*index);
+    m_index = data;
+    const qint64 rows = std::min<qint64>(m_index->index.rowCount, INT_MAX);
+    if (rows != m_rows) {
+        if (rows > m_rows) {
+            beginInsertRows({}, int(m_rows), int(rows - 1));
+            m_rows = rows;
+            endInsertRows();
+        } else {
+            beginRemoveRows({}, int(rows), int(m_rows - 1));
+            m_rows = rows;
+            endRemoveRows();
+        }
+    }
+    if (isNaturalView())
+        m_total = m_index->index.rowCount;
+    emit countsChanged(m_rows, m_total);
+    emit progressChanged(1.0);
+    finishJob();
+    const QSet<int> waiting = m_waitingForIndex;
+    m_waitingForIndex.clear();
+    for (int page : waiting)
+        requestPage(page);
+    if (m_pages.isEmpty() && m_rows > 0)
+        requestPage(0);
 }
 
 void RecordTableModel::finishJob()
@@ -468,7 +486,7 @@ void RecordTableModel::setLoading(bool loading)
 
 void RecordTableModel::requestPage(int page) const
 {
-    if (m_requested.contains(page) || m_pages.count(page))
+    if (m_requested.contains(page) || m_pages.contains(page))
         return;
     auto *self = const_cast<RecordTableModel *>(this);
     ScanRequest request = viewRequest();
@@ -514,7 +532,8 @@ void RecordTableModel::requestPage(int page) const
                 std::reverse(rows.begin(), rows.end());
             return Fetched{std::move(rows), next};
         },
-        self, [self, generation, page](Result<Fetched> fetched) {
+        self,
+        [self, generation, page](Result<Fetched> fetched) {
             if (generation != self->m_generation)
                 return;
             if (!fetched) {
@@ -544,52 +563,27 @@ void RecordTableModel::acceptPage(quint64 generation, int page, Result<std::vect
         emit firstRowsLoaded(m_loadTimer.elapsed());
     }
     discoverColumns(*rows);
-    m_pages[page] = Page{std::move(*rows)};
-    touch(page);
-    evict();
+    m_pages.insert(page, Page{std::move(*rows)});
     const int first = int(pageStart(page));
     const int last = int(std::min<qint64>(m_rows, pageStart(page + 1) > first && m_sequential
                                                       ? pageStart(page + 1)
-                                                      : qint64(first) + m_pageSize)) - 1;
+                                                      : qint64(first) + m_pageSize)) -
+                     1;
     if (last >= first && columnCount() > 0)
         emit dataChanged(index(first, 0), index(last, columnCount() - 1));
     emit pageLoaded(page);
 }
 
-void RecordTableModel::touch(int page) const
-{
-    if (!m_lru.empty() && m_lru.front() == page)
-        return;
-    m_lru.remove(page);
-    m_lru.push_front(page);
-}
-
-void RecordTableModel::evict()
-{
-    while (int(m_pages.size()) > m_maxPages && !m_lru.empty()) {
-        m_pages.erase(m_lru.back());
-        m_lru.pop_back();
-    }
-}
-
 void RecordTableModel::discoverColumns(const std::vector<Row> &rows)
 {
     QStringList added;
-    for (const Row &row : rows) {
-        const Value::Map &m = row.record.toMap();
-        for (auto it = m.cbegin(); it != m.cend(); ++it) {
-            if (!m_rootColumns.contains(it.key()) && !added.contains(it.key()))
-                added << it.key();
-        }
-    }
+    for (const Row &row : rows)
+        m_columns.collectNew(row.record, added);
     if (added.isEmpty())
         return;
     const int first = int(m_columns.size());
     beginInsertColumns({}, first, first + int(added.size()) - 1);
-    for (const QString &name : added) {
-        m_rootColumns.insert(name, int(m_columns.size()));
-        m_columns << QStringList{name};
-    }
+    m_columns.append(added);
     endInsertColumns();
 }
 
@@ -598,16 +592,16 @@ const RecordTableModel::Row *RecordTableModel::rowAt(int row) const
     if (row < 0 || row >= m_rows)
         return nullptr;
     const auto [page, rowOffset] = pageOfRow(row);
-    auto it = m_pages.find(page);
-    if (it == m_pages.end()) {
+    const Page *loaded = m_pages.find(page);
+    if (!loaded) {
         requestPage(page);
         return nullptr;
     }
-    touch(page);
+    m_pages.touch(page);
     const std::size_t offset = std::size_t(rowOffset);
-    if (offset >= it->second.rows.size())
+    if (offset >= loaded->rows.size())
         return nullptr;
-    return &it->second.rows[offset];
+    return &loaded->rows[offset];
 }
 
 std::optional<Value> RecordTableModel::recordAt(int row) const
@@ -625,7 +619,7 @@ QStringList RecordTableModel::fieldPath(int column) const
 
 int RecordTableModel::columnOf(const QString &field) const
 {
-    return m_rootColumns.value(field, -1);
+    return m_columns.columnOf(field);
 }
 
 int RecordTableModel::rowCount(const QModelIndex &parent) const
@@ -636,146 +630,6 @@ int RecordTableModel::rowCount(const QModelIndex &parent) const
 int RecordTableModel::columnCount(const QModelIndex &parent) const
 {
     return parent.isValid() ? 0 : int(m_columns.size());
-}
-
-QVariant RecordTableModel::data(const QModelIndex &index, int role) const
-{
-    if (!index.isValid() || index.model() != this || index.row() >= m_rows ||
-        index.column() >= m_columns.size())
-        return {};
-    const Row *row = rowAt(index.row());
-    if (!row) {
-        switch (role) {
-        case Qt::DisplayRole: return QStringLiteral("…");
-        case LoadedRole: return false;
-        case ValidationStateRole: return QVariant::fromValue(ValidationState::Loading);
-        default: return {};
-        }
-    }
-    if (row->state == ValidationState::Unreadable)
-        return unreadableData(*row, index.column(), role);
-    const QStringList &path = m_columns[index.column()];
-    const Value *cell = row->record.find(path.front());
-    for (qsizetype i = 1; cell && i < path.size(); ++i)
-        cell = cell->find(path[i]);
-    switch (role) {
-    case Qt::DisplayRole: return cell ? summary(*cell) : QString();
-    case Qt::EditRole:
-        if (!cell || cell->isNull())
-            return QString();
-        if (cell->type() == Value::Type::Bool)
-            return cell->toBool() ? QStringLiteral("true") : QStringLiteral("false");
-        return cell->text();
-    case Qt::ToolTipRole:
-        if (!row->problems.isEmpty())
-            return row->problems.join(u'\n');
-        if (cell && (cell->isMap() || cell->isList() || cell->isSet()))
-            return QString::fromUtf8(JsonCodec::toPlain(*cell).left(2000));
-        return {};
-    case Qt::TextAlignmentRole:
-        if (cell && cell->isNumber())
-            return int(Qt::AlignRight | Qt::AlignVCenter);
-        return int(Qt::AlignLeft | Qt::AlignVCenter);
-    case RecordRole: return QVariant::fromValue(row->record);
-    case RecordKeyRole: {
-        const Value *key = row->record.find(m_model->hashKey());
-        return key ? QVariant::fromValue(*key) : QVariant();
-    }
-    case ValidationStateRole: return QVariant::fromValue(row->state);
-    case ProblemsRole: return row->problems;
-    case LoadedRole: return true;
-    case CellValueRole: return cell ? QVariant::fromValue(*cell) : QVariant();
-    case UnreadableRole:
-        return QString();
-    default: return {};
-    }
-}
-
-QVariant RecordTableModel::unreadableData(const Row &row, int column, int role) const
-{
-    const Value *key = row.record.find(m_model->hashKey());
-    const QString reasonText = tr("unreadable: %1").arg(row.reason);
-    switch (role) {
-    case Qt::DisplayRole:
-        if (column == 0)
-            return columnCount() > 1 ? summary(*key)
-                                     : summary(*key) + QStringLiteral(" — ") + reasonText;
-        return column == 1 ? reasonText : QString();
-    case Qt::ToolTipRole:
-        return row.unreadable;
-    case Qt::TextAlignmentRole:
-        return int(Qt::AlignLeft | Qt::AlignVCenter);
-    case RecordKeyRole:
-        return QVariant::fromValue(*key);
-    case ValidationStateRole:
-        return QVariant::fromValue(row.state);
-    case ProblemsRole:
-        return row.problems;
-    case UnreadableRole:
-        return row.unreadable;
-    case LoadedRole:
-        return true;
-    case CellValueRole:
-        return column == 0 ? QVariant::fromValue(*key) : QVariant();
-    default:
-        return {}; // no RecordRole: there is no record to edit, copy or move
-    }
-}
-
-QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
-{
-    if (orientation == Qt::Vertical) {
-        if (role == Qt::DisplayRole)
-            return section + 1;
-        return {};
-    }
-    if (section < 0 || section >= m_columns.size())
-        return {};
-    const QStringList &path = m_columns[section];
-    switch (role) {
-    case Qt::DisplayRole: return path.join(u'.');
-    case FieldPathRole: return path;
-    case Qt::ToolTipRole: {
-        const FieldSpec *spec = m_model ? m_model->root().field(path.front()) : nullptr;
-        if (!spec)
-            return tr("%1: not declared in the table model").arg(path.join(u'.'));
-        return tr("%1: %2%3").arg(path.join(u'.'), spec->typeDescription(),
-                                  spec->required ? tr(", required") : QString());
-    }
-    default: return {};
-    }
-}
-
-Qt::ItemFlags RecordTableModel::flags(const QModelIndex &index) const
-{
-    if (!index.isValid())
-        return Qt::NoItemFlags;
-    Qt::ItemFlags flags = Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemNeverHasChildren;
-    // Scalar root fields (not the key) can be edited in place; nested values go to the form.
-    if (m_model && index.column() > 0 && index.column() < m_columns.size() && m_columns[index.column()].size() == 1) {
-        const QString &field = m_columns[index.column()].front();
-        const FieldSpec *spec = m_model->root().field(field);
-        const bool scalarSpec = !spec || !(spec->accepts(FieldKind::Map) || spec->accepts(FieldKind::Dict) ||
-                                           spec->accepts(FieldKind::List) || spec->accepts(FieldKind::Set));
-        const auto [page, offset] = pageOfRow(index.row());
-        const auto loaded = m_pages.find(page);
-        const bool unreadable =
-            loaded != m_pages.end() && std::size_t(offset) < loaded->second.rows.size() &&
-            loaded->second.rows[std::size_t(offset)].state == ValidationState::Unreadable;
-        if (field != m_model->hashKey() && scalarSpec && !unreadable)
-            flags |= Qt::ItemIsEditable;
-    }
-    return flags;
-}
-
-bool RecordTableModel::setData(const QModelIndex &index, const QVariant &value, int role)
-{
-    if (role != Qt::EditRole || !(flags(index) & Qt::ItemIsEditable))
-        return false;
-    if (data(index, Qt::EditRole).toString() == value.toString())
-        return false;
-    emit cellEditRequested(index.row(), index.column(), value.toString());
-    return false; // the store decides; a reload shows what it holds
 }
 
 void RecordTableModel::acceptSequentialPage(int page, std::vector<Row> rows, const QByteArray &next)
@@ -863,7 +717,8 @@ void RecordTableModel::countExactly()
             };
             return store.count(table, all);
         },
-        this, [this, generation, cancel](Result<qint64> n) {
+        this,
+        [this, generation, cancel](Result<qint64> n) {
             if (m_countCancel == cancel)
                 m_countCancel.reset();
             if (generation != m_generation)

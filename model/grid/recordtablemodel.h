@@ -1,8 +1,10 @@
 #pragma once
 
-#include "model/store/recordstore.h"
-#include "model/schema/tablemodel.h"
 #include "model/core/value.h"
+#include "model/grid/columnset.h"
+#include "model/grid/pagecache.h"
+#include "model/schema/tablemodel.h"
+#include "model/store/recordstore.h"
 
 #include <QAbstractTableModel>
 #include <QElapsedTimer>
@@ -23,14 +25,14 @@ class StoreRunner;
 ///
 /// - Pages of pageSize() rows are fetched through a StoreRunner; a generation counter drops
 ///   answers that arrive after the table, filter or sort changed.
-/// - At most maxCachedPages() pages are kept (least recently used evicted), so memory stays flat
-///   whatever the table size; an evicted page is fetched again when it is shown again.
+/// - At most maxCachedPages() pages are kept (least recently used evicted; PageCache), so memory
+///   stays flat whatever the table size; an evicted page is fetched again when it is shown again.
 /// - The row count is exact where the store knows it. Middle pages are reached through a page
 ///   index built off the GUI thread on a second runner (no OFFSET walks); the first and last pages
 ///   are served before the index is ready.
 /// - Filters and sorts run in the store (SQL for the embedded store), with progress and cancel.
-/// - Columns: the key, then the model's root fields, then attributes discovered in loaded
-///   records. Cells summarise nested values ({3 fields}, [12 items], set of 4); numbers keep
+/// - Columns (ColumnSet): the key, then the model's root fields, then attributes discovered in
+///   loaded records. Cells summarise nested values ({3 fields}, [12 items], set of 4); numbers keep
 ///   their exact text. Rows that fail the table model are marked (ValidationStateRole,
 ///   ProblemsRole, and the tooltip).
 /// - A stored record that cannot be read (its stored text damaged) takes its row like any
@@ -105,9 +107,9 @@ public:
 
     int pageSize() const { return m_pageSize; }
     void setPageSize(int rows);
-    int maxCachedPages() const { return m_maxPages; }
+    int maxCachedPages() const { return m_pages.maxPages(); }
     void setMaxCachedPages(int pages);
-    int cachedPageCount() const { return int(m_pages.size()); }
+    int cachedPageCount() const { return m_pages.size(); }
     /// True when every row's page is loaded or the page index allows fetching any page.
     bool hasPageIndex() const { return m_index != nullptr; }
 
@@ -118,7 +120,8 @@ public:
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
-    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation,
+                        int role = Qt::DisplayRole) const override;
     Qt::ItemFlags flags(const QModelIndex &index) const override;
     bool setData(const QModelIndex &index, const QVariant &value, int role = Qt::EditRole) override;
     void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
@@ -162,15 +165,22 @@ private:
         std::vector<Row> rows;
     };
     struct PageIndexData;
+    struct FirstPage;
 
+    // A new view (restart): its steps, each job with its answer.
     void restart(bool keepColumns);
+    void resetView(bool keepColumns);
+    void requestFirstPage(quint64 generation, const ScanRequest &view);
+    void acceptFirstPage(quint64 generation, Result<FirstPage> first);
+    void requestExactCount(quint64 generation);
+    void requestTotal(quint64 generation);
+    void requestPageIndex(quint64 generation, const ScanRequest &view);
+    void acceptPageIndex(Result<PageIndex> index);
     ScanRequest viewRequest() const;
     bool isNaturalView() const;
     void requestPage(int page) const;
     void finishJob();
     void acceptPage(quint64 generation, int page, Result<std::vector<Row>> rows);
-    void touch(int page) const;
-    void evict();
     void discoverColumns(const std::vector<Row> &rows);
     void setLoading(bool loading);
     const Row *rowAt(int row) const;
@@ -207,20 +217,17 @@ private:
     QString m_text;
     int m_sortColumn = -1;
     Qt::SortOrder m_sortOrder = Qt::AscendingOrder;
-    QList<QStringList> m_columns;
-    QHash<QString, int> m_rootColumns; ///< root field name -> column
+    ColumnSet m_columns;
     qint64 m_total = -1;
     qint64 m_rows = 0;
     int m_pageSize = 256;
-    int m_maxPages = 24;
     quint64 m_generation = 0;
     bool m_loading = false;
     int m_pendingJobs = 0;
     QElapsedTimer m_loadTimer;
     std::shared_ptr<std::atomic_bool> m_cancel;
     std::shared_ptr<const PageIndexData> m_index;
-    mutable std::unordered_map<int, Page> m_pages;
-    mutable std::list<int> m_lru; ///< most recent first
+    PageCache<Page> m_pages{24};
     mutable QSet<int> m_requested;
     mutable QSet<int> m_waitingForIndex;
 };

@@ -1,8 +1,8 @@
 #include "model/transfer/exporter.h"
 
-#include "model/transfer/csvcodec.h"
 #include "model/json/fastjson.h"
 #include "model/json/jsoncodec.h"
+#include "model/transfer/csvcodec.h"
 
 #include <QHash>
 #include <QRegularExpression>
@@ -35,6 +35,12 @@ public:
         return m_error.isEmpty();
     }
     const QString &error() const { return m_error; }
+    /// The error of a failed write: "cannot write the export: <why>".
+    Error writeError() const
+    {
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("cannot write the export: %1").arg(m_error));
+    }
 
 private:
     QIODevice &m_device;
@@ -406,15 +412,13 @@ Result<ExportReport> Exporter::exportScan(const ScanRequest &request, QIODevice 
             if (!s->isEmpty())
                 return s;
             if (!out.maybeFlush())
-                return makeError(ErrorKind::Invalid,
-                                 QStringLiteral("cannot write the export: %1").arg(out.error()));
+                return out.writeError();
             return QString();
         },
         [&](const Value &value) -> Status {
             writer.value(value);
             if (!out.maybeFlush())
-                return makeError(ErrorKind::Invalid,
-                                 QStringLiteral("cannot write the export: %1").arg(out.error()));
+                return out.writeError();
             return okStatus();
         },
         [&](qint64 done) {
@@ -436,8 +440,7 @@ Result<ExportReport> Exporter::exportScan(const ScanRequest &request, QIODevice 
         return report;
     writer.end();
     if (!out.flush())
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("cannot write the export: %1").arg(out.error()));
+        return out.writeError();
     return report;
 }
 
@@ -474,8 +477,7 @@ Result<ExportReport> Exporter::exportRecords(const std::vector<Value> &records, 
         writer.value(record);
         ++report.records;
         if (!out.maybeFlush())
-            return makeError(ErrorKind::Invalid,
-                             QStringLiteral("cannot write the export: %1").arg(out.error()));
+            return out.writeError();
         if (options.progress && report.records % 1000 == 0) {
             progress.records = report.records;
             options.progress(progress);
@@ -483,8 +485,7 @@ Result<ExportReport> Exporter::exportRecords(const std::vector<Value> &records, 
     }
     writer.end();
     if (!out.flush())
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("cannot write the export: %1").arg(out.error()));
+        return out.writeError();
     if (options.progress) {
         progress.records = report.records;
         options.progress(progress);

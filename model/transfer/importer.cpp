@@ -2,8 +2,8 @@
 
 #include "model/json/fastjson.h"
 #include "model/json/jsoncodec.h"
-#include "model/transfer/recordreader.h"
 #include "model/schema/validator.h"
+#include "model/transfer/recordreader.h"
 
 #include <QFileInfo>
 #include <QHash>
@@ -605,6 +605,62 @@ private:
     TransferProgress m_progress; ///< as last reported
 };
 
+/// The end of an import: its outcome from how the writing pass ended; the rejects file kept
+/// or discarded; counts and keys kept only where they tell what was left written.
+ImportReport finishImport(ImportReport &report, const PassFailure &failure, RejectFile *rejects,
+                          bool atomic)
+{
+    switch (failure.kind) {
+    case PassFailure::Kind::None:
+        break;
+    case PassFailure::Kind::Cancelled:
+        report.outcome = ImportReport::Outcome::Cancelled;
+        break;
+    case PassFailure::Kind::Refused:
+        report.outcome = ImportReport::Outcome::Refused;
+        break;
+    case PassFailure::Kind::Store:
+        report.outcome = ImportReport::Outcome::Failed;
+        report.error = failure.error;
+        break;
+    }
+    if (failure.kind != PassFailure::Kind::None) {
+        if (rejects)
+            rejects->discard();
+        report.rejectsFile.clear();
+        if (atomic) {
+            report.written = report.replaced = report.skippedExisting = 0;
+        }
+        return report;
+    }
+    if (rejects) {
+        if (auto s = rejects->commit(); !s) {
+            report.outcome = ImportReport::Outcome::PartlyImported;
+            report.error = s.error();
+        }
+        if (!rejects->isOpen())
+            report.rejectsFile.clear();
+    }
+    report.outcome = report.rejected > 0 ? ImportReport::Outcome::PartlyImported
+                                         : ImportReport::Outcome::Imported;
+    // The keys are kept for undoing what a failed or cancelled import left behind.
+    report.writtenKeys = {};
+    report.replacedKeys = {};
+    return report;
+}
+
+/// A report as the import began: its file, table, format and rejects file alone (after the
+/// check of the whole file, before it is written).
+ImportReport freshReport(const ImportReport &report)
+{
+    ImportReport fresh;
+    fresh.file = report.file;
+    fresh.table = report.table;
+    fresh.format = report.format;
+    fresh.rejectsFile = report.rejectsFile;
+    return fresh;
+}
+
 } // namespace
 
 QString ImportProblem::toString(const QString &file) const
@@ -798,43 +854,7 @@ ImportReport Importer::run(const QString &path, const ImportOptions &options)
     ImportPass pass(m_store, m_table, **model, options, report);
 
     auto finish = [&](const PassFailure &failure) {
-        switch (failure.kind) {
-        case PassFailure::Kind::None:
-            break;
-        case PassFailure::Kind::Cancelled:
-            report.outcome = ImportReport::Outcome::Cancelled;
-            break;
-        case PassFailure::Kind::Refused:
-            report.outcome = ImportReport::Outcome::Refused;
-            break;
-        case PassFailure::Kind::Store:
-            report.outcome = ImportReport::Outcome::Failed;
-            report.error = failure.error;
-            break;
-        }
-        if (failure.kind != PassFailure::Kind::None) {
-            if (rejects)
-                rejects->discard();
-            report.rejectsFile.clear();
-            if (atomic) {
-                report.written = report.replaced = report.skippedExisting = 0;
-            }
-            return report;
-        }
-        if (rejects) {
-            if (auto s = rejects->commit(); !s) {
-                report.outcome = ImportReport::Outcome::PartlyImported;
-                report.error = s.error();
-            }
-            if (!rejects->isOpen())
-                report.rejectsFile.clear();
-        }
-        report.outcome = report.rejected > 0 ? ImportReport::Outcome::PartlyImported
-                                             : ImportReport::Outcome::Imported;
-        // The keys are kept for undoing what a failed or cancelled import left behind.
-        report.writtenKeys = {};
-        report.replacedKeys = {};
-        return report;
+        return finishImport(report, failure, rejects.get(), atomic);
     };
 
     if (!atomic && !skipInvalid) {
@@ -842,12 +862,7 @@ ImportReport Importer::run(const QString &path, const ImportOptions &options)
         const PassFailure check = pass.run(**reader, false, nullptr);
         if (check.kind != PassFailure::Kind::None)
             return finish(check);
-        ImportReport fresh;
-        fresh.file = report.file;
-        fresh.table = report.table;
-        fresh.format = report.format;
-        fresh.rejectsFile = report.rejectsFile;
-        report = std::move(fresh);
+        report = freshReport(report);
         auto again = open();
         if (!again)
             return fail(again.error());
