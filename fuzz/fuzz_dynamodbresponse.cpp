@@ -6,9 +6,9 @@
 // through model inference as for a table without a model.
 #include "fuzzcommon.h"
 
-#include "model/store/dynamodb/dynamodbclient.h"
 #include "model/json/jsoncodec.h"
 #include "model/schema/modelinference.h"
+#include "model/store/dynamodb/dynamodbclient.h"
 
 namespace {
 

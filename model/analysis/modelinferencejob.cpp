@@ -43,10 +43,8 @@ Result<Inferred> inferTable(RecordStore &store, const QString &table, const Hook
     return Inferred{*model, inference.notes(), inference.records(), false};
 }
 
-Result<Inferred> inferFile(const QString &path,
-                                                           std::optional<TransferFormat> format,
-                                                           const Options &options,
-                                                           const Hooks &hooks)
+Result<Inferred> inferFile(const QString &path, std::optional<TransferFormat> format,
+                           const Options &options, const Hooks &hooks)
 {
     if (!format) {
         auto detected = detectTransferFormat(path);
@@ -94,8 +92,8 @@ Result<Inferred> inferFile(const QString &path,
 }
 
 Result<TableModelPtr> fromTable(RecordStore &store, const QString &table,
-                                                const std::function<void(qint64)> &progress,
-                                                const std::function<bool()> &cancelled)
+                                const std::function<void(qint64)> &progress,
+                                const std::function<bool()> &cancelled)
 {
     Hooks hooks;
     if (progress)
@@ -109,9 +107,8 @@ Result<TableModelPtr> fromTable(RecordStore &store, const QString &table,
     return inferred->model;
 }
 
-Result<TableModelPtr> fromFile(const QString &path,
-                                               std::optional<TransferFormat> format,
-                                               const Options &options)
+Result<TableModelPtr> fromFile(const QString &path, std::optional<TransferFormat> format,
+                               const Options &options)
 {
     auto inferred = inferFile(path, format, options);
     if (!inferred)

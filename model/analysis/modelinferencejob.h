@@ -43,20 +43,19 @@ struct Inferred
 
 /// Infers from every record of a table (its key is the table's key). A cancel is not an
 /// error: the result says it, with the records read until then.
-Result<Inferred> inferTable(RecordStore &store, const QString &table,
-                                   const Hooks &hooks = {});
+Result<Inferred> inferTable(RecordStore &store, const QString &table, const Hooks &hooks = {});
 /// Infers from a file (JSON lines, JSON array, DynamoDB JSON, CSV; nullopt: detected).
 /// Records that cannot be parsed are errors naming the file and line.
 Result<Inferred> inferFile(const QString &path, std::optional<TransferFormat> format,
-                                  const Options &options, const Hooks &hooks = {});
+                           const Options &options, const Hooks &hooks = {});
 
 /// inferTable()'s model: `progress(done)` is called after each page; `cancelled` polled
 /// between pages (a cancel is an Unavailable error).
 Result<TableModelPtr> fromTable(RecordStore &store, const QString &table,
-                                       const std::function<void(qint64)> &progress = {},
-                                       const std::function<bool()> &cancelled = {});
+                                const std::function<void(qint64)> &progress = {},
+                                const std::function<bool()> &cancelled = {});
 /// inferFile()'s model.
 Result<TableModelPtr> fromFile(const QString &path, std::optional<TransferFormat> format,
-                                      const Options &options);
+                               const Options &options);
 
 } // namespace ModelInferenceJob

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "model/store/recordstore.h"
 #include "model/core/result.h"
-#include "model/schema/validator.h"
 #include "model/core/value.h"
+#include "model/schema/validator.h"
+#include "model/store/recordstore.h"
 
 #include <QString>
 

@@ -18,12 +18,14 @@ struct Error
     QString message;
     QString location = {}; ///< field path, "file:line", JSON pointer or key; empty if none
     /// "location: message" or just the message.
-    QString toString() const { return location.isEmpty() ? message : location + QStringLiteral(": ") + message; }
+    QString toString() const
+    {
+        return location.isEmpty() ? message : location + QStringLiteral(": ") + message;
+    }
 };
 
 /// A value or an Error.
-template<typename T>
-class [[nodiscard]] Result
+template <typename T> class [[nodiscard]] Result
 {
 public:
     Result(T value) : m_data(std::in_place_index<0>, std::move(value)) {}

@@ -87,7 +87,8 @@ bool splitNumber(QStringView text, DecimalParts &out)
         ++exponent;
     }
     out.digits = digits.mid(first, last - first);
-    out.exponent = out.digits.isEmpty() ? 0 : int(std::clamp<long long>(exponent, -2000000, 2000000));
+    out.exponent =
+        out.digits.isEmpty() ? 0 : int(std::clamp<long long>(exponent, -2000000, 2000000));
     if (out.digits.isEmpty())
         out.negative = false;
     return true;
@@ -98,13 +99,20 @@ bool splitNumber(QStringView text, DecimalParts &out)
 QString errorKindName(ErrorKind kind)
 {
     switch (kind) {
-    case ErrorKind::Invalid: return QStringLiteral("invalid");
-    case ErrorKind::Exists: return QStringLiteral("exists");
-    case ErrorKind::NotFound: return QStringLiteral("not found");
-    case ErrorKind::Conflict: return QStringLiteral("conflict");
-    case ErrorKind::Unavailable: return QStringLiteral("unavailable");
-    case ErrorKind::Throttled: return QStringLiteral("throttled");
-    case ErrorKind::Backend: return QStringLiteral("backend error");
+    case ErrorKind::Invalid:
+        return QStringLiteral("invalid");
+    case ErrorKind::Exists:
+        return QStringLiteral("exists");
+    case ErrorKind::NotFound:
+        return QStringLiteral("not found");
+    case ErrorKind::Conflict:
+        return QStringLiteral("conflict");
+    case ErrorKind::Unavailable:
+        return QStringLiteral("unavailable");
+    case ErrorKind::Throttled:
+        return QStringLiteral("throttled");
+    case ErrorKind::Backend:
+        return QStringLiteral("backend error");
     }
     return QStringLiteral("error");
 }
@@ -399,12 +407,17 @@ const QList<QByteArray> &Value::binaryItems() const
 qsizetype Value::size() const
 {
     switch (type()) {
-    case Type::Map: return toMap().size();
-    case Type::List: return toList().size();
+    case Type::Map:
+        return toMap().size();
+    case Type::List:
+        return toList().size();
     case Type::StringSet:
-    case Type::NumberSet: return textItems().size();
-    case Type::BinarySet: return binaryItems().size();
-    default: return 0;
+    case Type::NumberSet:
+        return textItems().size();
+    case Type::BinarySet:
+        return binaryItems().size();
+    default:
+        return 0;
     }
 }
 
@@ -436,16 +449,26 @@ int Value::depth() const
 QString Value::typeTag(Type type)
 {
     switch (type) {
-    case Type::Null: return QStringLiteral("NULL");
-    case Type::Bool: return QStringLiteral("BOOL");
-    case Type::Number: return QStringLiteral("N");
-    case Type::String: return QStringLiteral("S");
-    case Type::Binary: return QStringLiteral("B");
-    case Type::Map: return QStringLiteral("M");
-    case Type::List: return QStringLiteral("L");
-    case Type::StringSet: return QStringLiteral("SS");
-    case Type::NumberSet: return QStringLiteral("NS");
-    case Type::BinarySet: return QStringLiteral("BS");
+    case Type::Null:
+        return QStringLiteral("NULL");
+    case Type::Bool:
+        return QStringLiteral("BOOL");
+    case Type::Number:
+        return QStringLiteral("N");
+    case Type::String:
+        return QStringLiteral("S");
+    case Type::Binary:
+        return QStringLiteral("B");
+    case Type::Map:
+        return QStringLiteral("M");
+    case Type::List:
+        return QStringLiteral("L");
+    case Type::StringSet:
+        return QStringLiteral("SS");
+    case Type::NumberSet:
+        return QStringLiteral("NS");
+    case Type::BinarySet:
+        return QStringLiteral("BS");
     }
     return {};
 }
@@ -458,18 +481,27 @@ QString Value::typeTag() const
 QString Value::typeDescription() const
 {
     switch (type()) {
-    case Type::Null: return QStringLiteral("null");
-    case Type::Bool: return QStringLiteral("a boolean");
+    case Type::Null:
+        return QStringLiteral("null");
+    case Type::Bool:
+        return QStringLiteral("a boolean");
     case Type::Number:
         return isIntegerText(text()) ? QStringLiteral("an integer number")
                                      : QStringLiteral("a decimal number");
-    case Type::String: return QStringLiteral("a string");
-    case Type::Binary: return QStringLiteral("binary data");
-    case Type::Map: return QStringLiteral("a map");
-    case Type::List: return QStringLiteral("a list");
-    case Type::StringSet: return QStringLiteral("a string set");
-    case Type::NumberSet: return QStringLiteral("a number set");
-    case Type::BinarySet: return QStringLiteral("a binary set");
+    case Type::String:
+        return QStringLiteral("a string");
+    case Type::Binary:
+        return QStringLiteral("binary data");
+    case Type::Map:
+        return QStringLiteral("a map");
+    case Type::List:
+        return QStringLiteral("a list");
+    case Type::StringSet:
+        return QStringLiteral("a string set");
+    case Type::NumberSet:
+        return QStringLiteral("a number set");
+    case Type::BinarySet:
+        return QStringLiteral("a binary set");
     }
     return {};
 }
@@ -494,6 +526,7 @@ bool Value::operator==(const Value &other) const
             return false;
         return QSet<QByteArray>(a.begin(), a.end()) == QSet<QByteArray>(b.begin(), b.end());
     }
-    default: return m_data == other.m_data;
+    default:
+        return m_data == other.m_data;
     }
 }

@@ -225,15 +225,18 @@ private:
         for (const Value &item : inner.toList()) {
             if (tag == u"$NS") {
                 if (!item.isNumber())
-                    return makeError(ErrorKind::Invalid, QStringLiteral("$NS items must be numbers"));
+                    return makeError(ErrorKind::Invalid,
+                                     QStringLiteral("$NS items must be numbers"));
                 texts.append(item.text());
             } else if (tag == u"$SS") {
                 if (!item.isString())
-                    return makeError(ErrorKind::Invalid, QStringLiteral("$SS items must be strings"));
+                    return makeError(ErrorKind::Invalid,
+                                     QStringLiteral("$SS items must be strings"));
                 texts.append(item.text());
             } else {
                 if (!item.isString())
-                    return makeError(ErrorKind::Invalid, QStringLiteral("$BS items must be base64 text"));
+                    return makeError(ErrorKind::Invalid,
+                                     QStringLiteral("$BS items must be base64 text"));
                 auto bytes = decodeBase64Text(item.text(), {});
                 if (!bytes)
                     return bytes.error();
@@ -270,9 +273,11 @@ QString lineColumn(QByteArrayView text, std::size_t position)
 Result<Value> parse(QByteArrayView utf8, bool stored)
 {
     // nlohmann ends the input at a NUL byte, which accepted "1\0anything"; JSON never holds one.
-    if (const void *nul = utf8.isEmpty() ? nullptr : std::memchr(utf8.data(), 0, std::size_t(utf8.size())))
-        return makeError(ErrorKind::Invalid, QStringLiteral("malformed JSON: unexpected byte 0x00"),
-                         lineColumn(utf8, std::size_t(static_cast<const char *>(nul) - utf8.data()) + 1));
+    if (const void *nul =
+            utf8.isEmpty() ? nullptr : std::memchr(utf8.data(), 0, std::size_t(utf8.size())))
+        return makeError(
+            ErrorKind::Invalid, QStringLiteral("malformed JSON: unexpected byte 0x00"),
+            lineColumn(utf8, std::size_t(static_cast<const char *>(nul) - utf8.data()) + 1));
     Builder builder(stored);
     bool ok = false;
     try {
@@ -296,7 +301,6 @@ Result<Value> parse(QByteArrayView utf8, bool stored)
     return makeError(ErrorKind::Invalid, builder.m_error, builder.m_errorPath);
 }
 
-
 void appendNumber(QByteArray &out, const QString &text)
 {
     if (isJsonNumberText(text))
@@ -312,14 +316,21 @@ void appendBase64String(QByteArray &out, const QByteArray &bytes)
     out += '"';
 }
 
-template<bool Stored>
-void appendValue(QByteArray &out, const Value &value)
+template <bool Stored> void appendValue(QByteArray &out, const Value &value)
 {
     switch (value.type()) {
-    case Value::Type::Null: out += "null"; break;
-    case Value::Type::Bool: out += value.toBool() ? "true" : "false"; break;
-    case Value::Type::Number: appendNumber(out, value.text()); break;
-    case Value::Type::String: appendJsonString(out, value.text()); break;
+    case Value::Type::Null:
+        out += "null";
+        break;
+    case Value::Type::Bool:
+        out += value.toBool() ? "true" : "false";
+        break;
+    case Value::Type::Number:
+        appendNumber(out, value.text());
+        break;
+    case Value::Type::String:
+        appendJsonString(out, value.text());
+        break;
     case Value::Type::Binary:
         if (Stored)
             out += "{\"$B\":";
@@ -403,11 +414,21 @@ void appendDynamo(QByteArray &out, const Value &value)
     out += value.typeTag().toLatin1();
     out += "\":";
     switch (value.type()) {
-    case Value::Type::Null: out += "true"; break;
-    case Value::Type::Bool: out += value.toBool() ? "true" : "false"; break;
-    case Value::Type::Number: appendJsonString(out, value.text()); break;
-    case Value::Type::String: appendJsonString(out, value.text()); break;
-    case Value::Type::Binary: appendBase64String(out, value.bytes()); break;
+    case Value::Type::Null:
+        out += "true";
+        break;
+    case Value::Type::Bool:
+        out += value.toBool() ? "true" : "false";
+        break;
+    case Value::Type::Number:
+        appendJsonString(out, value.text());
+        break;
+    case Value::Type::String:
+        appendJsonString(out, value.text());
+        break;
+    case Value::Type::Binary:
+        appendBase64String(out, value.bytes());
+        break;
     case Value::Type::Map: {
         out += '{';
         bool first = true;
@@ -692,13 +713,27 @@ void appendJsonString(QByteArray &out, QStringView text)
     for (char c : utf8) {
         const auto u = static_cast<unsigned char>(c);
         switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
         default:
             if (u < 0x20) {
                 static const char hex[] = "0123456789abcdef";
@@ -766,13 +801,18 @@ QByteArray toDynamoValue(const Value &value)
 Value fromNlohmann(const nlohmann::json &j)
 {
     switch (j.type()) {
-    case json::value_t::null: return Value();
-    case json::value_t::boolean: return Value::boolean(j.get<bool>());
-    case json::value_t::number_integer: return Value::integer(j.get<qint64>());
+    case json::value_t::null:
+        return Value();
+    case json::value_t::boolean:
+        return Value::boolean(j.get<bool>());
+    case json::value_t::number_integer:
+        return Value::integer(j.get<qint64>());
     case json::value_t::number_unsigned:
         return Value::numberUnchecked(QString::number(j.get<quint64>()));
-    case json::value_t::number_float: return Value::numberUnchecked(fromStd(j.dump()));
-    case json::value_t::string: return Value::string(fromStd(j.get<std::string>()));
+    case json::value_t::number_float:
+        return Value::numberUnchecked(fromStd(j.dump()));
+    case json::value_t::string:
+        return Value::string(fromStd(j.get<std::string>()));
     case json::value_t::object: {
         Value::Map m;
         for (auto it = j.begin(); it != j.end(); ++it)
@@ -785,7 +825,8 @@ Value fromNlohmann(const nlohmann::json &j)
             l.append(fromNlohmann(item));
         return Value::list(std::move(l));
     }
-    default: return Value();
+    default:
+        return Value();
     }
 }
 

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "model/store/recordstore.h"
-#include "model/rekey/recoveryjournal.h"
-#include "model/rekey/rekeyengine.h"
 #include "model/core/result.h"
 #include "model/core/value.h"
+#include "model/rekey/recoveryjournal.h"
+#include "model/rekey/rekeyengine.h"
+#include "model/store/recordstore.h"
 
 #include <QString>
 

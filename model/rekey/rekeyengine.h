@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/store/recordstore.h"
 #include "model/rekey/recoveryjournal.h"
+#include "model/store/recordstore.h"
 
 #include <QString>
 
@@ -10,7 +10,8 @@
 
 /// How a key change runs (StructNoSQL's documentation and ../spec/record-model.md §10).
 enum class RekeyStrategy {
-    RemovePutRestore, ///< the documented sequence: remove the old record, put the new, restore on failure
+    RemovePutRestore, ///< the documented sequence: remove the old record, put the new, restore on
+                      ///< failure
     GetPutDelete,     ///< the documented alternative: read, put the new, then delete the old
     Atomic,           ///< one transaction (stores with transactions only)
 };
@@ -24,8 +25,9 @@ QString rekeyStrategyExplanation(RekeyStrategy strategy);
 /// One step of a key change as it ran.
 struct RekeyStep
 {
-    QString name;    ///< "check", "journal", "remove", "put", "restore", "get", "delete", "transaction"
-    QString detail;  ///< what ran, in words ("remove_record userId=\"u1\"")
+    QString
+        name; ///< "check", "journal", "remove", "put", "restore", "get", "delete", "transaction"
+    QString detail; ///< what ran, in words ("remove_record userId=\"u1\"")
     qint64 microseconds = 0;
     bool ok = false;
     QString message; ///< the store's message when it failed
@@ -35,11 +37,11 @@ struct RekeyStep
 struct RekeyOutcome
 {
     enum class State {
-        Done,        ///< the record is at the new key only
-        Refused,     ///< nothing was written (bad new key, new key taken, old record missing, ...)
-        RolledBack,  ///< a write failed and the record is back at (or never left) its old key
-        LeftBehind,  ///< the record is at the new key, but deleting the old one failed: both exist
-        InJournal,   ///< the record is in neither place: only the recovery journal has it
+        Done,       ///< the record is at the new key only
+        Refused,    ///< nothing was written (bad new key, new key taken, old record missing, ...)
+        RolledBack, ///< a write failed and the record is back at (or never left) its old key
+        LeftBehind, ///< the record is at the new key, but deleting the old one failed: both exist
+        InJournal,  ///< the record is in neither place: only the recovery journal has it
     };
     State state = State::Refused;
     std::vector<RekeyStep> steps;
@@ -54,7 +56,9 @@ struct RekeyOutcome
 class RekeyEngine
 {
 public:
-    RekeyEngine(RecordStore &store, RecoveryJournal &journal) : m_store(store), m_journal(journal) {}
+    RekeyEngine(RecordStore &store, RecoveryJournal &journal) : m_store(store), m_journal(journal)
+    {
+    }
 
     /// Called after each step, on the calling thread (the wizard shows steps live).
     using StepObserver = std::function<void(const RekeyStep &)>;

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "model/core/result.h"
-#include "model/schema/tablemodel.h"
 #include "model/core/value.h"
+#include "model/schema/tablemodel.h"
 
 #include <QHash>
 #include <QString>
@@ -12,8 +12,8 @@
 /// One element of a resolved path: an attribute or map key, or a list index.
 struct PathElement
 {
-    QString key;     ///< map key or attribute name; empty for a list index
-    int index = -1;  ///< list index when >= 0
+    QString key;    ///< map key or attribute name; empty for a list index
+    int index = -1; ///< list index when >= 0
     bool isIndex() const { return index >= 0; }
 };
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "model/core/result.h"
-#include "model/schema/tablemodel.h"
 #include "model/core/value.h"
+#include "model/schema/tablemodel.h"
 
 #include <QByteArray>
 #include <QString>

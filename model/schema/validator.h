@@ -1,8 +1,8 @@
 #pragma once
 
+#include "model/core/value.h"
 #include "model/schema/fieldpath.h"
 #include "model/schema/tablemodel.h"
-#include "model/core/value.h"
 
 #include <QString>
 
@@ -18,7 +18,10 @@ struct Problem
     /// False for notes that do not block a write (attributes the model does not declare).
     bool blocking = true;
     /// "path: message", or the message alone.
-    QString toString() const { return path.isEmpty() ? message : path + QStringLiteral(": ") + message; }
+    QString toString() const
+    {
+        return path.isEmpty() ? message : path + QStringLiteral(": ") + message;
+    }
 };
 using Problems = std::vector<Problem>;
 

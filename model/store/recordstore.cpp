@@ -17,9 +17,10 @@ Error problemsError(const Problems &problems, const QString &what)
             firstPath = p.path;
         lines << p.toString();
     }
-    return makeError(ErrorKind::Invalid, QStringLiteral("%1 fails its table model: %2")
-                                             .arg(what, lines.join(QStringLiteral("; "))),
-                     firstPath);
+    return makeError(
+        ErrorKind::Invalid,
+        QStringLiteral("%1 fails its table model: %2").arg(what, lines.join(QStringLiteral("; "))),
+        firstPath);
 }
 
 bool hasBlocking(const Problems &problems)
@@ -43,8 +44,9 @@ Status checkWhole(const TableModel &model, const Value &key, const Value &record
     if (hasBlocking(problems))
         return problemsError(problems, QStringLiteral("the record %1").arg(keyText(key)));
     if (record.depth() > TableModel::kMaxDepth)
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("the record nests deeper than %1 levels").arg(TableModel::kMaxDepth));
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("the record nests deeper than %1 levels").arg(TableModel::kMaxDepth));
     return okStatus();
 }
 
@@ -72,23 +74,26 @@ Result<Value> RecordStore::checkIndexKey(const IndexSpec &index, const Value &ke
     switch (index.hashKeyType) {
     case FieldKind::Str:
         if (!key.isString())
-            return makeError(ErrorKind::Invalid,
-                             QStringLiteral("the key must be a string, not %1").arg(key.typeDescription()),
-                             name);
+            return makeError(
+                ErrorKind::Invalid,
+                QStringLiteral("the key must be a string, not %1").arg(key.typeDescription()),
+                name);
         if (key.text().isEmpty())
             return makeError(ErrorKind::Invalid, QStringLiteral("the key cannot be empty"), name);
         return key;
     case FieldKind::Int:
         if (!key.isNumber() || !isIntegerText(key.text()))
-            return makeError(ErrorKind::Invalid,
-                             QStringLiteral("the key must be an integer, not %1").arg(key.typeDescription()),
-                             name);
+            return makeError(
+                ErrorKind::Invalid,
+                QStringLiteral("the key must be an integer, not %1").arg(key.typeDescription()),
+                name);
         return key;
     default:
         if (!key.isNumber())
-            return makeError(ErrorKind::Invalid,
-                             QStringLiteral("the key must be a number, not %1").arg(key.typeDescription()),
-                             name);
+            return makeError(
+                ErrorKind::Invalid,
+                QStringLiteral("the key must be a number, not %1").arg(key.typeDescription()),
+                name);
         return key;
     }
 }
@@ -159,8 +164,8 @@ Result<Value> RecordStore::parseKey(const TableModel &model, const QString &text
     return checkKey(model, *number);
 }
 
-Status RecordStore::writeStored(const QString &table, const Value &key, const QByteArray &storedJson,
-                                bool mustNotExist)
+Status RecordStore::writeStored(const QString &table, const Value &key,
+                                const QByteArray &storedJson, bool mustNotExist)
 {
     Q_UNUSED(key);
     auto record = JsonCodec::parseStored(storedJson);
@@ -221,8 +226,9 @@ Result<std::vector<bool>> RecordStore::keysPresent(const QString &table,
 Result<Value> RecordStore::recordKey(const TableModel &model, const Value &record)
 {
     if (!record.isMap())
-        return makeError(ErrorKind::Invalid, QStringLiteral("a record must be a map of attributes, not %1")
-                                                 .arg(record.typeDescription()));
+        return makeError(ErrorKind::Invalid,
+                         QStringLiteral("a record must be a map of attributes, not %1")
+                             .arg(record.typeDescription()));
     const Value *key = record.find(model.hashKey());
     if (!key)
         return makeError(ErrorKind::Invalid,
@@ -256,11 +262,12 @@ Status RecordStore::replaceRecord(const QString &table, const Value &expected, c
     if (!oldKey)
         return oldKey.error();
     if (*oldKey != *key)
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("a save cannot change the key (%1 to %2); use the key change "
-                                        "wizard (rekey)")
-                             .arg(keyText(*oldKey), keyText(*key)),
-                         (*m)->hashKey());
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("a save cannot change the key (%1 to %2); use the key change "
+                           "wizard (rekey)")
+                .arg(keyText(*oldKey), keyText(*key)),
+            (*m)->hashKey());
     if (auto valid = checkWhole(**m, *key, record); !valid)
         return valid;
     return doReplace(table, *key, expected, record);
@@ -337,17 +344,19 @@ RecordStore::resolveSetters(const TableModel &model, const std::vector<FieldSett
         if (!path)
             return path.error();
         if (path->isHashKey(model))
-            return makeError(ErrorKind::Invalid,
-                             QStringLiteral("the key attribute cannot be updated; change a key with "
-                                            "the key change wizard (rekey)"),
-                             model.hashKey());
+            return makeError(
+                ErrorKind::Invalid,
+                QStringLiteral("the key attribute cannot be updated; change a key with "
+                               "the key change wizard (rekey)"),
+                model.hashKey());
         const Problems found = Validator(model).validateAt(*path, setter.value);
         for (const Problem &p : found) {
             if (!p.blocking)
                 continue;
             if (firstPath.isEmpty())
                 firstPath = p.path.isEmpty() ? path->display() : p.path;
-            problems << (p.path.isEmpty() ? path->display() + QStringLiteral(": ") + p.message : p.toString());
+            problems << (p.path.isEmpty() ? path->display() + QStringLiteral(": ") + p.message
+                                          : p.toString());
         }
         // Two paths where one is the other or lies inside it would leave the result to the
         // order of the writes (DynamoDB refuses them in one request: "Two document paths
@@ -368,9 +377,10 @@ RecordStore::resolveSetters(const TableModel &model, const std::vector<FieldSett
         resolved.push_back(ResolvedSetter{std::move(*path), setter.value});
     }
     if (!problems.isEmpty())
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("nothing was written: %1").arg(problems.join(QStringLiteral("; "))),
-                         firstPath);
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("nothing was written: %1").arg(problems.join(QStringLiteral("; "))),
+            firstPath);
     return resolved;
 }
 
@@ -382,9 +392,8 @@ Status RecordStore::updateField(const QString &table, const Value &key, const Fi
     return okStatus();
 }
 
-Result<std::optional<Value>> RecordStore::updateFieldReturnOld(const QString &table,
-                                                               const Value &key,
-                                                               const FieldSetter &setter)
+Result<std::optional<Value>>
+RecordStore::updateFieldReturnOld(const QString &table, const Value &key, const FieldSetter &setter)
 {
     auto result = updateMultipleFieldsReturnOld(table, key, {setter});
     if (!result)
@@ -424,9 +433,10 @@ Result<ResolvedPath> RecordStore::resolveRemovable(const TableModel &model, cons
     if (!resolved)
         return resolved;
     if (resolved->isHashKey(model))
-        return makeError(ErrorKind::Invalid,
-                         QStringLiteral("the key attribute cannot be removed; delete the record instead"),
-                         model.hashKey());
+        return makeError(
+            ErrorKind::Invalid,
+            QStringLiteral("the key attribute cannot be removed; delete the record instead"),
+            model.hashKey());
     if (resolved->target && resolved->target->required && !resolved->targetIsItem)
         return makeError(ErrorKind::Invalid,
                          QStringLiteral("is required by the table model and cannot be removed"),
@@ -460,7 +470,8 @@ Result<std::optional<Value>> RecordStore::removeField(const QString &table, cons
 }
 
 Result<PageIndex> RecordStore::buildPageIndex(const QString &table, const ScanRequest &view,
-                                              int pageSize, const std::function<bool(double)> &progress)
+                                              int pageSize,
+                                              const std::function<bool(double)> &progress)
 {
     PageIndex index;
     index.pageSize = pageSize;
@@ -518,9 +529,10 @@ Result<std::optional<Value>> setAtPath(Value &record, const ResolvedPath &path, 
         const PathElement &e = path.elements[i];
         if (e.isIndex()) {
             if (!current->isList())
-                return makeError(ErrorKind::Invalid,
-                                 QStringLiteral("is %1, not a list").arg(current->typeDescription()),
-                                 prefixDisplay(path, i));
+                return makeError(
+                    ErrorKind::Invalid,
+                    QStringLiteral("is %1, not a list").arg(current->typeDescription()),
+                    prefixDisplay(path, i));
             Value::List &list = current->listRef();
             if (i == last) {
                 if (e.index < list.size()) {
@@ -560,8 +572,8 @@ Result<std::optional<Value>> setAtPath(Value &record, const ResolvedPath &path, 
         }
         auto it = map.find(e.key);
         if (it == map.end()) {
-            const Value created = i < path.containerDefaults.size() ? path.containerDefaults[i]
-                                                                      : Value::map();
+            const Value created =
+                i < path.containerDefaults.size() ? path.containerDefaults[i] : Value::map();
             it = map.insert(e.key, created);
         }
         current = &it.value();

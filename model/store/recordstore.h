@@ -1,10 +1,10 @@
 #pragma once
 
-#include "model/schema/fieldpath.h"
 #include "model/core/result.h"
+#include "model/core/value.h"
+#include "model/schema/fieldpath.h"
 #include "model/schema/tablemodel.h"
 #include "model/schema/validator.h"
-#include "model/core/value.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -27,7 +27,7 @@ struct PageIndex
 /// What a store can do; the GUI asks these, never which store it talks to.
 struct StoreCapabilities
 {
-    bool exactCount = true;   ///< count() is exact and cheap enough to show
+    bool exactCount = true;    ///< count() is exact and cheap enough to show
     bool transactions = false; ///< runTransaction() is atomic
     bool readOnly = false;     ///< every write is refused
     /// The most records one runTransaction() may write; 0: no limit. DynamoDB: 100.
@@ -82,7 +82,7 @@ struct TableInfo
     /// none was inferred yet (listing reads no samples; the first use of the table infers it);
     /// 0 otherwise.
     qint64 inferredFrom = 0;
-    qint64 count = -1;    ///< -1 when unknown
+    qint64 count = -1; ///< -1 when unknown
     bool countExact = false;
 };
 
@@ -94,8 +94,18 @@ struct FieldSetter
     QHash<QString, QString> variables = {};
 };
 
-enum class FilterOp { Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual, Contains,
-                      BeginsWith, Exists, NotExists };
+enum class FilterOp {
+    Equal,
+    NotEqual,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
+    Contains,
+    BeginsWith,
+    Exists,
+    NotExists
+};
 
 /// One condition of a scan filter on a literal path (`metadata.lastConnectionTimestamp`).
 struct FilterCondition
@@ -109,11 +119,11 @@ struct FilterCondition
 struct ScanRequest
 {
     std::vector<FilterCondition> conditions;
-    QString text;           ///< free-text search over whole records; empty for none
-    QStringList sortPath;   ///< empty: the store's natural order
+    QString text;         ///< free-text search over whole records; empty for none
+    QStringList sortPath; ///< empty: the store's natural order
     bool descending = false;
     int limit = 256;
-    QByteArray cursor;      ///< from the previous page's nextCursor; empty for the first page
+    QByteArray cursor; ///< from the previous page's nextCursor; empty for the first page
     std::function<bool()> cancelled = {}; ///< polled by long scans; true stops them
     /// Called by counts that take several requests (DynamoDB) with the records counted so far.
     std::function<void(qint64)> counted = {};
@@ -167,7 +177,8 @@ struct QueryRequest
     std::vector<FilterCondition> conditions;
 };
 
-/// The record operations (docs/architecture.md, "The store interface and its contract") on one store (embedded SQLite, DynamoDB, ...).
+/// The record operations (docs/architecture.md, "The store interface and its contract") on one
+/// store (embedded SQLite, DynamoDB, ...).
 ///
 /// A store is used from one thread at a time, never the GUI thread: the GUI reaches it through
 /// StoreRunner. The public operations check what every store must check in the same way
@@ -313,7 +324,8 @@ protected:
         Value value;
     };
     virtual Result<std::vector<std::optional<Value>>>
-    doUpdate(const QString &table, const Value &key, const std::vector<ResolvedSetter> &setters) = 0;
+    doUpdate(const QString &table, const Value &key,
+             const std::vector<ResolvedSetter> &setters) = 0;
     /// Removes the value at the path; returns it (nullopt when absent).
     virtual Result<std::optional<Value>> doRemoveField(const QString &table, const Value &key,
                                                        const ResolvedPath &path) = 0;

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "model/transfer/importer.h"
-#include "model/store/recordstore.h"
 #include "model/core/result.h"
-#include "model/transfer/transferformat.h"
 #include "model/core/value.h"
+#include "model/store/recordstore.h"
+#include "model/transfer/importer.h"
+#include "model/transfer/transferformat.h"
 
 #include <QIODevice>
 #include <QString>

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "model/store/recordstore.h"
 #include "model/core/result.h"
-#include "model/transfer/transferformat.h"
 #include "model/core/value.h"
+#include "model/store/recordstore.h"
+#include "model/transfer/transferformat.h"
 
 #include <QString>
 #include <QStringList>

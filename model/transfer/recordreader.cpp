@@ -48,11 +48,8 @@ void placeOf(QByteArrayView text, qsizetype offset, qint64 line, qint64 &outLine
     column = offset - lineStart + 1;
 }
 
-// ---- typing in place: the same rules as applySpec() in model/schema/modeltypes.cpp (listAsSet and base64Bytes are shared) ----------------
-
-
-
-
+// ---- typing in place: the same rules as applySpec() in model/schema/modeltypes.cpp (listAsSet and
+// base64Bytes are shared) ----------------
 
 bool typeMap(const MapModel &model, Value &v, QStringList *changed = nullptr);
 
@@ -133,7 +130,6 @@ bool mayChange(const FieldSpec *spec, const Value &v)
         return false;
     }
 }
-
 
 bool typeMap(const MapModel &model, Value &v, QStringList *changed)
 {

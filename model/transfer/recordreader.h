@@ -1,11 +1,11 @@
 #pragma once
 
-#include "model/transfer/csvcodec.h"
-#include "model/json/fastjson.h"
 #include "model/core/result.h"
-#include "model/schema/tablemodel.h"
-#include "model/transfer/transferformat.h"
 #include "model/core/value.h"
+#include "model/json/fastjson.h"
+#include "model/schema/tablemodel.h"
+#include "model/transfer/csvcodec.h"
+#include "model/transfer/transferformat.h"
 
 #include <QByteArray>
 #include <QFile>

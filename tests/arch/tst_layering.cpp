@@ -77,7 +77,7 @@ QStringList check(const QString &root, const QStringList &top, const QList<Layer
         for (const QString &use : layer.uses)
             if (!index.contains(use))
                 problems << u"%1/CMakeLists.txt: uses %2, which is not a layer"_s.arg(layer.dir,
-                                                                                   use);
+                                                                                      use);
     // Everything a layer may reach: itself and what it uses, transitively.
     QList<QSet<QString>> reach(layers.size());
     for (int i = 0; i < layers.size(); ++i) {

@@ -1,5 +1,5 @@
-// Grid figures on a 1,000,000-record table of the demo users model (docs/architecture.md, "Numbers we
-// hold ourselves to"): first rows, last rows after a jump to the end, the longest GUI-thread
+// Grid figures on a 1,000,000-record table of the demo users model (docs/architecture.md, "Numbers
+// we hold ourselves to"): first rows, last rows after a jump to the end, the longest GUI-thread
 // stall, resident memory after scrolling through the whole table, and a filter and a sort on a
 // root field next to the sqlite3 shell's full scan for the same condition, measured in the same
 // run. Prints "figure: value unit (target ...)" lines for tests/bench/run-benchmarks.sh.
@@ -7,10 +7,10 @@
 // STRUCTDESK_BENCH_RECORDS changes the table size; the table is generated once into
 // $STRUCTDESK_BENCH_DIR (default: the build folder) and reused.
 
-#include "model/store/open/demodata.h"
 #include "model/grid/recordtablemodel.h"
-#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/demodata.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/sqlite/sqlitestore.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -86,8 +86,8 @@ QMap<QString, QString> &figures()
 void figure(const char *name, double value, const char *unit, const QString &target)
 {
     figures()[QLatin1String(name)] = u"%1: %2 %3 (target %4)"_s.arg(QLatin1String(name))
-                                        .arg(value, 0, 'f', value < 10 ? 2 : 0)
-                                        .arg(QLatin1String(unit), target);
+                                         .arg(value, 0, 'f', value < 10 ? 2 : 0)
+                                         .arg(QLatin1String(unit), target);
 }
 
 /// Runs the sqlite3 shell on the file and returns its wall time in ms, or -1.
@@ -139,7 +139,8 @@ private:
     void noteStall(const char *where)
     {
         const double worst = m_stall.stop();
-        qInfo().noquote() << u"longest GUI-thread stall in %1: %2 ms"_s.arg(QLatin1String(where)).arg(worst, 0, 'f', 1);
+        qInfo().noquote() << u"longest GUI-thread stall in %1: %2 ms"_s.arg(QLatin1String(where))
+                                 .arg(worst, 0, 'f', 1);
         m_worstStall = std::max(m_worstStall, worst);
     }
 
@@ -198,7 +199,8 @@ private slots:
             QVERIFY(QFile::rename(partial, m_path));
             qInfo() << "generated in" << t.elapsed() << "ms";
         }
-        qInfo().noquote() << u"table: %1 records, file %2 MiB"_s.arg(m_records).arg(QFileInfo(m_path).size() >> 20);
+        qInfo().noquote() << u"table: %1 records, file %2 MiB"_s.arg(m_records).arg(
+            QFileInfo(m_path).size() >> 20);
     }
 
     void firstRows()
@@ -216,10 +218,15 @@ private slots:
             waitIdle();
         }
         std::sort(warm.begin(), warm.end());
-        QBENCHMARK_ONCE { showTable(); }
+        QBENCHMARK_ONCE
+        {
+            showTable();
+        }
         waitIdle();
-        figure("first rows visible (warm)", warm[warm.size() / 2], "ms", u"<= 50 ms; DB4S 230 ms"_s);
-        figure("first rows visible (first open in this run)", cold, "ms", u"<= 150 ms cold; DB4S 700 ms"_s);
+        figure("first rows visible (warm)", warm[warm.size() / 2], "ms",
+               u"<= 50 ms; DB4S 230 ms"_s);
+        figure("first rows visible (first open in this run)", cold, "ms",
+               u"<= 150 ms cold; DB4S 700 ms"_s);
         QCOMPARE(m_model->rowCount(), int(m_records));
     }
 
@@ -243,9 +250,14 @@ private slots:
         m_stall.start();
         const double withIndex = waitRow(m_model->rowCount() - 1);
         noteStall(Q_FUNC_INFO);
-        QBENCHMARK_ONCE { waitRow(m_model->rowCount() - 2); }
-        figure("last rows after Ctrl+End (right after opening)", early, "ms", u"<= 50 ms; DB4S 230-250 ms"_s);
-        figure("last rows after Ctrl+End (page index ready)", withIndex, "ms", u"<= 50 ms; DB4S 230-250 ms"_s);
+        QBENCHMARK_ONCE
+        {
+            waitRow(m_model->rowCount() - 2);
+        }
+        figure("last rows after Ctrl+End (right after opening)", early, "ms",
+               u"<= 50 ms; DB4S 230-250 ms"_s);
+        figure("last rows after Ctrl+End (page index ready)", withIndex, "ms",
+               u"<= 50 ms; DB4S 230-250 ms"_s);
     }
 
     void scrollThroughEverything()
@@ -266,7 +278,9 @@ private slots:
         figure("scroll through every page", ms / 1000.0, "s", u"(no target)"_s);
         figure("resident memory after scrolling through the table", double(after) / 1024.0, "MiB",
                u"<= 100 MiB; DB4S 168 MB"_s);
-        qInfo().noquote() << u"resident before scrolling: %1 MiB, cached pages: %2"_s.arg(before / 1024).arg(m_model->cachedPageCount());
+        qInfo().noquote() << u"resident before scrolling: %1 MiB, cached pages: %2"_s
+                                 .arg(before / 1024)
+                                 .arg(m_model->cachedPageCount());
     }
 
     void filterAndSort()
@@ -275,17 +289,20 @@ private slots:
         showTable();
         waitIdle();
         const QString condition = u"json_extract(item, '$.age') > 30"_s;
-        const double shellFilter = sqliteShell(m_path, u"SELECT rowid FROM \"rec_users\" WHERE %1;"_s.arg(condition));
+        const double shellFilter =
+            sqliteShell(m_path, u"SELECT rowid FROM \"rec_users\" WHERE %1;"_s.arg(condition));
         m_stall.start();
         QElapsedTimer t;
         t.start();
-        m_model->setFilter({FilterCondition{QStringList{u"age"_s}, FilterOp::Greater, Value::integer(30)}});
+        m_model->setFilter(
+            {FilterCondition{QStringList{u"age"_s}, FilterOp::Greater, Value::integer(30)}});
         waitIdle();
         waitRow(0);
         const double ours = double(t.nsecsElapsed()) / 1e6;
         qInfo().noquote() << u"filter age > 30: %1 rows"_s.arg(m_model->rowCount());
         figure("filter on a root field (age > 30)", ours, "ms",
-               u"<= 1.2 x sqlite3 shell %1 ms = %2 ms"_s.arg(shellFilter, 0, 'f', 0).arg(shellFilter * 1.2, 0, 'f', 0));
+               u"<= 1.2 x sqlite3 shell %1 ms = %2 ms"_s.arg(shellFilter, 0, 'f', 0)
+                   .arg(shellFilter * 1.2, 0, 'f', 0));
         if (shellFilter > 0)
             figure("filter / sqlite3 shell", ours / shellFilter, "x", u"<= 1.2"_s);
 
@@ -295,9 +312,11 @@ private slots:
         // The grid needs the whole order (any page can be shown next), so the shell's reference
         // is the full ordered scan; the top-256 variant is printed beside it.
         const double shellSort = sqliteShell(
-            m_path, u"SELECT rowid FROM \"rec_users\" ORDER BY json_extract(item, '$.username');"_s);
+            m_path,
+            u"SELECT rowid FROM \"rec_users\" ORDER BY json_extract(item, '$.username');"_s);
         const double shellTop = sqliteShell(
-            m_path, u"SELECT rowid FROM \"rec_users\" ORDER BY json_extract(item, '$.username') LIMIT 256;"_s);
+            m_path,
+            u"SELECT rowid FROM \"rec_users\" ORDER BY json_extract(item, '$.username') LIMIT 256;"_s);
         figure("sqlite3 shell sort, first 256 rows only", shellTop, "ms", u"(reference)"_s);
         m_stall.start();
         t.restart();
@@ -307,10 +326,12 @@ private slots:
         const double sortMs = double(t.nsecsElapsed()) / 1e6;
         noteStall(Q_FUNC_INFO);
         figure("sort on a root field (username)", sortMs, "ms",
-               u"<= 1.2 x sqlite3 shell %1 ms = %2 ms"_s.arg(shellSort, 0, 'f', 0).arg(shellSort * 1.2, 0, 'f', 0));
+               u"<= 1.2 x sqlite3 shell %1 ms = %2 ms"_s.arg(shellSort, 0, 'f', 0)
+                   .arg(shellSort * 1.2, 0, 'f', 0));
         if (shellSort > 0)
             figure("sort / sqlite3 shell", sortMs / shellSort, "x", u"<= 1.2"_s);
-        figure("sqlite3 shell json_extract full scan", shellFilter, "ms", u"(reference: about 1400 ms on the reference machine)"_s);
+        figure("sqlite3 shell json_extract full scan", shellFilter, "ms",
+               u"(reference: about 1400 ms on the reference machine)"_s);
     }
 
     void storeOnlyFilter()
@@ -318,7 +339,8 @@ private slots:
         auto store = SqliteStore::open(m_path);
         QVERIFY(store);
         ScanRequest view;
-        view.conditions = {FilterCondition{QStringList{u"age"_s}, FilterOp::Greater, Value::integer(30)}};
+        view.conditions = {
+            FilterCondition{QStringList{u"age"_s}, FilterOp::Greater, Value::integer(30)}};
         QElapsedTimer t;
         t.start();
         auto index = (*store)->buildPageIndex(u"users"_s, view, 256);
@@ -343,7 +365,8 @@ private slots:
 
     void cleanupTestCase()
     {
-        figure("longest GUI-thread stall while loading", m_worstStall, "ms", u"<= 50 ms; DB4S 180-220 ms"_s);
+        figure("longest GUI-thread stall while loading", m_worstStall, "ms",
+               u"<= 50 ms; DB4S 180-220 ms"_s);
         m_model.reset();
         for (const QString &line : std::as_const(figures()))
             qInfo().noquote() << line;

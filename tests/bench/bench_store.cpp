@@ -26,13 +26,16 @@ private:
 
     static void print(const char *name, double perSecond, const char *target)
     {
-        qInfo().noquote() << u"%1: %2 operations/s (target %3)"_s.arg(QLatin1String(name)).arg(perSecond, 0, 'f', 0).arg(QLatin1String(target));
+        qInfo().noquote() << u"%1: %2 operations/s (target %3)"_s.arg(QLatin1String(name))
+                                 .arg(perSecond, 0, 'f', 0)
+                                 .arg(QLatin1String(target));
     }
 
 private slots:
     void initTestCase()
     {
-        auto store = SqliteStore::open(m_dir.filePath(u"bench.structdesk"_s), SqliteStore::OpenMode::CreateIfMissing);
+        auto store = SqliteStore::open(m_dir.filePath(u"bench.structdesk"_s),
+                                       SqliteStore::OpenMode::CreateIfMissing);
         QVERIFY(store);
         m_store = std::move(*store);
         QVERIFY(m_store->createTable(u"users"_s, *DemoData::usersModel()));
@@ -58,7 +61,8 @@ private slots:
         QElapsedTimer t;
         t.start();
         int found = 0;
-        QBENCHMARK_ONCE {
+        QBENCHMARK_ONCE
+        {
             for (const Value &r : m_records) {
                 auto got = m_store->getRecord(u"users"_s, *r.find(u"userId"_s));
                 found += got && got->has_value();
@@ -82,7 +86,8 @@ private slots:
             return okStatus();
         }));
         const double seconds = double(t.nsecsElapsed()) / 1e9;
-        print("put_record batched in one transaction", double(m_records.size()) / seconds, "none: no target is set");
+        print("put_record batched in one transaction", double(m_records.size()) / seconds,
+              "none: no target is set");
     }
 
     void openALargeStore()

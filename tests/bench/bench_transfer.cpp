@@ -3,11 +3,11 @@
 // 200,000 demo users records (DemoData::userRecord, about 460 bytes of JSON each). Measure a
 // Release build.
 
-#include "model/store/open/demodata.h"
-#include "model/transfer/exporter.h"
 #include "model/json/fastjson.h"
-#include "model/transfer/importer.h"
+#include "model/store/open/demodata.h"
 #include "model/store/sqlite/sqlitestore.h"
+#include "model/transfer/exporter.h"
+#include "model/transfer/importer.h"
 
 #include <QElapsedTimer>
 #include <QFile>

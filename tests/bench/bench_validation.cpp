@@ -1,9 +1,9 @@
-// Validation speed: Validator::isValidRecord over demo users records (docs/architecture.md: >= 1,000,000
-// records/s on the 2-core reference machine, Release build).
+// Validation speed: Validator::isValidRecord over demo users records (docs/architecture.md: >=
+// 1,000,000 records/s on the 2-core reference machine, Release build).
 
+#include "model/core/value.h"
 #include "model/schema/tablemodel.h"
 #include "model/schema/validator.h"
-#include "model/core/value.h"
 
 #include <QElapsedTimer>
 #include <QTest>

@@ -46,7 +46,8 @@ private:
         p.start(QStringLiteral(STRUCTDESK_CLI_PATH), QStringList{u"--store"_s, m_store} + args);
         p.waitForFinished(60000);
         return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
-                   QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+                   QString::fromUtf8(p.readAllStandardOutput()),
+                   QString::fromUtf8(p.readAllStandardError())};
     }
 
     std::optional<Value> get(const QString &key)
@@ -112,13 +113,15 @@ private slots:
         QVERIFY(get(u"u1"_s) && get(u"u2"_s));
         const Run missing = cli({u"rekey"_s, u"users"_s, u"nobody"_s, u"u9"_s});
         QCOMPARE(missing.exit, 1);
-        const Run badStrategy = cli({u"rekey"_s, u"users"_s, u"u1"_s, u"u9"_s, u"--strategy"_s, u"teleport"_s});
+        const Run badStrategy =
+            cli({u"rekey"_s, u"users"_s, u"u1"_s, u"u9"_s, u"--strategy"_s, u"teleport"_s});
         QCOMPARE(badStrategy.exit, 2);
         const Run noStore = [&] {
             QProcess p;
             p.setProcessEnvironment(environment());
             p.start(QStringLiteral(STRUCTDESK_CLI_PATH),
-                    {u"--store"_s, m_dir.filePath(u"missing.structdesk"_s), u"rekey"_s, u"users"_s, u"a"_s, u"b"_s});
+                    {u"--store"_s, m_dir.filePath(u"missing.structdesk"_s), u"rekey"_s, u"users"_s,
+                     u"a"_s, u"b"_s});
             p.waitForFinished(30000);
             return Run{p.exitCode(), {}, QString::fromUtf8(p.readAllStandardError())};
         }();
@@ -149,7 +152,8 @@ private slots:
         QProcess p;
         p.setProcessEnvironment(environment(step));
         p.start(QStringLiteral(STRUCTDESK_CLI_PATH),
-                {u"--store"_s, m_store, u"rekey"_s, u"users"_s, u"u1"_s, u"u100"_s, u"--strategy"_s, strategy});
+                {u"--store"_s, m_store, u"rekey"_s, u"users"_s, u"u1"_s, u"u100"_s, u"--strategy"_s,
+                 strategy});
         QString out;
         QElapsedTimer t;
         t.start();
@@ -157,7 +161,8 @@ private slots:
             p.waitForReadyRead(200);
             out += QString::fromUtf8(p.readAllStandardOutput());
         }
-        QVERIFY2(out.contains(u"paused after "_s + step), qPrintable(out + QString::fromUtf8(p.readAllStandardError())));
+        QVERIFY2(out.contains(u"paused after "_s + step),
+                 qPrintable(out + QString::fromUtf8(p.readAllStandardError())));
         p.kill(); // SIGKILL: no clean-up of any kind runs
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitStatus(), QProcess::CrashExit);
@@ -197,7 +202,8 @@ private slots:
             init();
             QProcess p;
             p.setProcessEnvironment(environment(u"remove"_s));
-            p.start(QStringLiteral(STRUCTDESK_CLI_PATH), {u"--store"_s, m_store, u"rekey"_s, u"users"_s, u"u1"_s, u"u100"_s});
+            p.start(QStringLiteral(STRUCTDESK_CLI_PATH),
+                    {u"--store"_s, m_store, u"rekey"_s, u"users"_s, u"u1"_s, u"u100"_s});
             QString out;
             QElapsedTimer t;
             t.start();
@@ -210,7 +216,8 @@ private slots:
             p.waitForFinished(10000);
             const QStringList ids = journalIds();
             QCOMPARE(ids.size(), 1);
-            const QString target = to == u"new" ? u"new"_s : m_dir.filePath(u"saved%1.json"_s.arg(m_n));
+            const QString target =
+                to == u"new" ? u"new"_s : m_dir.filePath(u"saved%1.json"_s.arg(m_n));
             const Run r = cli({u"journal"_s, u"restore"_s, ids.first(), u"--to"_s, target});
             QVERIFY2(r.exit == 0, qPrintable(r.out + r.err));
             if (to == u"new") {

@@ -4,8 +4,8 @@
 // are cleared and the recovery journal lives in that folder, so nothing of the user's is read or
 // written; windows open on the store, and records are read back from the file itself.
 
-#include "model/store/open/demodata.h"
 #include "model/grid/recordtablemodel.h"
+#include "model/store/open/demodata.h"
 #include "model/store/sqlite/sqlitestore.h"
 #include "widgets/window/mainwindow.h"
 

@@ -14,8 +14,8 @@ public:
 
     /// Operations: "get", "remove", "writeRaw", "delete" (via remove), "transaction", "put".
     /// `afterCalls` lets that many calls through before failing; `times` failures, -1 = always.
-    void failOn(const QString &operation, ErrorKind kind = ErrorKind::Unavailable, int afterCalls = 0,
-                int times = -1)
+    void failOn(const QString &operation, ErrorKind kind = ErrorKind::Unavailable,
+                int afterCalls = 0, int times = -1)
     {
         m_faults[operation] = Fault{kind, afterCalls, times};
     }
@@ -26,11 +26,23 @@ public:
     StoreCapabilities capabilities() const override { return m_inner.capabilities(); }
     Result<QStringList> listTables() override { return m_inner.listTables(); }
     Result<TableInfo> describeTable(const QString &t) override { return m_inner.describeTable(t); }
-    Status createTable(const QString &t, const TableModel &m) override { return m_inner.createTable(t, m); }
+    Status createTable(const QString &t, const TableModel &m) override
+    {
+        return m_inner.createTable(t, m);
+    }
     Status dropTable(const QString &t) override { return m_inner.dropTable(t); }
-    Status setModel(const QString &t, const TableModel &m) override { return m_inner.setModel(t, m); }
-    Result<ScanPage> scan(const QString &t, const ScanRequest &r) override { return m_inner.scan(t, r); }
-    Result<qint64> count(const QString &t, const ScanRequest &r = {}) override { return m_inner.count(t, r); }
+    Status setModel(const QString &t, const TableModel &m) override
+    {
+        return m_inner.setModel(t, m);
+    }
+    Result<ScanPage> scan(const QString &t, const ScanRequest &r) override
+    {
+        return m_inner.scan(t, r);
+    }
+    Result<qint64> count(const QString &t, const ScanRequest &r = {}) override
+    {
+        return m_inner.count(t, r);
+    }
     Status writeRaw(const QString &t, const Value &record, bool mustNotExist) override
     {
         if (auto e = fault(QStringLiteral("writeRaw")))
@@ -52,7 +64,8 @@ protected:
             return *e;
         return m_inner.putRecord(t, record);
     }
-    Status doReplace(const QString &t, const Value &, const Value &expected, const Value &record) override
+    Status doReplace(const QString &t, const Value &, const Value &expected,
+                     const Value &record) override
     {
         if (auto e = fault(QStringLiteral("replace")))
             return *e;
@@ -70,8 +83,9 @@ protected:
             return *e;
         return m_inner.removeRecord(t, key);
     }
-    Result<std::vector<std::optional<Value>>> doUpdate(const QString &t, const Value &key,
-                                                       const std::vector<ResolvedSetter> &setters) override
+    Result<std::vector<std::optional<Value>>>
+    doUpdate(const QString &t, const Value &key,
+             const std::vector<ResolvedSetter> &setters) override
     {
         if (auto e = fault(QStringLiteral("update")))
             return *e;
@@ -93,7 +107,8 @@ protected:
             return w.error();
         return old;
     }
-    Result<std::optional<Value>> doRemoveField(const QString &t, const Value &key, const ResolvedPath &path) override
+    Result<std::optional<Value>> doRemoveField(const QString &t, const Value &key,
+                                               const ResolvedPath &path) override
     {
         if (auto e = fault(QStringLiteral("removeField")))
             return *e;
@@ -126,7 +141,9 @@ private:
             return std::nullopt;
         if (it->times > 0)
             --it->times;
-        return makeError(it->kind, QStringLiteral("injected failure of %1 (the store is unreachable)").arg(operation));
+        return makeError(
+            it->kind,
+            QStringLiteral("injected failure of %1 (the store is unreachable)").arg(operation));
     }
     RecordStore &m_inner;
     QHash<QString, Fault> m_faults;

@@ -39,12 +39,13 @@ public:
     }
 
     /// Starts Xvfb, then structdesk with `arguments` and `extraEnvironment`; false with `error`.
-    bool start(const QStringList &arguments, const QProcessEnvironment &extraEnvironment, QString *error)
+    bool start(const QStringList &arguments, const QProcessEnvironment &extraEnvironment,
+               QString *error)
     {
         m_xvfb.start(QStandardPaths::findExecutable(QStringLiteral("Xvfb")),
                      {QStringLiteral("-displayfd"), QStringLiteral("1"), QStringLiteral("-screen"),
-                      QStringLiteral("0"), QStringLiteral("1280x800x24"), QStringLiteral("-nolisten"),
-                      QStringLiteral("tcp")});
+                      QStringLiteral("0"), QStringLiteral("1280x800x24"),
+                      QStringLiteral("-nolisten"), QStringLiteral("tcp")});
         if (!m_xvfb.waitForStarted(10000)) {
             *error = m_xvfb.errorString();
             return false;
@@ -70,7 +71,8 @@ public:
         env.insert(QStringLiteral("DISPLAY"), m_display);
         env.insert(QStringLiteral("HOME"), m_home.path());
         env.insert(QStringLiteral("XDG_CONFIG_HOME"), m_home.filePath(QStringLiteral(".config")));
-        env.insert(QStringLiteral("XDG_DATA_HOME"), m_home.filePath(QStringLiteral(".local/share")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"),
+                   m_home.filePath(QStringLiteral(".local/share")));
         env.insert(extraEnvironment);
         m_gui.setProcessEnvironment(env);
         m_gui.setProcessChannelMode(QProcess::ForwardedChannels);
@@ -89,7 +91,8 @@ public:
     {
         QProcess grab;
         grab.start(QStandardPaths::findExecutable(QStringLiteral("import")),
-                   {QStringLiteral("-display"), m_display, QStringLiteral("-window"), QStringLiteral("root"), path});
+                   {QStringLiteral("-display"), m_display, QStringLiteral("-window"),
+                    QStringLiteral("root"), path});
         return grab.waitForFinished(30000) && grab.exitCode() == 0;
     }
 

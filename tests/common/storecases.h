@@ -5,8 +5,8 @@
 // result and the records afterwards.
 
 #include "model/json/jsoncodec.h"
-#include "model/store/recordstore.h"
 #include "model/schema/validator.h"
+#include "model/store/recordstore.h"
 
 #include <QTest>
 
@@ -14,7 +14,8 @@
 
 namespace StoreCases {
 
-/// The model every case runs against: the table model file format example, inline so it never drifts.
+/// The model every case runs against: the table model file format example, inline so it never
+/// drifts.
 inline QByteArray modelJson()
 {
     return R"({
@@ -52,8 +53,20 @@ inline QList<QByteArray> seedRecords()
 }
 
 enum class Op {
-    Put, Replace, ReplaceStale, Get, Delete, Remove, Update, UpdateReturnOld, UpdateMany,
-    UpdateManyReturnOld, DeleteField, RemoveField, Count, ScanWhere
+    Put,
+    Replace,
+    ReplaceStale,
+    Get,
+    Delete,
+    Remove,
+    Update,
+    UpdateReturnOld,
+    UpdateMany,
+    UpdateManyReturnOld,
+    DeleteField,
+    RemoveField,
+    Count,
+    ScanWhere
 };
 
 inline constexpr int kSuccess = -1;
@@ -67,8 +80,9 @@ inline void addColumns()
     QTest::addColumn<QString>("path");      // field path, or the filter "path=json"
     QTest::addColumn<QString>("vars");      // "name=value" or empty
     QTest::addColumn<int>("expectedError"); // kSuccess or an ErrorKind
-    QTest::addColumn<QByteArray>("expectedResult"); // plain JSON of the result; "absent"; "" to skip
-    QTest::addColumn<QString>("checkKey");  // a key whose record is checked afterwards
+    QTest::addColumn<QByteArray>(
+        "expectedResult");                 // plain JSON of the result; "absent"; "" to skip
+    QTest::addColumn<QString>("checkKey"); // a key whose record is checked afterwards
     QTest::addColumn<QByteArray>("expectedRecord"); // plain JSON, or "absent"
     QTest::addColumn<QString>("messageFragment");   // a part of the error message, or ""
 }
@@ -100,24 +114,24 @@ inline void addRows()
         invalid, "", "u9", "absent", "username");
     row("put without the key", Op::Put, "", R"({"username":"Bob"})", {}, {}, invalid, "", "u1", u1,
         "userId");
-    row("put with a numeric key on a str key", Op::Put, "", R"({"userId":9,"username":"Bob"})", {}, {},
-        invalid, "", "u1", u1, "key");
-    row("put over an existing key is refused", Op::Put, "u1", R"({"userId":"u1","username":"Eve"})", {},
-        {}, exists, "", "u1", u1, "already exists");
+    row("put with a numeric key on a str key", Op::Put, "", R"({"userId":9,"username":"Bob"})", {},
+        {}, invalid, "", "u1", u1, "key");
+    row("put over an existing key is refused", Op::Put, "u1", R"({"userId":"u1","username":"Eve"})",
+        {}, {}, exists, "", "u1", u1, "already exists");
     row("put with a wrong optional type", Op::Put, "u9",
-        R"({"userId":"u9","username":"Bob","nextReminderTimestamp":"soon"})", {}, {}, invalid, "", "u9",
-        "absent", "nextReminderTimestamp");
+        R"({"userId":"u9","username":"Bob","nextReminderTimestamp":"soon"})", {}, {}, invalid, "",
+        "u9", "absent", "nextReminderTimestamp");
     row("put with a nested required field missing", Op::Put, "u9",
-        R"({"userId":"u9","username":"Bob","metadata":{"lastConnectionTimestamp":3}})", {}, {}, invalid,
-        "", "u9", "absent", "metadata.accountCreationTimestamp");
+        R"({"userId":"u9","username":"Bob","metadata":{"lastConnectionTimestamp":3}})", {}, {},
+        invalid, "", "u9", "absent", "metadata.accountCreationTimestamp");
     row("put with a dict item missing its required field", Op::Put, "u9",
-        R"({"userId":"u9","username":"Bob","tokens":{"t1":{"scope":"x"}}})", {}, {}, invalid, "", "u9",
-        "absent", "tokens.t1.expirationTimestamp");
+        R"({"userId":"u9","username":"Bob","tokens":{"t1":{"scope":"x"}}})", {}, {}, invalid, "",
+        "u9", "absent", "tokens.t1.expirationTimestamp");
     row("put keeps undeclared attributes", Op::Put, "u9",
         R"({"userId":"u9","username":"Bob","extra":{"x":1}})", {}, {}, kSuccess, "", "u9",
         R"({"userId":"u9","username":"Bob","extra":{"x":1}})");
-    row("put with a null required field", Op::Put, "u9", R"({"userId":"u9","username":null})", {}, {},
-        invalid, "", "u9", "absent", "username");
+    row("put with a null required field", Op::Put, "u9", R"({"userId":"u9","username":null})", {},
+        {}, invalid, "", "u9", "absent", "username");
     row("put with a null optional field", Op::Put, "u9",
         R"({"userId":"u9","username":"Bob","age":null})", {}, {}, kSuccess, "", "u9",
         R"({"userId":"u9","username":"Bob","age":null})");
@@ -128,11 +142,13 @@ inline void addRows()
 
     // delete_record (seed §2): false when the record did not exist.
     row("delete existing", Op::Delete, "u1", {}, {}, {}, kSuccess, "true", "u1", "absent");
-    row("delete missing returns false", Op::Delete, "nobody", {}, {}, {}, kSuccess, "false", "u1", u1);
+    row("delete missing returns false", Op::Delete, "nobody", {}, {}, {}, kSuccess, "false", "u1",
+        u1);
 
     // remove_record (seed §3): the removed record, or none.
     row("remove existing returns it", Op::Remove, "u1", {}, {}, {}, kSuccess, u1, "u1", "absent");
-    row("remove missing returns none", Op::Remove, "nobody", {}, {}, {}, kSuccess, "absent", "u1", u1);
+    row("remove missing returns none", Op::Remove, "nobody", {}, {}, {}, kSuccess, "absent", "u1",
+        u1);
 
     // replace_record: only over the record the form loaded.
     row("replace unchanged record", Op::Replace, "u2",
@@ -140,31 +156,35 @@ inline void addRows()
         R"({"userId":"u2","username":"Alicia","age":"unknown"})");
     row("replace after someone else changed it", Op::ReplaceStale, "u2",
         R"({"userId":"u2","username":"Alicia"})", {}, {}, conflict, "", "u2",
-        R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})", "changed");
-    row("replace invalid record", Op::Replace, "u2", R"({"userId":"u2"})", {}, {}, invalid, "", "u2",
-        R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})", "username");
-    row("replace a record that disappeared", Op::Replace, "gone", R"({"userId":"gone","username":"G"})",
-        {}, {}, notFound, "", "gone", "absent", "no longer exists");
+        R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})",
+        "changed");
+    row("replace invalid record", Op::Replace, "u2", R"({"userId":"u2"})", {}, {}, invalid, "",
+        "u2", R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})",
+        "username");
+    row("replace a record that disappeared", Op::Replace, "gone",
+        R"({"userId":"gone","username":"G"})", {}, {}, notFound, "", "gone", "absent",
+        "no longer exists");
 
     // update_field: an upsert that creates the record and missing parents (seed info box).
-    row("update missing record creates it", Op::Update, "u9", R"("Zed")", "username", {}, kSuccess, "",
-        "u9", R"({"userId":"u9","username":"Zed"})");
-    row("update creates a missing parent map", Op::Update, "u2", "7", "metadata.lastConnectionTimestamp",
-        {}, kSuccess, "", "u2",
+    row("update missing record creates it", Op::Update, "u9", R"("Zed")", "username", {}, kSuccess,
+        "", "u9", R"({"userId":"u9","username":"Zed"})");
+    row("update creates a missing parent map", Op::Update, "u2", "7",
+        "metadata.lastConnectionTimestamp", {}, kSuccess, "", "u2",
         R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5,"metadata":{"lastConnectionTimestamp":7}})");
-    row("update a dict item field", Op::Update, "u1", "42", "tokens.{{tokenId}}.expirationTimestamp",
-        "tokenId=t2", kSuccess, "", "u1",
+    row("update a dict item field", Op::Update, "u1", "42",
+        "tokens.{{tokenId}}.expirationTimestamp", "tokenId=t2", kSuccess, "", "u1",
         R"({"userId":"u1","username":"Bob","age":30,"metadata":{"accountCreationTimestamp":1600000000},"tokens":{"t1":{"expirationTimestamp":1700000000},"t2":{"expirationTimestamp":42}},"tags":["a","b"],"logs":["start"]})");
-    row("update a list item by index", Op::Update, "u1", R"("stop")", "logs.{{logIndex}}", "logIndex=0",
-        kSuccess, "", "u1",
+    row("update a list item by index", Op::Update, "u1", R"("stop")", "logs.{{logIndex}}",
+        "logIndex=0", kSuccess, "", "u1",
         R"({"userId":"u1","username":"Bob","age":30,"metadata":{"accountCreationTimestamp":1600000000},"tokens":{"t1":{"expirationTimestamp":1700000000}},"tags":["a","b"],"logs":["stop"]})");
-    row("update with a wrong type writes nothing", Op::Update, "u1", R"("soon")", "nextReminderTimestamp",
-        {}, invalid, "", "u1", u1, "nextReminderTimestamp");
-    row("update an unknown field", Op::Update, "u1", "1", "nope", {}, invalid, "", "u1", u1, "nope");
-    row("update the key attribute is refused", Op::Update, "u1", R"("u7")", "userId", {}, invalid, "",
-        "u1", u1, "key");
-    row("update without a needed variable", Op::Update, "u1", "1", "tokens.{{tokenId}}.expirationTimestamp",
-        {}, invalid, "", "u1", u1, "tokenId");
+    row("update with a wrong type writes nothing", Op::Update, "u1", R"("soon")",
+        "nextReminderTimestamp", {}, invalid, "", "u1", u1, "nextReminderTimestamp");
+    row("update an unknown field", Op::Update, "u1", "1", "nope", {}, invalid, "", "u1", u1,
+        "nope");
+    row("update the key attribute is refused", Op::Update, "u1", R"("u7")", "userId", {}, invalid,
+        "", "u1", u1, "key");
+    row("update without a needed variable", Op::Update, "u1", "1",
+        "tokens.{{tokenId}}.expirationTimestamp", {}, invalid, "", "u1", u1, "tokenId");
     row("update a whole dict item missing a required field", Op::Update, "u1", R"({"scope":"x"})",
         "tokens.{{tokenId}}", "tokenId=t3", invalid, "", "u1", u1, "expirationTimestamp");
     row("update_field_return_old", Op::UpdateReturnOld, "u1", "31", "age", {}, kSuccess, "30", "u1",
@@ -174,8 +194,9 @@ inline void addRows()
         R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5,"metadata":{"accountCreationTimestamp":9}})");
 
     // update_multiple_fields: all or nothing.
-    row("update many", Op::UpdateMany, "u2", R"({"username":"Al","nextReminderTimestamp":6})", {}, {},
-        kSuccess, "", "u2", R"({"userId":"u2","username":"Al","age":"unknown","nextReminderTimestamp":6})");
+    row("update many", Op::UpdateMany, "u2", R"({"username":"Al","nextReminderTimestamp":6})", {},
+        {}, kSuccess, "", "u2",
+        R"({"userId":"u2","username":"Al","age":"unknown","nextReminderTimestamp":6})");
     row("update many with one invalid writes nothing", Op::UpdateMany, "u2",
         R"({"username":"Al","nextReminderTimestamp":"x"})", {}, {}, invalid, "", "u2",
         R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})",
@@ -209,30 +230,32 @@ inline void addRows()
         invalid, "", "u9", "absent", "empty map key");
 
     // delete_field / remove_field
-    row("delete field", Op::DeleteField, "u2", {}, "nextReminderTimestamp", {}, kSuccess, "true", "u2",
-        R"({"userId":"u2","username":"Alice","age":"unknown"})");
-    row("delete absent field returns false", Op::DeleteField, "u2", {}, "metadata.lastConnectionTimestamp",
-        {}, kSuccess, "false", "u2",
+    row("delete field", Op::DeleteField, "u2", {}, "nextReminderTimestamp", {}, kSuccess, "true",
+        "u2", R"({"userId":"u2","username":"Alice","age":"unknown"})");
+    row("delete absent field returns false", Op::DeleteField, "u2", {},
+        "metadata.lastConnectionTimestamp", {}, kSuccess, "false", "u2",
         R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})");
     row("delete field of a missing record returns false", Op::DeleteField, "nobody", {}, "age", {},
         kSuccess, "false", "nobody", "absent");
-    row("delete a required field is refused", Op::DeleteField, "u2", {}, "username", {}, invalid, "",
-        "u2", R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})",
+    row("delete a required field is refused", Op::DeleteField, "u2", {}, "username", {}, invalid,
+        "", "u2", R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})",
         "required");
     row("delete the key is refused", Op::DeleteField, "u2", {}, "userId", {}, invalid, "", "u2",
         R"({"userId":"u2","username":"Alice","age":"unknown","nextReminderTimestamp":5})", "key");
     row("remove field returns it", Op::RemoveField, "u1", {}, "tokens.{{tokenId}}", "tokenId=t1",
         kSuccess, R"({"expirationTimestamp":1700000000})", "u1",
         R"({"userId":"u1","username":"Bob","age":30,"metadata":{"accountCreationTimestamp":1600000000},"tokens":{},"tags":["a","b"],"logs":["start"]})");
-    row("remove absent field returns none", Op::RemoveField, "u3", {}, "tags", {}, kSuccess, "absent",
-        "u3", R"({"userId":"u3","username":"Carol","age":41.5,"settings":{"theme":"dark","n":[1,2]}})");
+    row("remove absent field returns none", Op::RemoveField, "u3", {}, "tags", {}, kSuccess,
+        "absent", "u3",
+        R"({"userId":"u3","username":"Carol","age":41.5,"settings":{"theme":"dark","n":[1,2]}})");
 
     // count and scan with filters
     row("count all", Op::Count, {}, {}, {}, {}, kSuccess, "3", "u1", u1);
-    row("count where username", Op::Count, {}, {}, R"(username="Bob")", {}, kSuccess, "1", "u1", u1);
+    row("count where username", Op::Count, {}, {}, R"(username="Bob")", {}, kSuccess, "1", "u1",
+        u1);
     row("count where number", Op::Count, {}, {}, "age=30", {}, kSuccess, "1", "u1", u1);
-    row("scan where nested", Op::ScanWhere, {}, {}, "metadata.accountCreationTimestamp=1600000000", {},
-        kSuccess, R"(["u1"])", "u1", u1);
+    row("scan where nested", Op::ScanWhere, {}, {}, "metadata.accountCreationTimestamp=1600000000",
+        {}, kSuccess, R"(["u1"])", "u1", u1);
 }
 
 /// A typed record from plain JSON, as the CLI and the forms make them.
@@ -300,7 +323,8 @@ inline void run(RecordStore &store)
         const Value object = typed(model, arg);
         for (auto it = object.toMap().cbegin(); it != object.toMap().cend(); ++it) {
             auto p = resolvePath(model, it.key());
-            out.push_back(FieldSetter{it.key(), p ? applyModelTypesAt(model, *p, it.value()) : it.value()});
+            out.push_back(
+                FieldSetter{it.key(), p ? applyModelTypesAt(model, *p, it.value()) : it.value()});
         }
         return out;
     };
@@ -334,24 +358,31 @@ inline void run(RecordStore &store)
         QVERIFY(current);
         Value expected = current->value_or(typed(model, arg));
         if (Op(op) == Op::ReplaceStale)
-            expected.mapRef().insert(QStringLiteral("username"), Value::string(QStringLiteral("stale")));
+            expected.mapRef().insert(QStringLiteral("username"),
+                                     Value::string(QStringLiteral("stale")));
         const Status s = store.replaceRecord(table, expected, typed(model, arg));
         if (!s)
             error = s.error();
         break;
     }
-    case Op::Get: take(store.getRecord(table, k), renderOptional); break;
+    case Op::Get:
+        take(store.getRecord(table, k), renderOptional);
+        break;
     case Op::Delete:
         take(store.deleteRecord(table, k), [](bool b) { return QByteArray(b ? "true" : "false"); });
         break;
-    case Op::Remove: take(store.removeRecord(table, k), renderOptional); break;
+    case Op::Remove:
+        take(store.removeRecord(table, k), renderOptional);
+        break;
     case Op::Update: {
         const Status s = store.updateField(table, k, setter());
         if (!s)
             error = s.error();
         break;
     }
-    case Op::UpdateReturnOld: take(store.updateFieldReturnOld(table, k, setter()), renderOptional); break;
+    case Op::UpdateReturnOld:
+        take(store.updateFieldReturnOld(table, k, setter()), renderOptional);
+        break;
     case Op::UpdateMany: {
         const Status s = store.updateMultipleFields(table, k, setters());
         if (!s)
@@ -363,7 +394,8 @@ inline void run(RecordStore &store)
         take(store.updateMultipleFieldsReturnOld(table, k, list), [&](const auto &old) {
             Value::Map m;
             for (std::size_t i = 0; i < list.size(); ++i)
-                m.insert(list[i].path, old[i] ? *old[i] : Value::string(QStringLiteral("<absent>")));
+                m.insert(list[i].path,
+                         old[i] ? *old[i] : Value::string(QStringLiteral("<absent>")));
             return JsonCodec::toPlain(Value::map(m));
         });
         break;
@@ -372,7 +404,9 @@ inline void run(RecordStore &store)
         take(store.deleteField(table, k, path, variables(vars)),
              [](bool b) { return QByteArray(b ? "true" : "false"); });
         break;
-    case Op::RemoveField: take(store.removeField(table, k, path, variables(vars)), renderOptional); break;
+    case Op::RemoveField:
+        take(store.removeField(table, k, path, variables(vars)), renderOptional);
+        break;
     case Op::Count:
         take(store.count(table, filter()), [](qint64 n) { return QByteArray::number(n); });
         break;
@@ -395,7 +429,8 @@ inline void run(RecordStore &store)
             auto want = JsonCodec::parsePlain(expectedResult);
             if (got && want)
                 QVERIFY2(*got == *want, qPrintable(QStringLiteral("got %1, expected %2")
-                                                       .arg(QString::fromUtf8(*result), QString::fromUtf8(expectedResult))));
+                                                       .arg(QString::fromUtf8(*result),
+                                                            QString::fromUtf8(expectedResult))));
             else
                 QCOMPARE(*result, expectedResult);
         }
@@ -410,13 +445,15 @@ inline void run(RecordStore &store)
     auto after = store.getRecord(table, Value::string(checkKey));
     QVERIFY2(after, qPrintable(after ? QString() : after.error().toString()));
     if (expectedRecord == "absent") {
-        QVERIFY2(!after->has_value(), after->has_value() ? JsonCodec::toPlain(**after).constData() : "");
+        QVERIFY2(!after->has_value(),
+                 after->has_value() ? JsonCodec::toPlain(**after).constData() : "");
     } else {
         QVERIFY2(after->has_value(), "the record should exist");
         const Value expected = typed(model, expectedRecord);
-        QVERIFY2(**after == expected, qPrintable(QStringLiteral("got %1\nexpected %2")
-                                                      .arg(QString::fromUtf8(JsonCodec::toPlain(**after)),
-                                                           QString::fromUtf8(expectedRecord))));
+        QVERIFY2(**after == expected,
+                 qPrintable(QStringLiteral("got %1\nexpected %2")
+                                .arg(QString::fromUtf8(JsonCodec::toPlain(**after)),
+                                     QString::fromUtf8(expectedRecord))));
     }
 }
 

@@ -4,20 +4,20 @@
 // offered: dynalite has no transactions), each write checked through a separate connection;
 // then the real program under Xvfb on the same table, screenshotted.
 
-#include "model/store/open/demodata.h"
-#include "model/store/dynamodb/dynamodbstore.h"
 #include "model/grid/recordtablemodel.h"
-#include "model/store/open/storefactory.h"
 #include "model/schema/validator.h"
+#include "model/store/dynamodb/dynamodbstore.h"
+#include "model/store/open/demodata.h"
+#include "model/store/open/storefactory.h"
 #include "tests/common/dynalite.h"
 #include "tests/common/realgui.h"
-#include "widgets/schema/checktabledialog.h"
-#include "widgets/window/mainwindow.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/common/notifier.h"
 #include "widgets/form/recordformdialog.h"
 #include "widgets/grid/recordgridview.h"
 #include "widgets/rekey/rekeywizard.h"
+#include "widgets/schema/checktabledialog.h"
+#include "widgets/window/mainwindow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -387,7 +387,8 @@ private slots:
         const QImage shot = window.grab().toImage();
         QVERIFY(shot.save(QDir::current().filePath(u"dynamodb-window.png"_s)));
         if (qEnvironmentVariableIntValue("STRUCTDESK_UPDATE_SCREENSHOTS") == 1)
-            QVERIFY(shot.save(QStringLiteral(STRUCTDESK_SOURCE_DIR "/resources/screenshots/dynamodb-window.png")));
+            QVERIFY(shot.save(QStringLiteral(STRUCTDESK_SOURCE_DIR
+                                             "/resources/screenshots/dynamodb-window.png")));
     }
 
     /// The real program, opened on the dynalite location after the GUI's writes above. Its home
@@ -412,7 +413,8 @@ private slots:
         const QImage image(shot);
         QVERIFY(!image.isNull());
         if (qEnvironmentVariableIntValue("STRUCTDESK_UPDATE_SCREENSHOTS") == 1)
-            QVERIFY(image.save(QStringLiteral(STRUCTDESK_SOURCE_DIR "/resources/screenshots/dynamodb-xvfb.png")));
+            QVERIFY(image.save(
+                QStringLiteral(STRUCTDESK_SOURCE_DIR "/resources/screenshots/dynamodb-xvfb.png")));
     }
 
     /// Last: it takes the attached model away. Without one, the window opens the table with a

@@ -3,8 +3,8 @@
 // resources/screenshots/): the form on user-0000001, and the same form with validation errors.
 
 #include "model/store/open/demodata.h"
-#include "model/store/sqlite/sqlitestore.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "widgets/form/fieldeditor.h"
 #include "widgets/form/recordformdialog.h"
 

@@ -4,12 +4,12 @@
 // - the real structdesk binary under the X server in $DISPLAY (skipped without one; CI runs
 //   it under xvfb-run -s "-screen 0 1280x800x24").
 
-#include "model/store/open/demodata.h"
 #include "model/grid/recordtablemodel.h"
-#include "widgets/grid/filterbar.h"
-#include "widgets/window/mainwindow.h"
-#include "widgets/grid/recordgridview.h"
+#include "model/store/open/demodata.h"
 #include "tests/common/realgui.h"
+#include "widgets/grid/filterbar.h"
+#include "widgets/grid/recordgridview.h"
+#include "widgets/window/mainwindow.h"
 
 #include <QComboBox>
 #include <QDir>
@@ -19,12 +19,12 @@
 #include <QLineEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QScopeGuard>
 #include <QSet>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
-#include <QScopeGuard>
 #include <QTest>
 #include <QTreeWidget>
 

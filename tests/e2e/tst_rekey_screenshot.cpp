@@ -5,10 +5,10 @@
 // - rekey-journal-recovery.png: the recovery dialog at the next start, one entry restored;
 // - rekey-bulk-conflicts.png: the bulk key change preview with conflicts flagged.
 
-#include "model/store/open/demodata.h"
 #include "model/rekey/rekeyengine.h"
-#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/demodata.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/faultystore.h"
 #include "widgets/rekey/bulkrekeydialog.h"
 #include "widgets/rekey/journalrecoverydialog.h"

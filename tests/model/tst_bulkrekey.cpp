@@ -2,9 +2,9 @@
 // flagged before any write, cancel between records, a failing store stopping the batch, and the
 // saved outcome list.
 
+#include "model/json/jsoncodec.h"
 #include "model/rekey/bulkrekey.h"
 #include "model/store/open/demodata.h"
-#include "model/json/jsoncodec.h"
 #include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/faultystore.h"
 

@@ -8,10 +8,10 @@
 // - StructDesk's own tables dropped or altered are named with what to do, and records left
 //   without their table entry are listed and adopted by a model keyed like them.
 
-#include "model/transfer/exporter.h"
+#include "model/analysis/tablecheck.h"
 #include "model/json/jsoncodec.h"
 #include "model/store/sqlite/sqlitestore.h"
-#include "model/analysis/tablecheck.h"
+#include "model/transfer/exporter.h"
 #include "tests/common/sqliteshell.h"
 
 #include <QBuffer>

@@ -6,10 +6,10 @@
 // connection is cut (a proxy that drops requests, or their answers), checked against what the
 // server holds. Also export and import again on DynamoDB, and the 100,000-record import.
 
+#include "model/json/jsoncodec.h"
 #include "model/store/dynamodb/dynamodbstore.h"
 #include "model/transfer/exporter.h"
 #include "model/transfer/importer.h"
-#include "model/json/jsoncodec.h"
 #include "tests/common/dynamodblocal.h"
 #include "tests/common/loopbackproxy.h"
 

@@ -5,12 +5,12 @@
 // faults (stopped server, throttling, nonsense, refused credentials) and interop with the
 // official AWS SDK for JavaScript.
 
-#include "model/store/open/demodata.h"
-#include "model/store/dynamodb/dynamodbstore.h"
 #include "model/json/jsoncodec.h"
 #include "model/rekey/rekeyengine.h"
-#include "model/store/open/storefactory.h"
 #include "model/schema/validator.h"
+#include "model/store/dynamodb/dynamodbstore.h"
+#include "model/store/open/demodata.h"
+#include "model/store/open/storefactory.h"
 #include "tests/common/dynamodblocal.h"
 #include "tests/common/loopbackproxy.h"
 #include "tests/common/querycases.h"

@@ -5,15 +5,15 @@
 // skipped or replaced; cancel leaves the table (and the output file) as it was; the fast text
 // paths give exactly what JsonCodec gives.
 
-#include "model/transfer/csvcodec.h"
-#include "model/store/open/demodata.h"
-#include "model/transfer/exporter.h"
 #include "model/json/fastjson.h"
-#include "model/transfer/importer.h"
 #include "model/json/jsoncodec.h"
-#include "model/transfer/recordreader.h"
-#include "model/store/sqlite/sqlitestore.h"
 #include "model/schema/validator.h"
+#include "model/store/open/demodata.h"
+#include "model/store/sqlite/sqlitestore.h"
+#include "model/transfer/csvcodec.h"
+#include "model/transfer/exporter.h"
+#include "model/transfer/importer.h"
+#include "model/transfer/recordreader.h"
 
 #include <QFile>
 #include <QTemporaryDir>

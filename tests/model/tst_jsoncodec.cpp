@@ -1,9 +1,9 @@
 // Value and its three JSON forms (plain, stored, DynamoDB JSON): lossless round trips, refusals
 // with messages that name the place, set equality and the decimal helpers.
 
+#include "model/core/value.h"
 #include "model/json/fastjson.h"
 #include "model/json/jsoncodec.h"
-#include "model/core/value.h"
 
 #include <QTest>
 

@@ -3,12 +3,12 @@
 // given or guessed; from Values, from a table and from files. Every inferred model is a valid
 // model file, and the records it was inferred from pass it.
 
-#include "model/store/open/demodata.h"
-#include "model/json/jsoncodec.h"
 #include "model/analysis/modelinferencejob.h"
+#include "model/json/jsoncodec.h"
 #include "model/schema/modelinference.h"
-#include "model/store/sqlite/sqlitestore.h"
 #include "model/schema/validator.h"
+#include "model/store/open/demodata.h"
+#include "model/store/sqlite/sqlitestore.h"
 
 #include <QFile>
 #include <QTemporaryDir>

@@ -1,8 +1,8 @@
-#include "model/store/open/demodata.h"
-#include "model/json/jsoncodec.h"
 #include "model/grid/recordtablemodel.h"
-#include "model/store/sqlite/sqlitestore.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/open/demodata.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/faultystore.h"
 
 #include <QAbstractItemModelTester>
@@ -18,7 +18,10 @@ using namespace Qt::StringLiterals;
 class EstimatingStore final : public RecordStore
 {
 public:
-    explicit EstimatingStore(std::unique_ptr<RecordStore> inner) : m_owned(std::move(inner)), m_faulty(*m_owned) {}
+    explicit EstimatingStore(std::unique_ptr<RecordStore> inner)
+        : m_owned(std::move(inner)), m_faulty(*m_owned)
+    {
+    }
     QString location() const override { return m_faulty.location(); }
     StoreCapabilities capabilities() const override
     {
@@ -36,9 +39,15 @@ public:
         }
         return info;
     }
-    Status createTable(const QString &t, const TableModel &m) override { return m_faulty.createTable(t, m); }
+    Status createTable(const QString &t, const TableModel &m) override
+    {
+        return m_faulty.createTable(t, m);
+    }
     Status dropTable(const QString &t) override { return m_faulty.dropTable(t); }
-    Status setModel(const QString &t, const TableModel &m) override { return m_faulty.setModel(t, m); }
+    Status setModel(const QString &t, const TableModel &m) override
+    {
+        return m_faulty.setModel(t, m);
+    }
     Result<ScanPage> scan(const QString &t, const ScanRequest &r) override
     {
         ++scans;
@@ -70,12 +79,18 @@ public:
 
 protected:
     Result<TableModelPtr> loadModel(const QString &t) override { return m_faulty.model(t); }
-    Status doPut(const QString &t, const Value &, const Value &r) override { return m_faulty.putRecord(t, r); }
+    Status doPut(const QString &t, const Value &, const Value &r) override
+    {
+        return m_faulty.putRecord(t, r);
+    }
     Status doReplace(const QString &t, const Value &, const Value &e, const Value &r) override
     {
         return m_faulty.replaceRecord(t, e, r);
     }
-    Result<std::optional<Value>> doGet(const QString &t, const Value &k) override { return m_faulty.getRecord(t, k); }
+    Result<std::optional<Value>> doGet(const QString &t, const Value &k) override
+    {
+        return m_faulty.getRecord(t, k);
+    }
     Result<std::optional<Value>> doRemove(const QString &t, const Value &k) override
     {
         return m_faulty.removeRecord(t, k);
@@ -85,7 +100,8 @@ protected:
     {
         return makeError(ErrorKind::Backend, u"not used"_s);
     }
-    Result<std::optional<Value>> doRemoveField(const QString &, const Value &, const ResolvedPath &) override
+    Result<std::optional<Value>> doRemoveField(const QString &, const Value &,
+                                               const ResolvedPath &) override
     {
         return makeError(ErrorKind::Backend, u"not used"_s);
     }
@@ -108,7 +124,8 @@ private:
         StoreRunner pages;
         StoreRunner work;
         RecordTableModel model{&pages, &work};
-        QAbstractItemModelTester tester{&model, QAbstractItemModelTester::FailureReportingMode::Fatal};
+        QAbstractItemModelTester tester{&model,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal};
     };
 
     std::unique_ptr<Fixture> open(const QString &path)
@@ -199,8 +216,10 @@ private slots:
         const int metadata = m.columnOf(u"metadata"_s);
         QCOMPARE(cell(m, 0, metadata), u"{%1 fields}"_s.arg(record.find(u"metadata"_s)->size()));
         QCOMPARE(RecordTableModel::summary(Value::list({Value(), Value()})), u"[2 items]"_s);
-        QCOMPARE(RecordTableModel::summary(Value::stringSet({u"a"_s, u"b"_s, u"c"_s, u"d"_s})), u"set of 4"_s);
-        QCOMPARE(RecordTableModel::summary(Value::numberUnchecked(u"12345678901234567890123456789012345678"_s)),
+        QCOMPARE(RecordTableModel::summary(Value::stringSet({u"a"_s, u"b"_s, u"c"_s, u"d"_s})),
+                 u"set of 4"_s);
+        QCOMPARE(RecordTableModel::summary(
+                     Value::numberUnchecked(u"12345678901234567890123456789012345678"_s)),
                  u"12345678901234567890123456789012345678"_s);
         QCOMPARE(RecordTableModel::summary(Value::map({{u"x"_s, Value()}})), u"{1 field}"_s);
         QCOMPARE(RecordTableModel::summary(Value::list({Value()})), u"[1 item]"_s);
@@ -214,13 +233,16 @@ private slots:
         QTRY_COMPARE(m.rowCount(), 5000);
         QVERIFY(DemoData::isInvalidOnPurpose(500));
         QTRY_VERIFY(m.data(m.index(500, 0), RecordTableModel::LoadedRole).toBool());
-        QCOMPARE(m.data(m.index(500, 0), RecordTableModel::ValidationStateRole).value<RecordTableModel::ValidationState>(),
+        QCOMPARE(m.data(m.index(500, 0), RecordTableModel::ValidationStateRole)
+                     .value<RecordTableModel::ValidationState>(),
                  RecordTableModel::ValidationState::Invalid);
-        const QStringList problems = m.data(m.index(500, 0), RecordTableModel::ProblemsRole).toStringList();
+        const QStringList problems =
+            m.data(m.index(500, 0), RecordTableModel::ProblemsRole).toStringList();
         QVERIFY(!problems.isEmpty());
         QVERIFY2(problems.join(u' ').contains(u"username"_s), qPrintable(problems.join(u'\n')));
         QVERIFY(m.data(m.index(500, 1), Qt::ToolTipRole).toString().contains(u"username"_s));
-        QCOMPARE(m.data(m.index(1, 0), RecordTableModel::ValidationStateRole).value<RecordTableModel::ValidationState>(),
+        QCOMPARE(m.data(m.index(1, 0), RecordTableModel::ValidationStateRole)
+                     .value<RecordTableModel::ValidationState>(),
                  RecordTableModel::ValidationState::Valid);
     }
 
@@ -253,7 +275,8 @@ private slots:
         auto f = open(m_demo);
         RecordTableModel &m = f->model;
         QTRY_COMPARE(m.rowCount(), 5000);
-        FilterCondition c{QStringList{u"username"_s}, FilterOp::BeginsWith, Value::string(u"olivia"_s)};
+        FilterCondition c{QStringList{u"username"_s}, FilterOp::BeginsWith,
+                          Value::string(u"olivia"_s)};
         auto direct = SqliteStore::open(m_demo);
         QVERIFY(direct);
         ScanRequest r;
@@ -356,7 +379,8 @@ private slots:
         QTRY_COMPARE(cell(m, 2600, 0), u"user-0002600"_s);
         QTRY_COMPARE(cell(m, 4999, 0), u"user-0004999"_s);
         // Filters page the same way.
-        m.setFilter({FilterCondition{QStringList{u"username"_s}, FilterOp::BeginsWith, Value::string(u"olivia"_s)}});
+        m.setFilter({FilterCondition{QStringList{u"username"_s}, FilterOp::BeginsWith,
+                                     Value::string(u"olivia"_s)}});
         QTRY_VERIFY(!m.isLoading());
         while (m.canFetchMore({}) || m.isLoading()) {
             if (m.canFetchMore({}))
@@ -365,7 +389,8 @@ private slots:
         }
         QVERIFY(m.rowCount() > 0 && m.rowCount() < 5000);
         const int username = m.columnOf(u"username"_s);
-        QTRY_VERIFY(m.data(m.index(m.rowCount() - 1, username), RecordTableModel::LoadedRole).toBool());
+        QTRY_VERIFY(
+            m.data(m.index(m.rowCount() - 1, username), RecordTableModel::LoadedRole).toBool());
         QVERIFY(cell(m, m.rowCount() - 1, username).startsWith(u"olivia"_s));
     }
 
@@ -447,8 +472,10 @@ private slots:
         auto f = open(m_demo);
         RecordTableModel &m = f->model;
         // Change the view before any answer arrives: the end state is the last request's.
-        m.setFilter({FilterCondition{QStringList{u"username"_s}, FilterOp::BeginsWith, Value::string(u"liam"_s)}});
-        m.setFilter({FilterCondition{QStringList{u"username"_s}, FilterOp::BeginsWith, Value::string(u"emma"_s)}});
+        m.setFilter({FilterCondition{QStringList{u"username"_s}, FilterOp::BeginsWith,
+                                     Value::string(u"liam"_s)}});
+        m.setFilter({FilterCondition{QStringList{u"username"_s}, FilterOp::BeginsWith,
+                                     Value::string(u"emma"_s)}});
         QTRY_VERIFY(!m.isLoading());
         QTRY_VERIFY(m.rowCount() > 0);
         const int username = m.columnOf(u"username"_s);

@@ -4,9 +4,9 @@
 // it in the journal. The atomic strategy runs in one SQLite transaction, through DynamoDB
 // Local's real TransactWriteItems, and is refused on dynalite, which lacks transactions.
 
-#include "model/store/dynamodb/dynamodbstore.h"
 #include "model/json/jsoncodec.h"
 #include "model/rekey/rekeyengine.h"
+#include "model/store/dynamodb/dynamodbstore.h"
 #include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/dynamodblocal.h"
 #include "tests/common/faultystore.h"
@@ -133,12 +133,15 @@ private slots:
     {
         QTest::addColumn<int>("strategy");
         QTest::addColumn<QStringList>("steps");
-        QTest::newRow("remove-put-restore") << int(RekeyStrategy::RemovePutRestore)
-                                            << QStringList{u"check"_s, u"get"_s, u"journal"_s, u"remove"_s, u"put"_s};
-        QTest::newRow("get-put-delete") << int(RekeyStrategy::GetPutDelete)
-                                        << QStringList{u"check"_s, u"get"_s, u"journal"_s, u"put"_s, u"delete"_s};
+        QTest::newRow("remove-put-restore")
+            << int(RekeyStrategy::RemovePutRestore)
+            << QStringList{u"check"_s, u"get"_s, u"journal"_s, u"remove"_s, u"put"_s};
+        QTest::newRow("get-put-delete")
+            << int(RekeyStrategy::GetPutDelete)
+            << QStringList{u"check"_s, u"get"_s, u"journal"_s, u"put"_s, u"delete"_s};
         QTest::newRow("atomic") << int(RekeyStrategy::Atomic)
-                                << QStringList{u"check"_s, u"get"_s, u"journal"_s, u"transaction"_s};
+                                << QStringList{u"check"_s, u"get"_s, u"journal"_s,
+                                               u"transaction"_s};
     }
     void eachStrategyMovesTheRecordExactly()
     {
@@ -147,8 +150,9 @@ private slots:
         const Value before = *get(u"old"_s);
         RekeyEngine engine(*m_store, *m_journal);
         QStringList observed;
-        const RekeyOutcome o = engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy(strategy),
-                                          [&](const RekeyStep &s) { observed << s.name; });
+        const RekeyOutcome o =
+            engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy(strategy),
+                       [&](const RekeyStep &s) { observed << s.name; });
         if (RekeyStrategy(strategy) == RekeyStrategy::Atomic && !atomicRuns(o))
             return;
         QCOMPARE(int(o.state), int(RekeyOutcome::State::Done));
@@ -168,11 +172,16 @@ private slots:
         QTest::addColumn<QByteArray>("oldKey");
         QTest::addColumn<QByteArray>("newKey");
         QTest::addColumn<QString>("fragment");
-        QTest::newRow("new key exists") << R"("old")"_ba << R"("u1")"_ba << u"already exists"_s;
-        QTest::newRow("wrong key type") << R"("old")"_ba << "42"_ba << u"string"_s;
-        QTest::newRow("empty key") << R"("old")"_ba << R"("")"_ba << u"empty"_s;
-        QTest::newRow("same key") << R"("old")"_ba << R"("old")"_ba << u"same"_s;
-        QTest::newRow("no old record") << R"("nobody")"_ba << R"("new")"_ba << u"no record"_s;
+        QTest::newRow("new key exists") << R"("old")"_ba
+                                        << R"("u1")"_ba << u"already exists"_s;
+        QTest::newRow("wrong key type") << R"("old")"_ba
+                                        << "42"_ba << u"string"_s;
+        QTest::newRow("empty key") << R"("old")"_ba
+                                   << R"("")"_ba << u"empty"_s;
+        QTest::newRow("same key") << R"("old")"_ba
+                                  << R"("old")"_ba << u"same"_s;
+        QTest::newRow("no old record") << R"("nobody")"_ba
+                                       << R"("new")"_ba << u"no record"_s;
     }
     void refusals()
     {
@@ -182,8 +191,9 @@ private slots:
         const auto u1 = get(u"u1"_s);
         const auto old = get(u"old"_s);
         RekeyEngine engine(*m_store, *m_journal);
-        const RekeyOutcome o = engine.run(u"users"_s, *JsonCodec::parsePlain(oldKey), *JsonCodec::parsePlain(newKey),
-                                          RekeyStrategy::RemovePutRestore);
+        const RekeyOutcome o =
+            engine.run(u"users"_s, *JsonCodec::parsePlain(oldKey), *JsonCodec::parsePlain(newKey),
+                       RekeyStrategy::RemovePutRestore);
         QCOMPARE(int(o.state), int(RekeyOutcome::State::Refused));
         QVERIFY2(o.message.contains(fragment), qPrintable(o.message));
         QCOMPARE(stepNames(o), QStringList{u"check!"_s});
@@ -198,9 +208,11 @@ private slots:
         faulty.failOn(u"writeRaw"_s, ErrorKind::Unavailable, 0, 1);
         const Value before = *get(u"old"_s);
         RekeyEngine engine(faulty, *m_journal);
-        const RekeyOutcome o = engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::RemovePutRestore);
+        const RekeyOutcome o =
+            engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::RemovePutRestore);
         QCOMPARE(int(o.state), int(RekeyOutcome::State::RolledBack));
-        QCOMPARE(stepNames(o), (QStringList{u"check"_s, u"get"_s, u"journal"_s, u"remove"_s, u"put!"_s, u"restore"_s}));
+        QCOMPARE(stepNames(o), (QStringList{u"check"_s, u"get"_s, u"journal"_s, u"remove"_s,
+                                            u"put!"_s, u"restore"_s}));
         QVERIFY(o.steps[4].message.contains(u"injected"_s));
         QVERIFY(o.message.contains(u"restored"_s));
         QCOMPARE(JsonCodec::toStored(*get(u"old"_s)), JsonCodec::toStored(before));
@@ -214,9 +226,11 @@ private slots:
         faulty.failOn(u"writeRaw"_s);
         const Value before = *get(u"old"_s);
         RekeyEngine engine(faulty, *m_journal);
-        const RekeyOutcome o = engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::RemovePutRestore);
+        const RekeyOutcome o =
+            engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::RemovePutRestore);
         QCOMPARE(int(o.state), int(RekeyOutcome::State::InJournal));
-        QCOMPARE(stepNames(o), (QStringList{u"check"_s, u"get"_s, u"journal"_s, u"remove"_s, u"put!"_s, u"restore!"_s}));
+        QCOMPARE(stepNames(o), (QStringList{u"check"_s, u"get"_s, u"journal"_s, u"remove"_s,
+                                            u"put!"_s, u"restore!"_s}));
         QVERIFY(o.message.contains(u"journal"_s));
         QVERIFY(!get(u"old"_s));
         QVERIFY(!get(u"new"_s));
@@ -239,7 +253,8 @@ private slots:
         FaultyStore faulty(*m_store);
         faulty.failOn(u"remove"_s);
         RekeyEngine engine(faulty, *m_journal);
-        const RekeyOutcome o = engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::RemovePutRestore);
+        const RekeyOutcome o =
+            engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::RemovePutRestore);
         QCOMPARE(int(o.state), int(RekeyOutcome::State::RolledBack));
         QVERIFY(get(u"old"_s));
         QVERIFY(m_journal->entries()->empty());
@@ -251,7 +266,8 @@ private slots:
             FaultyStore faulty(*m_store);
             faulty.failOn(u"writeRaw"_s);
             RekeyEngine engine(faulty, *m_journal);
-            const RekeyOutcome o = engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::GetPutDelete);
+            const RekeyOutcome o =
+                engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::GetPutDelete);
             QCOMPARE(int(o.state), int(RekeyOutcome::State::RolledBack));
             QCOMPARE(stepNames(o), (QStringList{u"check"_s, u"get"_s, u"journal"_s, u"put!"_s}));
             QVERIFY(get(u"old"_s));
@@ -261,7 +277,8 @@ private slots:
             FaultyStore faulty(*m_store);
             faulty.failOn(u"remove"_s);
             RekeyEngine engine(faulty, *m_journal);
-            const RekeyOutcome o = engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::GetPutDelete);
+            const RekeyOutcome o =
+                engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::GetPutDelete);
             QCOMPARE(int(o.state), int(RekeyOutcome::State::LeftBehind));
             QVERIFY(o.message.contains(u"both"_s));
             QVERIFY(get(u"old"_s));
@@ -276,7 +293,8 @@ private slots:
         faulty.failOn(u"writeRaw"_s);
         const Value before = *get(u"old"_s);
         RekeyEngine engine(faulty, *m_journal);
-        const RekeyOutcome o = engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::Atomic);
+        const RekeyOutcome o =
+            engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::Atomic);
         if (!atomicRuns(o))
             return;
         QCOMPARE(int(o.state), int(RekeyOutcome::State::RolledBack));
@@ -292,7 +310,8 @@ private slots:
         blocker.close();
         RecoveryJournal journal(blocker.fileName() + u"/journal"_s);
         RekeyEngine engine(*m_store, journal);
-        const RekeyOutcome o = engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::RemovePutRestore);
+        const RekeyOutcome o =
+            engine.run(u"users"_s, key(u"old"_s), key(u"new"_s), RekeyStrategy::RemovePutRestore);
         QCOMPARE(int(o.state), int(RekeyOutcome::State::Refused));
         QVERIFY(o.message.contains(u"journal"_s));
         QVERIFY(get(u"old"_s));
@@ -300,7 +319,8 @@ private slots:
 
     void strategyNames()
     {
-        for (auto s : {RekeyStrategy::RemovePutRestore, RekeyStrategy::GetPutDelete, RekeyStrategy::Atomic}) {
+        for (auto s : {RekeyStrategy::RemovePutRestore, RekeyStrategy::GetPutDelete,
+                       RekeyStrategy::Atomic}) {
             QCOMPARE(rekeyStrategyFromName(rekeyStrategyName(s)), std::optional<RekeyStrategy>(s));
             QVERIFY(!rekeyStrategyExplanation(s).isEmpty());
         }

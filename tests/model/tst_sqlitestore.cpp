@@ -1,6 +1,6 @@
 #include "model/json/jsoncodec.h"
-#include "model/store/sqlite/sqlitestore.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/querycases.h"
 #include "tests/common/storecases.h"
 #include "tests/common/unprivileged.h"
@@ -47,7 +47,11 @@ private:
     }
 
 private slots:
-    void operations_data() { StoreCases::addColumns(); StoreCases::addRows(); }
+    void operations_data()
+    {
+        StoreCases::addColumns();
+        StoreCases::addRows();
+    }
     void operations()
     {
         auto store = create(newPath());
@@ -91,16 +95,24 @@ private slots:
     void losslessRoundTrip_data()
     {
         QTest::addColumn<QByteArray>("dynamoJson");
-        QTest::newRow("38-digit integer") << R"({"id":{"S":"a"},"n":{"N":"12345678901234567890123456789012345678"}})"_ba;
-        QTest::newRow("38-digit decimal") << R"({"id":{"S":"a"},"n":{"N":"0.12345678901234567890123456789012345678"}})"_ba;
+        QTest::newRow("38-digit integer")
+            << R"({"id":{"S":"a"},"n":{"N":"12345678901234567890123456789012345678"}})"_ba;
+        QTest::newRow("38-digit decimal")
+            << R"({"id":{"S":"a"},"n":{"N":"0.12345678901234567890123456789012345678"}})"_ba;
         QTest::newRow("negative exponent") << R"({"id":{"S":"a"},"n":{"N":"-1.5E-130"}})"_ba;
         QTest::newRow("integral float text") << R"({"id":{"S":"a"},"n":{"N":"5.0"}})"_ba;
-        QTest::newRow("sets") << R"({"id":{"S":"a"},"ss":{"SS":["x","y"]},"ns":{"NS":["1","2.50","99999999999999999999999999999999999999"]},"bs":{"BS":["AAE=","/w=="]}})"_ba;
+        QTest::newRow("sets")
+            << R"({"id":{"S":"a"},"ss":{"SS":["x","y"]},"ns":{"NS":["1","2.50","99999999999999999999999999999999999999"]},"bs":{"BS":["AAE=","/w=="]}})"_ba;
         QTest::newRow("binary") << R"({"id":{"S":"a"},"b":{"B":"AAECAwQF/w=="}})"_ba;
-        QTest::newRow("bool and null") << R"({"id":{"S":"a"},"t":{"BOOL":true},"f":{"BOOL":false},"z":{"NULL":true}})"_ba;
-        QTest::newRow("unicode") << QByteArray("{\"id\":{\"S\":\"ключ-🔑\"},\"名前\":{\"S\":\"Zoë \\\"quoted\\\" \\\\ tab\\t nl\\n 😀\"},\"e\":{\"S\":\"\"}}");
-        QTest::newRow("dollar keys") << R"({"id":{"S":"a"},"m":{"M":{"$SS":{"S":"not a set"},"$$x":{"N":"1"},"$B":{"L":[]}}}})"_ba;
-        QTest::newRow("lists of everything") << R"({"id":{"S":"a"},"l":{"L":[{"S":"x"},{"N":"1"},{"B":"AA=="},{"SS":["q"]},{"M":{"k":{"NULL":true}}},{"L":[]}]}})"_ba;
+        QTest::newRow("bool and null")
+            << R"({"id":{"S":"a"},"t":{"BOOL":true},"f":{"BOOL":false},"z":{"NULL":true}})"_ba;
+        QTest::newRow("unicode") << QByteArray(
+            "{\"id\":{\"S\":\"ключ-🔑\"},\"名前\":{\"S\":\"Zoë \\\"quoted\\\" \\\\ tab\\t nl\\n "
+            "😀\"},\"e\":{\"S\":\"\"}}");
+        QTest::newRow("dollar keys")
+            << R"({"id":{"S":"a"},"m":{"M":{"$SS":{"S":"not a set"},"$$x":{"N":"1"},"$B":{"L":[]}}}})"_ba;
+        QTest::newRow("lists of everything")
+            << R"({"id":{"S":"a"},"l":{"L":[{"S":"x"},{"N":"1"},{"B":"AA=="},{"SS":["q"]},{"M":{"k":{"NULL":true}}},{"L":[]}]}})"_ba;
         QByteArray deep = R"({"S":"bottom"})"_ba;
         for (int i = 0; i < 31; ++i)
             deep = R"({"M":{"k":)"_ba + deep + "}}";
@@ -234,8 +246,9 @@ private slots:
         QVERIFY((*store)->capabilities().readOnly);
         auto got = (*store)->getRecord(u"users"_s, Value::string(u"u1"_s));
         QVERIFY(got && got->has_value());
-        const Status put = (*store)->putRecord(u"users"_s, StoreCases::typed(**(*store)->model(u"users"_s),
-                                                                           R"({"userId":"n","username":"N"})"));
+        const Status put =
+            (*store)->putRecord(u"users"_s, StoreCases::typed(**(*store)->model(u"users"_s),
+                                                              R"({"userId":"n","username":"N"})"));
         QVERIFY(!put);
         QVERIFY(put.error().message.contains(u"read-only"_s));
         store->reset();
@@ -255,11 +268,13 @@ private slots:
         QVERIFY(store);
         QVERIFY((*store)->capabilities().readOnly);
         const TableModel &model = **(*store)->model(u"users"_s);
-        const Status put = (*store)->putRecord(u"users"_s, StoreCases::typed(model, R"({"userId":"n","username":"N"})"));
+        const Status put = (*store)->putRecord(
+            u"users"_s, StoreCases::typed(model, R"({"userId":"n","username":"N"})"));
         QVERIFY(!put);
         QVERIFY(put.error().message.contains(u"read-only"_s));
         QVERIFY(!(*store)->deleteRecord(u"users"_s, Value::string(u"u1"_s)));
-        QVERIFY(!(*store)->updateField(u"users"_s, Value::string(u"u1"_s), FieldSetter{u"age"_s, Value::integer(1)}));
+        QVERIFY(!(*store)->updateField(u"users"_s, Value::string(u"u1"_s),
+                                       FieldSetter{u"age"_s, Value::integer(1)}));
         QVERIFY(!(*store)->createTable(u"other"_s, model));
         auto got = (*store)->getRecord(u"users"_s, Value::string(u"u1"_s));
         QVERIFY(got && got->has_value());
@@ -282,8 +297,9 @@ private slots:
             QVERIFY(q.exec(u"BEGIN EXCLUSIVE"_s));
             QVERIFY(q.exec(u"INSERT INTO structdesk_meta VALUES ('lock', 'held')"_s));
         }
-        const Status put = store->putRecord(u"users"_s, StoreCases::typed(**store->model(u"users"_s),
-                                                                          R"({"userId":"n","username":"N"})"));
+        const Status put =
+            store->putRecord(u"users"_s, StoreCases::typed(**store->model(u"users"_s),
+                                                           R"({"userId":"n","username":"N"})"));
         QVERIFY(!put);
         QCOMPARE(put.error().kind, ErrorKind::Unavailable);
         QVERIFY2(put.error().message.contains(u"locked"_s), qPrintable(put.error().message));
@@ -315,10 +331,12 @@ private slots:
         QVERIFY(!missing);
         QCOMPARE(missing.error().kind, ErrorKind::NotFound);
         // A model with another key cannot be attached.
-        const Status wrongKey = store->setModel(u"users"_s, *TableModel::keyOnly(u"users"_s, u"id"_s, FieldKind::Str));
+        const Status wrongKey =
+            store->setModel(u"users"_s, *TableModel::keyOnly(u"users"_s, u"id"_s, FieldKind::Str));
         QVERIFY(!wrongKey);
         QCOMPARE(wrongKey.error().kind, ErrorKind::Invalid);
-        QVERIFY(store->setModel(u"users"_s, *TableModel::keyOnly(u"users"_s, u"userId"_s, FieldKind::Str)));
+        QVERIFY(store->setModel(u"users"_s,
+                                *TableModel::keyOnly(u"users"_s, u"userId"_s, FieldKind::Str)));
         auto info = store->describeTable(u"users"_s);
         QVERIFY(info);
         QVERIFY(!info->hasModel);
@@ -409,9 +427,20 @@ private slots:
     {
         auto store = create(newPath());
         QVERIFY(store->createTable(u"free"_s, *freeModel()));
-        const QList<QByteArray> values = {R"("abcdefghij")", R"("abcdefgh")", R"("abcdefghi")", R"("ab")",
-                                          R"("b")", "5", "-2.5", "100000000000", R"("")", "null", R"("Zeta")",
-                                          R"("ébène")", R"("abcdefghij")", "3"};
+        const QList<QByteArray> values = {R"("abcdefghij")",
+                                          R"("abcdefgh")",
+                                          R"("abcdefghi")",
+                                          R"("ab")",
+                                          R"("b")",
+                                          "5",
+                                          "-2.5",
+                                          "100000000000",
+                                          R"("")",
+                                          "null",
+                                          R"("Zeta")",
+                                          R"("ébène")",
+                                          R"("abcdefghij")",
+                                          "3"};
         int i = 0;
         for (const QByteArray &v : values) {
             Value::Map m{{u"id"_s, Value::string(u"r%1"_s.arg(i++, 2, 10, QChar(u'0')))}};
@@ -443,8 +472,8 @@ private slots:
             {
                 QSqlQuery q(db);
                 QVERIFY(q.exec(u"SELECT json_extract(item, '$.id') FROM \"rec_free\" ORDER BY "
-                               "coalesce(json_extract(item, '$.v'), -9e999) %1, rowid %1"_s
-                                   .arg(descending ? u"DESC"_s : u"ASC"_s)));
+                               "coalesce(json_extract(item, '$.v'), -9e999) %1, rowid %1"_s.arg(
+                                   descending ? u"DESC"_s : u"ASC"_s)));
                 while (q.next())
                     theirs << q.value(0).toString();
             }
@@ -462,19 +491,29 @@ private slots:
         QTest::addColumn<QByteArray>("operand");
         QTest::addColumn<int>("expected");
         QTest::newRow("=") << u"username"_s << int(FilterOp::Equal) << R"("Bob")"_ba << 1;
-        QTest::newRow("!= counts missing too") << u"username"_s << int(FilterOp::NotEqual) << R"("Bob")"_ba << 2;
+        QTest::newRow("!= counts missing too")
+            << u"username"_s << int(FilterOp::NotEqual) << R"("Bob")"_ba << 2;
         QTest::newRow("< number") << u"age"_s << int(FilterOp::Less) << "40"_ba << 1;
         QTest::newRow("<= number") << u"age"_s << int(FilterOp::LessEqual) << "41.5"_ba << 2;
-        QTest::newRow("> number ignores strings") << u"age"_s << int(FilterOp::Greater) << "0"_ba << 2;
-        QTest::newRow(">= string") << u"username"_s << int(FilterOp::GreaterEqual) << R"("B")"_ba << 2;
-        QTest::newRow("contains text") << u"username"_s << int(FilterOp::Contains) << R"("li")"_ba << 1;
-        QTest::newRow("contains set item") << u"tags"_s << int(FilterOp::Contains) << R"("a")"_ba << 1;
-        QTest::newRow("contains list item") << u"logs"_s << int(FilterOp::Contains) << R"("start")"_ba << 1;
-        QTest::newRow("begins with") << u"username"_s << int(FilterOp::BeginsWith) << R"("Ca")"_ba << 1;
-        QTest::newRow("exists nested") << u"metadata.accountCreationTimestamp"_s << int(FilterOp::Exists) << "null"_ba << 1;
-        QTest::newRow("not exists") << u"nextReminderTimestamp"_s << int(FilterOp::NotExists) << "null"_ba << 2;
+        QTest::newRow("> number ignores strings")
+            << u"age"_s << int(FilterOp::Greater) << "0"_ba << 2;
+        QTest::newRow(">= string")
+            << u"username"_s << int(FilterOp::GreaterEqual) << R"("B")"_ba << 2;
+        QTest::newRow("contains text")
+            << u"username"_s << int(FilterOp::Contains) << R"("li")"_ba << 1;
+        QTest::newRow("contains set item")
+            << u"tags"_s << int(FilterOp::Contains) << R"("a")"_ba << 1;
+        QTest::newRow("contains list item")
+            << u"logs"_s << int(FilterOp::Contains) << R"("start")"_ba << 1;
+        QTest::newRow("begins with")
+            << u"username"_s << int(FilterOp::BeginsWith) << R"("Ca")"_ba << 1;
+        QTest::newRow("exists nested")
+            << u"metadata.accountCreationTimestamp"_s << int(FilterOp::Exists) << "null"_ba << 1;
+        QTest::newRow("not exists")
+            << u"nextReminderTimestamp"_s << int(FilterOp::NotExists) << "null"_ba << 2;
         QTest::newRow("= string age") << u"age"_s << int(FilterOp::Equal) << R"("unknown")"_ba << 1;
-        QTest::newRow("= inside any") << u"settings.theme"_s << int(FilterOp::Equal) << R"("dark")"_ba << 1;
+        QTest::newRow("= inside any")
+            << u"settings.theme"_s << int(FilterOp::Equal) << R"("dark")"_ba << 1;
     }
     void filters()
     {
@@ -485,7 +524,8 @@ private slots:
         auto store = create(newPath());
         StoreCases::seed(*store);
         ScanRequest r;
-        r.conditions.push_back(FilterCondition{path.split(u'.'), FilterOp(op), *JsonCodec::parsePlain(operand)});
+        r.conditions.push_back(
+            FilterCondition{path.split(u'.'), FilterOp(op), *JsonCodec::parsePlain(operand)});
         auto n = store->count(u"users"_s, r);
         QVERIFY2(n, qPrintable(n ? QString() : n.error().toString()));
         QCOMPARE(*n, expected);
@@ -511,9 +551,12 @@ private slots:
         StoreCases::seed(*store);
         const TableModel &model = **store->model(u"users"_s);
         const Status s = store->runTransaction([&]() -> Status {
-            if (auto p = store->putRecord(u"users"_s, StoreCases::typed(model, R"({"userId":"t1","username":"T"})")); !p)
+            if (auto p = store->putRecord(
+                    u"users"_s, StoreCases::typed(model, R"({"userId":"t1","username":"T"})"));
+                !p)
                 return p;
-            return store->putRecord(u"users"_s, StoreCases::typed(model, R"({"userId":"u1","username":"dup"})"));
+            return store->putRecord(
+                u"users"_s, StoreCases::typed(model, R"({"userId":"u1","username":"dup"})"));
         });
         QVERIFY(!s);
         QCOMPARE(s.error().kind, ErrorKind::Exists);

@@ -1,6 +1,6 @@
 #include "model/json/jsoncodec.h"
-#include "model/store/sqlite/sqlitestore.h"
 #include "model/schema/tablemodel.h"
+#include "model/store/sqlite/sqlitestore.h"
 
 #include <QElapsedTimer>
 #include <QFile>

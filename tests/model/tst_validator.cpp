@@ -1,8 +1,8 @@
 // The validator (spec 3, StructNoSQL's rules as documented, every problem reported) and the
 // plain-JSON typing of records (applyModelTypes).
 
-#include "model/schema/fieldpath.h"
 #include "model/json/jsoncodec.h"
+#include "model/schema/fieldpath.h"
 #include "model/schema/tablemodel.h"
 #include "model/schema/validator.h"
 

@@ -2,8 +2,8 @@
 // same iteration order, same results for the operations the code base uses, copies that do
 // not see later changes; and FastJson building maps from members in any order.
 
-#include "model/json/fastjson.h"
 #include "model/core/value.h"
+#include "model/json/fastjson.h"
 
 #include <QMap>
 #include <QRandomGenerator>

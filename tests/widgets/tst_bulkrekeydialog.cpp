@@ -2,8 +2,8 @@
 // with conflicts highlighted and the run disabled, a run with its outcome list saved, the filter
 // scope, and Cancel in the middle of a run.
 
-#include "model/store/open/demodata.h"
 #include "model/json/jsoncodec.h"
+#include "model/store/open/demodata.h"
 #include "model/store/open/storerunner.h"
 #include "tests/common/demostores.h"
 #include "tests/common/namedchild.h"

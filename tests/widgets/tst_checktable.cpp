@@ -7,8 +7,8 @@
 #include "model/store/open/storerunner.h"
 #include "tests/common/demostores.h"
 #include "tests/common/namedchild.h"
-#include "widgets/schema/checktabledialog.h"
 #include "widgets/common/messagebar.h"
+#include "widgets/schema/checktabledialog.h"
 
 #include <QFile>
 #include <QLabel>

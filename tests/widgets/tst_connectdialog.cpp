@@ -5,9 +5,9 @@
 
 #include "widgets/window/connectdialog.h"
 
+#include "model/schema/tablemodel.h"
 #include "model/store/dynamodb/dynamodbstore.h"
 #include "model/store/open/storefactory.h"
-#include "model/schema/tablemodel.h"
 #include "tests/common/dynalite.h"
 #include "widgets/common/messagebar.h"
 

@@ -6,10 +6,10 @@
 
 #include "model/store/open/storerunner.h"
 #include "tests/common/hanginglistener.h"
-#include "widgets/window/connectdialog.h"
-#include "widgets/window/mainwindow.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/grid/tablelistview.h"
+#include "widgets/window/connectdialog.h"
+#include "widgets/window/mainwindow.h"
 
 #include <QApplication>
 #include <QDir>

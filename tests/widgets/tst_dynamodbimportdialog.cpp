@@ -4,15 +4,15 @@
 // those whose write was under way, and Undo These Writes deletes exactly the ones in the table.
 
 #include "model/store/dynamodb/dynamodbstore.h"
-#include "model/transfer/importer.h"
 #include "model/store/open/storerunner.h"
+#include "model/transfer/importer.h"
 #include "tests/common/dynamodblocal.h"
 #include "tests/common/loopbackproxy.h"
 #include "tests/common/namedchild.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/transfer/importdialog.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/common/notifier.h"
+#include "widgets/transfer/importdialog.h"
 
 #include <QFile>
 #include <QGroupBox>

@@ -3,15 +3,15 @@
 // restore), restored at their old key, at their new key, saved to a file, a taken key refused
 // in place without overwriting, an entry of another store file, and an unreadable file.
 
-#include "model/store/open/demodata.h"
 #include "model/json/jsoncodec.h"
 #include "model/rekey/rekeyengine.h"
-#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/demodata.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/corruptjournal.h"
 #include "tests/common/faultystore.h"
-#include "widgets/rekey/journalrecoverydialog.h"
 #include "widgets/common/messagebar.h"
+#include "widgets/rekey/journalrecoverydialog.h"
 
 #include <QClipboard>
 #include <QFile>

@@ -1,18 +1,18 @@
 // The main window against a real embedded store (the demo store in a temporary folder):
 // tables panel, grid, inspector, filter, sort, copy, refresh and remembered settings.
 
-#include "model/store/open/demodata.h"
-#include "model/json/jsoncodec.h"
 #include "model/grid/recordtablemodel.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/open/demodata.h"
 #include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/grid/filterbar.h"
-#include "widgets/window/mainwindow.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/common/notifier.h"
+#include "widgets/grid/filterbar.h"
 #include "widgets/grid/recordgridview.h"
 #include "widgets/grid/recordinspector.h"
 #include "widgets/grid/tablelistview.h"
+#include "widgets/window/mainwindow.h"
 
 #include <QAction>
 #include <QClipboard>

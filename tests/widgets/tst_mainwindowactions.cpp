@@ -1,28 +1,28 @@
 // The main window's record actions: the key change wizard (Ctrl+K), bulk key changes
 // (Ctrl+Shift+K) and the recovery journal offered at start.
 
-#include "model/store/open/demodata.h"
 #include "model/grid/recordtablemodel.h"
 #include "model/rekey/recoveryjournal.h"
+#include "model/store/open/demodata.h"
 #include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/demowindow.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/rekey/bulkrekeydialog.h"
-#include "widgets/rekey/journalrecoverydialog.h"
-#include "widgets/window/mainwindow.h"
 #include "widgets/common/notifier.h"
 #include "widgets/form/recordformdialog.h"
 #include "widgets/grid/recordgridview.h"
+#include "widgets/rekey/bulkrekeydialog.h"
+#include "widgets/rekey/journalrecoverydialog.h"
 #include "widgets/rekey/rekeywizard.h"
+#include "widgets/window/mainwindow.h"
 
 #include <QAction>
 #include <QApplication>
-#include <QLabel>
-#include <QStatusBar>
 #include <QItemSelectionModel>
+#include <QLabel>
 #include <QLineEdit>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -36,7 +36,10 @@ private:
     DemoWindowFixture m_demo;
     RecordingNotifier m_notifier;
 
-    static RecordGridView *grid(MainWindow *w) { return w->findChild<RecordGridView *>(u"recordGrid"_s); }
+    static RecordGridView *grid(MainWindow *w)
+    {
+        return w->findChild<RecordGridView *>(u"recordGrid"_s);
+    }
 
 private slots:
     void initTestCase()
@@ -117,7 +120,8 @@ private slots:
         QVERIFY(waitForRow(w.get(), 9));
         QVERIFY(m_demo.stored(Value::string(u"user-0000009"_s)));
         grid(w.get())->setCurrentIndex(model->index(9, 0));
-        grid(w.get())->selectionModel()->select(model->index(9, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        grid(w.get())->selectionModel()->select(
+            model->index(9, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         grid(w.get())->setFocus();
         m_notifier.messages.clear();
         QTest::keyClick(grid(w.get()), Qt::Key_Delete);
@@ -152,8 +156,10 @@ private slots:
         QTRY_COMPARE(model->rowCount(), 200);
         QTRY_VERIFY(model->index(5, 0).data(RecordTableModel::LoadedRole).toBool());
         auto *selection = grid(w.get())->selectionModel();
-        selection->select(model->index(4, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
-        selection->select(model->index(5, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        selection->select(model->index(4, 0),
+                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
+        selection->select(model->index(5, 0),
+                          QItemSelectionModel::Select | QItemSelectionModel::Rows);
         grid(w.get())->setFocus();
         QTest::keyClick(grid(w.get()), Qt::Key_K, Qt::ControlModifier | Qt::ShiftModifier);
         QTRY_VERIFY(visibleChild<BulkRekeyDialog>(w.get()));

@@ -2,21 +2,21 @@
 // (Ctrl+Shift+E) offers the selection, the filter or the table, Check Against Model lists the
 // failing records and opens them, and an inferred model can be attached to the table.
 
-#include "model/store/open/demodata.h"
-#include "model/json/jsoncodec.h"
 #include "model/grid/recordtablemodel.h"
+#include "model/json/jsoncodec.h"
+#include "model/store/open/demodata.h"
 #include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/demowindow.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/schema/checktabledialog.h"
-#include "widgets/transfer/exportdialog.h"
-#include "widgets/transfer/importdialog.h"
-#include "widgets/window/mainwindow.h"
 #include "widgets/common/messagebar.h"
-#include "widgets/schema/modelpreviewdialog.h"
 #include "widgets/common/notifier.h"
 #include "widgets/form/recordformdialog.h"
 #include "widgets/grid/recordgridview.h"
+#include "widgets/schema/checktabledialog.h"
+#include "widgets/schema/modelpreviewdialog.h"
+#include "widgets/transfer/exportdialog.h"
+#include "widgets/transfer/importdialog.h"
+#include "widgets/window/mainwindow.h"
 
 #include <QAction>
 #include <QApplication>
@@ -55,7 +55,10 @@ private:
         return window;
     }
 
-    static QAction *action(MainWindow *w, const QString &name) { return w->findChild<QAction *>(name); }
+    static QAction *action(MainWindow *w, const QString &name)
+    {
+        return w->findChild<QAction *>(name);
+    }
 
     /// Sends a drag of `files` over the window and, when accepted, the drop.
     static bool dropFiles(MainWindow *w, const QStringList &files)
@@ -222,7 +225,8 @@ private slots:
         dialog->attachToTable();
         QTRY_COMPARE_WITH_TIMEOUT(attached.size(), 1, 20000);
         // The grid works with the attached model from now on.
-        QTRY_VERIFY_WITH_TIMEOUT(w->recordModel()->tableModel() && w->recordModel()->tableModel() != before, 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w->recordModel()->tableModel() && w->recordModel()->tableModel() != before, 20000);
         auto store = SqliteStore::open(m_demo.store());
         QVERIFY(store);
         auto info = (*store)->describeTable(u"users"_s);

@@ -5,14 +5,14 @@
 // reads.
 
 #include "model/store/open/demodata.h"
-#include "model/store/sqlite/sqlitestore.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/demostores.h"
 #include "tests/common/namedchild.h"
 #include "tests/common/recordingnotifier.h"
 #include "widgets/common/messagebar.h"
-#include "widgets/schema/modelpreviewdialog.h"
 #include "widgets/common/notifier.h"
+#include "widgets/schema/modelpreviewdialog.h"
 
 #include <QFile>
 #include <QLabel>

@@ -3,14 +3,14 @@
 // changed meanwhile (through a second connection) is reported and leaves the stack index
 // saying what the store holds. Also the grid's cell-edit helper and the delete/remove helpers.
 
-#include "model/store/open/demodata.h"
 #include "model/json/jsoncodec.h"
-#include "model/store/sqlite/sqlitestore.h"
+#include "model/store/open/demodata.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "tests/common/recordingnotifier.h"
 #include "widgets/commands/deleterecords.h"
-#include "widgets/common/notifier.h"
 #include "widgets/commands/recordcommands.h"
+#include "widgets/common/notifier.h"
 
 #include <QAction>
 #include <QComboBox>
@@ -519,13 +519,17 @@ void TstRecordCommands::cellEditValuesOnAnInferredModel()
             return u'!' + value.error().toString();
         return value->isNumber() ? value->text() : QString::fromUtf8(JsonCodec::toPlain(*value));
     };
-    QCOMPARE(text(QStringLiteral("nextReminderTimestamp"), QStringLiteral("42")), QStringLiteral("42"));
-    QCOMPARE(text(QStringLiteral("nextReminderTimestamp"), QStringLiteral("soon")), QStringLiteral("\"soon\""));
+    QCOMPARE(text(QStringLiteral("nextReminderTimestamp"), QStringLiteral("42")),
+             QStringLiteral("42"));
+    QCOMPARE(text(QStringLiteral("nextReminderTimestamp"), QStringLiteral("soon")),
+             QStringLiteral("\"soon\""));
     QCOMPARE(text(QStringLiteral("username"), QStringLiteral("12")), QStringLiteral("\"12\""));
     QCOMPARE(text(QStringLiteral("nope"), QStringLiteral("x")), QStringLiteral("\"x\""));
-    QVERIFY(text(QStringLiteral("userId"), QStringLiteral("v")).contains(QStringLiteral("key change wizard")));
+    QVERIFY(text(QStringLiteral("userId"), QStringLiteral("v"))
+                .contains(QStringLiteral("key change wizard")));
     // The same edits on the attached (enforced) model are refused.
-    QVERIFY(!cellEditValue(*m_model, record, QStringLiteral("nextReminderTimestamp"), QStringLiteral("soon")));
+    QVERIFY(!cellEditValue(*m_model, record, QStringLiteral("nextReminderTimestamp"),
+                           QStringLiteral("soon")));
     QVERIFY(!cellEditValue(*m_model, record, QStringLiteral("nope"), QStringLiteral("x")));
 }
 

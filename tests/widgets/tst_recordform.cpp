@@ -7,8 +7,8 @@
 #include "../common/countingstore.h"
 
 #include "model/store/open/demodata.h"
-#include "model/store/sqlite/sqlitestore.h"
 #include "model/store/open/storerunner.h"
+#include "model/store/sqlite/sqlitestore.h"
 #include "widgets/form/fieldeditor.h"
 #include "widgets/form/recordformdialog.h"
 #include "widgets/form/valueeditors.h"

@@ -1,8 +1,8 @@
 // The record inspector on its own: the tree's fields, values and types (declared ones from
 // the table model), the lossless JSON text, and the problems of an invalid record.
 
-#include "model/store/open/demodata.h"
 #include "model/json/jsoncodec.h"
+#include "model/store/open/demodata.h"
 #include "widgets/grid/recordinspector.h"
 
 #include <QClipboard>

@@ -3,9 +3,9 @@
 // and their explanations, the preview, and the run: success, a failed put with its restore shown,
 // and a failed put and restore leaving the record in the journal, saved to a file from there.
 
-#include "model/store/open/demodata.h"
 #include "model/json/jsoncodec.h"
 #include "model/rekey/recoveryjournal.h"
+#include "model/store/open/demodata.h"
 #include "model/store/open/storerunner.h"
 #include "tests/common/demostores.h"
 #include "tests/common/faultystore.h"

@@ -6,17 +6,17 @@
 // into a new table; a cancelled export leaves no file. Screenshots of each dialog after a run
 // go to /tmp/h12-*.png.
 
-#include "model/store/open/demodata.h"
-#include "model/transfer/importer.h"
 #include "model/json/jsoncodec.h"
+#include "model/store/open/demodata.h"
 #include "model/store/open/storerunner.h"
+#include "model/transfer/importer.h"
 #include "tests/common/demostores.h"
 #include "tests/common/namedchild.h"
 #include "tests/common/recordingnotifier.h"
-#include "widgets/transfer/exportdialog.h"
-#include "widgets/transfer/importdialog.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/common/notifier.h"
+#include "widgets/transfer/exportdialog.h"
+#include "widgets/transfer/importdialog.h"
 
 #include <QClipboard>
 #include <QComboBox>

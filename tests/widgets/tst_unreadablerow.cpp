@@ -10,12 +10,12 @@
 #include "tests/common/demowindow.h"
 #include "tests/common/recordingnotifier.h"
 #include "tests/common/sqliteshell.h"
-#include "widgets/transfer/exportdialog.h"
-#include "widgets/grid/filterbar.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/common/notifier.h"
+#include "widgets/grid/filterbar.h"
 #include "widgets/grid/recordgridview.h"
 #include "widgets/grid/recordinspector.h"
+#include "widgets/transfer/exportdialog.h"
 
 #include <QAbstractItemModelTester>
 #include <QDialog>

@@ -102,7 +102,6 @@ QString keyTypeWords(const TableModel &model)
     }
 }
 
-
 QString number(qint64 n)
 {
     QLocale locale;

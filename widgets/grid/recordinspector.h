@@ -1,7 +1,7 @@
 #pragma once
 
-#include "model/schema/tablemodel.h"
 #include "model/core/value.h"
+#include "model/schema/tablemodel.h"
 
 #include <QStringList>
 #include <QWidget>

@@ -1,8 +1,8 @@
 #include "widgets/rekey/bulkrekeydialog.h"
 
 #include "model/store/open/storerunner.h"
-#include "widgets/common/messagebar.h"
 #include "widgets/common/looks.h"
+#include "widgets/common/messagebar.h"
 
 #include <QButtonGroup>
 #include <QComboBox>
@@ -39,11 +39,9 @@ QColor conflictTint()
 
 template <typename F, typename Done> void BulkRekeyDialog::callStore(F work, Done done)
 {
-    m_runner->call(
-        [interposer = m_interposer, work = std::move(work)](RecordStore &store) mutable {
-            return work(interposed(interposer, store));
-        },
-        this, std::move(done));
+    m_runner->call([interposer = m_interposer, work = std::move(work)](
+                       RecordStore &store) mutable { return work(interposed(interposer, store)); },
+                   this, std::move(done));
 }
 
 BulkRekeyDialog::BulkRekeyDialog(StoreRunner *runner, QString journalDirectory, QString table,
@@ -52,10 +50,10 @@ BulkRekeyDialog::BulkRekeyDialog(StoreRunner *runner, QString journalDirectory, 
                       parent)
 {
     m_keys = std::move(keys);
-    m_scope->setText(tr("%1 of table %2.")
-                         .arg(Looks::count(int(m_keys->size()), tr("selected record"),
-                                                tr("selected records")),
-                              m_table));
+    m_scope->setText(
+        tr("%1 of table %2.")
+            .arg(Looks::count(int(m_keys->size()), tr("selected record"), tr("selected records")),
+                 m_table));
     schedulePreview();
 }
 
@@ -67,8 +65,7 @@ BulkRekeyDialog::BulkRekeyDialog(StoreRunner *runner, QString journalDirectory, 
     m_filter = std::move(filter);
     QStringList parts;
     if (!m_filter.conditions.empty())
-        parts << Looks::count(int(m_filter.conditions.size()), tr("condition"),
-                                   tr("conditions"));
+        parts << Looks::count(int(m_filter.conditions.size()), tr("condition"), tr("conditions"));
     if (!m_filter.text.isEmpty())
         parts << tr("the text “%1”").arg(m_filter.text);
     m_scope->setText(parts.isEmpty() ? tr("Every record of table %1.").arg(m_table)

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "model/store/storeinterposer.h"
 #include "model/rekey/bulkrekey.h"
 #include "model/schema/tablemodel.h"
+#include "model/store/storeinterposer.h"
 
 #include <QDialog>
 

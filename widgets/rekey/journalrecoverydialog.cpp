@@ -3,9 +3,9 @@
 #include "model/json/jsoncodec.h"
 #include "model/store/open/storefactory.h"
 #include "model/store/open/storerunner.h"
+#include "widgets/common/looks.h"
 #include "widgets/common/messagebar.h"
 #include "widgets/common/prettyjson.h"
-#include "widgets/common/looks.h"
 
 #include <QClipboard>
 #include <QDesktopServices>

@@ -1,8 +1,8 @@
 #pragma once
 
+#include "model/core/value.h"
 #include "model/rekey/recoveryjournal.h"
 #include "model/rekey/rekeyengine.h"
-#include "model/core/value.h"
 
 #include <QDialog>
 

@@ -1,9 +1,9 @@
 #pragma once
 
-#include "model/store/storeinterposer.h"
+#include "model/core/value.h"
 #include "model/rekey/rekeyengine.h"
 #include "model/schema/tablemodel.h"
-#include "model/core/value.h"
+#include "model/store/storeinterposer.h"
 #include "widgets/common/looks.h"
 
 #include <QColor>
@@ -28,9 +28,9 @@ class QWizardPage;
 class RecordStore;
 class StoreRunner;
 
-/// The key change wizard (docs/architecture.md, "How a key change stays crash-safe"): the record -> the new
-/// key, checked live (type, and no record there) -> the strategy, each with its risks in plain
-/// words -> a preview of what will be written -> the run, each step shown live as the engine
+/// The key change wizard (docs/architecture.md, "How a key change stays crash-safe"): the record ->
+/// the new key, checked live (type, and no record there) -> the strategy, each with its risks in
+/// plain words -> a preview of what will be written -> the run, each step shown live as the engine
 /// reports it from the store thread -> a summary in plain words. When the put fails the restore
 /// is shown as its own step; when the restore fails too, the record stays in the recovery
 /// journal and can be saved to a file from the summary.

@@ -1,8 +1,8 @@
 #include "widgets/schema/checktabledialog.h"
 
 #include "model/store/open/storerunner.h"
-#include "widgets/common/messagebar.h"
 #include "widgets/common/looks.h"
+#include "widgets/common/messagebar.h"
 
 #include <QDir>
 #include <QFile>
@@ -394,9 +394,8 @@ void CheckTableDialog::finish(const std::shared_ptr<Run> &run, Result<TableCheck
             text = tr("%1 of %2 %3 the model.")
                        .arg(number(m_failing), records, m_failing == 1 ? tr("fails") : tr("fail"));
         }
-        pal.setColor(QPalette::WindowText, m_failing == 0 && !m_cancelled
-                                               ? Looks::okColor()
-                                               : Looks::failedColor());
+        pal.setColor(QPalette::WindowText,
+                     m_failing == 0 && !m_cancelled ? Looks::okColor() : Looks::failedColor());
         m_summary->setText(text);
     }
     if (report && m_failing == 0 && !m_cancelled) {

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "model/store/recordstore.h"
 #include "model/analysis/tablecheck.h"
 #include "model/core/value.h"
+#include "model/store/recordstore.h"
 
 #include <QDialog>
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "model/analysis/modelinferencejob.h"
-#include "model/schema/modelinference.h"
 #include "model/core/result.h"
+#include "model/schema/modelinference.h"
 #include "model/schema/tablemodel.h"
 
 #include <QDialog>

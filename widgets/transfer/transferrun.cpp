@@ -1,7 +1,7 @@
 #include "widgets/transfer/transferrun.h"
 
-#include "model/transfer/importer.h"
 #include "model/store/open/storerunner.h"
+#include "model/transfer/importer.h"
 
 #include <QElapsedTimer>
 #include <QPointer>

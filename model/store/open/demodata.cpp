@@ -28,21 +28,23 @@ private:
     quint64 m_state;
 };
 
-constexpr std::array kFirstNames = {
-    "olivia", "liam", "emma", "noah", "amelia", "oliver", "ava", "elijah", "sophia", "lucas",
-    "mia", "mateo", "isabella", "levi", "harper", "ethan", "luna", "james", "chloe", "hiro",
-    "aiko", "priya", "arjun", "fatima", "omar", "zoë", "björn", "inès", "nikolai", "mei"};
+constexpr std::array kFirstNames = {"olivia",   "liam",   "emma",   "noah",  "amelia",  "oliver",
+                                    "ava",      "elijah", "sophia", "lucas", "mia",     "mateo",
+                                    "isabella", "levi",   "harper", "ethan", "luna",    "james",
+                                    "chloe",    "hiro",   "aiko",   "priya", "arjun",   "fatima",
+                                    "omar",     "zoë",    "björn",  "inès",  "nikolai", "mei"};
 constexpr std::array kDomains = {"example.com", "mail.test", "inoft.dev", "corp.example",
                                  "post.example.org"};
-constexpr std::array kTags = {"beta", "admin", "newsletter", "premium", "mobile", "desktop",
-                              "early-adopter", "support", "eu", "us", "asia", "trial"};
+constexpr std::array kTags = {"beta",   "admin",   "newsletter",    "premium",
+                              "mobile", "desktop", "early-adopter", "support",
+                              "eu",     "us",      "asia",          "trial"};
 constexpr std::array kPlans = {"free", "pro", "team", "enterprise"};
 constexpr std::array kScopes = {"read", "write", "admin", "read write"};
-constexpr std::array kDevices = {"Pixel 8", "iPhone 15", "ThinkPad X1", "MacBook Air",
-                                 "Galaxy S24", "Framework 13"};
+constexpr std::array kDevices = {"Pixel 8",     "iPhone 15",  "ThinkPad X1",
+                                 "MacBook Air", "Galaxy S24", "Framework 13"};
 constexpr std::array kSystems = {"android", "ios", "linux", "macos", "windows"};
-constexpr std::array kEvents = {"signed in", "changed password", "exported data",
-                                "invited a friend", "upgraded plan", "signed out"};
+constexpr std::array kEvents = {"signed in",        "changed password", "exported data",
+                                "invited a friend", "upgraded plan",    "signed out"};
 
 Value str(const char *s)
 {
@@ -54,8 +56,7 @@ Value num(qint64 n)
     return Value::integer(n);
 }
 
-template<std::size_t N>
-const char *pick(Random &r, const std::array<const char *, N> &items)
+template <std::size_t N> const char *pick(Random &r, const std::array<const char *, N> &items)
 {
     return items[std::size_t(r.below(int(N)))];
 }
@@ -92,7 +93,8 @@ Value userRecord(quint64 index)
     const QString username = first + QString::number(index % 9973);
     const qint64 created = 1'500'000'000 + qint64(r.next() % 200'000'000);
     Value::Map m;
-    m.insert(QStringLiteral("userId"), Value::string(QStringLiteral("user-%1").arg(index, 7, 10, QLatin1Char('0'))));
+    m.insert(QStringLiteral("userId"),
+             Value::string(QStringLiteral("user-%1").arg(index, 7, 10, QLatin1Char('0'))));
     m.insert(QStringLiteral("username"), Value::string(username));
     if (r.chance(85))
         m.insert(QStringLiteral("email"),
@@ -102,13 +104,16 @@ Value userRecord(quint64 index)
     if (ageKind < 16)
         m.insert(QStringLiteral("age"), num(16 + r.below(70)));
     else if (ageKind < 19)
-        m.insert(QStringLiteral("age"), Value::numberUnchecked(QStringLiteral("%1.5").arg(16 + r.below(70))));
+        m.insert(QStringLiteral("age"),
+                 Value::numberUnchecked(QStringLiteral("%1.5").arg(16 + r.below(70))));
     else
         m.insert(QStringLiteral("age"), str("unknown"));
     m.insert(QStringLiteral("active"), Value::boolean(r.chance(70)));
     if (r.chance(60))
         m.insert(QStringLiteral("score"),
-                 Value::numberUnchecked(QStringLiteral("%1.%2").arg(r.below(1000)).arg(r.below(100), 2, 10, QLatin1Char('0'))));
+                 Value::numberUnchecked(QStringLiteral("%1.%2")
+                                            .arg(r.below(1000))
+                                            .arg(r.below(100), 2, 10, QLatin1Char('0'))));
     if (r.chance(10)) {
         QByteArray avatar(12, '\0');
         for (char &c : avatar)
@@ -116,12 +121,14 @@ Value userRecord(quint64 index)
         m.insert(QStringLiteral("avatar"), Value::binary(avatar));
     }
     if (r.chance(40))
-        m.insert(QStringLiteral("nextReminderTimestamp"), num(1'700'000'000 + qint64(r.next() % 50'000'000)));
+        m.insert(QStringLiteral("nextReminderTimestamp"),
+                 num(1'700'000'000 + qint64(r.next() % 50'000'000)));
 
     Value::Map metadata;
     metadata.insert(QStringLiteral("accountCreationTimestamp"), num(created));
     if (r.chance(80))
-        metadata.insert(QStringLiteral("lastConnectionTimestamp"), num(created + qint64(r.next() % 90'000'000)));
+        metadata.insert(QStringLiteral("lastConnectionTimestamp"),
+                        num(created + qint64(r.next() % 90'000'000)));
     metadata.insert(QStringLiteral("plan"), str(pick(r, kPlans)));
     m.insert(QStringLiteral("metadata"), Value::map(metadata));
 
@@ -130,14 +137,16 @@ Value userRecord(quint64 index)
         Value::Map tokens;
         for (int t = 0; t < tokenCount; ++t) {
             Value::Map token;
-            token.insert(QStringLiteral("expirationTimestamp"), num(1'750'000'000 + qint64(r.next() % 90'000'000)));
+            token.insert(QStringLiteral("expirationTimestamp"),
+                         num(1'750'000'000 + qint64(r.next() % 90'000'000)));
             token.insert(QStringLiteral("scope"), str(pick(r, kScopes)));
             if (r.chance(50))
                 token.insert(QStringLiteral("device"),
                              Value::map({{QStringLiteral("name"), str(pick(r, kDevices))},
                                          {QStringLiteral("os"), str(pick(r, kSystems))}}));
-            tokens.insert(QStringLiteral("tok-%1").arg(r.next() % 1'000'000, 6, 16, QLatin1Char('0')),
-                          Value::map(token));
+            tokens.insert(
+                QStringLiteral("tok-%1").arg(r.next() % 1'000'000, 6, 16, QLatin1Char('0')),
+                Value::map(token));
         }
         m.insert(QStringLiteral("tokens"), Value::map(tokens));
     }
@@ -164,8 +173,9 @@ Value userRecord(quint64 index)
             if (r.chance(50))
                 logs.append(str(pick(r, kEvents)));
             else
-                logs.append(Value::map({{QStringLiteral("event"), str(pick(r, kEvents))},
-                                        {QStringLiteral("at"), num(created + qint64(r.next() % 1'000'000))}}));
+                logs.append(Value::map(
+                    {{QStringLiteral("event"), str(pick(r, kEvents))},
+                     {QStringLiteral("at"), num(created + qint64(r.next() % 1'000'000))}}));
         }
         m.insert(QStringLiteral("logs"), Value::list(logs));
     }
@@ -173,11 +183,13 @@ Value userRecord(quint64 index)
         m.insert(QStringLiteral("settings"),
                  Value::map({{QStringLiteral("theme"), str(r.chance(50) ? "dark" : "light")},
                              {QStringLiteral("notifications"), Value::boolean(r.chance(60))},
-                             {QStringLiteral("fontScale"), Value::numberUnchecked(QStringLiteral("1.25"))}}));
+                             {QStringLiteral("fontScale"),
+                              Value::numberUnchecked(QStringLiteral("1.25"))}}));
     if (r.chance(8)) {
         Value child = Value::map({{QStringLiteral("value"), num(r.below(10))}});
-        Value parent = Value::map({{QStringLiteral("value"), str("volume")},
-                                   {QStringLiteral("children"), Value::map({{QStringLiteral("left"), child}})}});
+        Value parent = Value::map(
+            {{QStringLiteral("value"), str("volume")},
+             {QStringLiteral("children"), Value::map({{QStringLiteral("left"), child}})}});
         m.insert(QStringLiteral("parameters"), Value::map({{QStringLiteral("audio"), parent}}));
     }
 
@@ -196,7 +208,8 @@ Status populate(RecordStore &store, quint64 count, const std::function<void(quin
 {
     const TableModelPtr model = usersModel();
     if (!model)
-        return makeError(ErrorKind::Backend, QStringLiteral("the demo model is missing from the resources"));
+        return makeError(ErrorKind::Backend,
+                         QStringLiteral("the demo model is missing from the resources"));
     if (auto s = store.createTable(QStringLiteral("users"), *model); !s)
         return s;
     auto fill = [&]() -> Status {

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "model/store/recordstore.h"
-#include "model/schema/tablemodel.h"
 #include "model/core/value.h"
+#include "model/schema/tablemodel.h"
+#include "model/store/recordstore.h"
 
 #include <functional>
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "model/core/cancellation.h"
-#include "model/store/recordstore.h"
 #include "model/store/open/storefactory.h"
+#include "model/store/recordstore.h"
 
 #include <QFuture>
 #include <QMetaObject>
@@ -41,8 +41,7 @@ public:
 
     /// Runs `work(RecordStore &)` on the worker thread. If no store is open the work gets an
     /// Unavailable error instead (the result type must be constructible from Error).
-    template<typename F>
-    auto run(F work) -> QFuture<std::invoke_result_t<F, RecordStore &>>
+    template <typename F> auto run(F work) -> QFuture<std::invoke_result_t<F, RecordStore &>>
     {
         using R = std::invoke_result_t<F, RecordStore &>;
         auto promise = std::make_shared<QPromise<R>>();
@@ -56,7 +55,8 @@ public:
                 if (m_store)
                     promise->addResult((*job)(*m_store));
                 else
-                    promise->addResult(R(makeError(ErrorKind::Unavailable, QStringLiteral("no store is open"))));
+                    promise->addResult(
+                        R(makeError(ErrorKind::Unavailable, QStringLiteral("no store is open"))));
                 promise->finish();
             },
             Qt::QueuedConnection);
@@ -66,8 +66,7 @@ public:
     /// Runs `work(RecordStore &)` on the worker thread, then `done(result)` on the thread that
     /// made this runner, but only if `context` still exists then. Prefer this to
     /// run().then(context, ...) for objects that may die first (Qt 6.4 asserts there).
-    template<typename F, typename Done>
-    void call(F work, QObject *context, Done done)
+    template <typename F, typename Done> void call(F work, QObject *context, Done done)
     {
         using R = std::invoke_result_t<F, RecordStore &>;
         QPointer<QObject> guard(context);
@@ -79,8 +78,9 @@ public:
             [this, job, finished, guard, host, check = interruptCheck()]() {
                 const Cancellation::Scope scope(check);
                 auto result = std::make_shared<R>(
-                    m_store ? (*job)(*m_store)
-                            : R(makeError(ErrorKind::Unavailable, QStringLiteral("no store is open"))));
+                    m_store
+                        ? (*job)(*m_store)
+                        : R(makeError(ErrorKind::Unavailable, QStringLiteral("no store is open"))));
                 QMetaObject::invokeMethod(
                     host,
                     [finished, guard, result]() {
@@ -119,7 +119,7 @@ private:
 
     std::shared_ptr<std::atomic<quint64>> m_interrupts = std::make_shared<std::atomic<quint64>>(0);
     QThread m_thread;
-    QObject *m_context; ///< lives on m_thread; jobs are queued to it
+    QObject *m_context;      ///< lives on m_thread; jobs are queued to it
     QObject *m_callbackHost; ///< lives on the creating thread; call() results are queued to it
     std::unique_ptr<RecordStore> m_store; ///< touched only on the worker thread
     std::shared_ptr<QString> m_location;
