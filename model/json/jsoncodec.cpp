@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <QRegularExpression>
 #include <QSet>
 
 #include <cstring>
@@ -501,6 +502,32 @@ Result<Value> parsePlain(QByteArrayView utf8)
 Result<Value> parseStored(QByteArrayView utf8)
 {
     return parse(utf8, true);
+}
+
+namespace {
+
+/// A parse error of stored JSON as "its stored JSON is damaged (line 1, column 2): ...".
+QString damagedStoredJson(const Error &e)
+{
+    QString what = e.message;
+    what.remove(QStringLiteral("malformed JSON: "));
+    what.remove(QRegularExpression(QStringLiteral("^syntax error while parsing [a-z ]+ - ")));
+    return e.location.isEmpty()
+               ? QStringLiteral("its stored JSON is damaged: %1").arg(what)
+               : QStringLiteral("its stored JSON is damaged (%1): %2").arg(e.location, what);
+}
+
+} // namespace
+
+std::variant<Value, QString> readStoredRecord(QByteArrayView utf8)
+{
+    auto value = parseStored(utf8);
+    if (!value)
+        return damagedStoredJson(value.error());
+    if (!value->isMap())
+        return QStringLiteral("its stored JSON is %1, not a record (an object of attributes)")
+            .arg(value->typeDescription());
+    return std::move(*value);
 }
 
 namespace {

@@ -7,11 +7,13 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <variant>
+
 /// Conversions between Value and JSON text, all lossless for numbers.
 ///
 /// Three forms:
 /// - plain JSON, the exchange format: sets become arrays and binary becomes base64 text (the
-///   table model restores them: applyModelTypes in model/validator.h);
+///   table model restores them: applyModelTypes in model/schema/validator.h);
 /// - DynamoDB JSON, {"S": "..."} per attribute, which says every type itself;
 /// - stored JSON, what the embedded store writes: plain JSON in which binary and sets are tagged
 ///   ({"$B": "base64"}, {"$SS": [...]}, {"$NS": [...]}, {"$BS": [...]}) and map keys that begin
@@ -25,6 +27,10 @@ inline constexpr int kMaxParseDepth = 100;
 Result<Value> parsePlain(QByteArrayView utf8);
 /// Parses stored JSON (see above).
 Result<Value> parseStored(QByteArrayView utf8);
+/// A stored record read back: the record, or why `utf8` is not one, in words that follow
+/// "record K: " ("its stored JSON is damaged (line 1, column 2): ...", "its stored JSON is a
+/// list, not a record (an object of attributes)").
+std::variant<Value, QString> readStoredRecord(QByteArrayView utf8);
 /// Parses one DynamoDB JSON item: an object of attribute values, {"id": {"S": "u1"}, ...}.
 Result<Value> parseDynamoItem(QByteArrayView utf8);
 /// Parses one DynamoDB JSON attribute value, {"N": "12"}.

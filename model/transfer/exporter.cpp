@@ -5,7 +5,6 @@
 #include "model/transfer/csvcodec.h"
 
 #include <QHash>
-#include <QRegularExpression>
 #include <QSaveFile>
 
 #include <variant>
@@ -299,17 +298,6 @@ Result<qint64> walk(RecordStore &store, const QString &table, ScanRequest reques
     return count;
 }
 
-/// "its stored JSON is damaged (line 1, column 2): invalid literal ...".
-QString damagedJson(const Error &e)
-{
-    QString what = e.message;
-    what.remove(QStringLiteral("malformed JSON: "));
-    what.remove(QRegularExpression(QStringLiteral("^syntax error while parsing [a-z ]+ - ")));
-    return e.location.isEmpty()
-               ? QStringLiteral("its stored JSON is damaged: %1").arg(what)
-               : QStringLiteral("its stored JSON is damaged (%1): %2").arg(e.location, what);
-}
-
 /// Whether stored text can be a record: the fast converters take any JSON value.
 bool startsAnObject(const QByteArray &text)
 {
@@ -320,18 +308,6 @@ bool startsAnObject(const QByteArray &text)
     return false;
 }
 
-/// Why stored text is not a record, or the record.
-std::variant<Value, QString> readStored(const QByteArray &text)
-{
-    auto value = JsonCodec::parseStored(text);
-    if (!value)
-        return damagedJson(value.error());
-    if (!value->isMap())
-        return QStringLiteral("its stored JSON is %1, not a record (an object of attributes)")
-            .arg(value->typeDescription());
-    return std::move(*value);
-}
-
 /// Writes a record from its stored text: an empty string, or why the text cannot be read
 /// (nothing is written then).
 Result<QString> writeStoredRecord(RecordWriter &writer, const QByteArray &text)
@@ -339,7 +315,7 @@ Result<QString> writeStoredRecord(RecordWriter &writer, const QByteArray &text)
     if (startsAnObject(text) && writer.stored(text))
         return QString();
     // Not what the fast path expects: the full parser decides (and names the problem).
-    auto value = readStored(text);
+    auto value = JsonCodec::readStoredRecord(text);
     if (auto *reason = std::get_if<QString>(&value))
         return *reason;
     writer.value(std::get<Value>(value));
@@ -381,7 +357,7 @@ Result<ExportReport> Exporter::exportScan(const ScanRequest &request, QIODevice 
                     });
                 if (ok)
                     return QString();
-                auto parsed = readStored(text);
+                auto parsed = JsonCodec::readStoredRecord(text);
                 if (auto *reason = std::get_if<QString>(&parsed))
                     return *reason; // skipped; the second pass names it
                 const Value::Map &m = std::get<Value>(parsed).toMap();

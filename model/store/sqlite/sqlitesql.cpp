@@ -1,19 +1,6 @@
 #include "model/store/sqlite/sqlitesql.h"
 
-#include <QRegularExpression>
-
 namespace SqliteSql {
-
-/// "its stored JSON is damaged (line 1, column 2): invalid literal ...".
-QString damagedJson(const Error &e)
-{
-    QString what = e.message;
-    what.remove(QStringLiteral("malformed JSON: "));
-    what.remove(QRegularExpression(QStringLiteral("^syntax error while parsing [a-z ]+ - ")));
-    return e.location.isEmpty()
-               ? QStringLiteral("its stored JSON is damaged: %1").arg(what)
-               : QStringLiteral("its stored JSON is damaged (%1): %2").arg(e.location, what);
-}
 
 int primaryCode(const QSqlError &error)
 {

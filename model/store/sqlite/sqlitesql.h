@@ -23,9 +23,6 @@ inline constexpr int kSqliteFull = 13;
 inline constexpr int kSqliteCantOpen = 14;
 inline constexpr int kSqliteNotADb = 26;
 
-/// "its stored JSON is damaged (line 1, column 2): invalid literal ...".
-QString damagedJson(const Error &e);
-
 /// SQLite's primary result code of an error (SQLITE_BUSY, ...), or -1.
 int primaryCode(const QSqlError &error);
 

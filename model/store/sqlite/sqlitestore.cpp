@@ -469,13 +469,7 @@ std::variant<Value, QString> SqliteStore::parseRow(const QVariant &item)
     // Text as SQLite holds it; a blob (written by another program) is read as its bytes.
     const QByteArray json =
         item.typeId() == QMetaType::QByteArray ? item.toByteArray() : item.toString().toUtf8();
-    auto record = JsonCodec::parseStored(json);
-    if (!record)
-        return damagedJson(record.error());
-    if (!record->isMap())
-        return QStringLiteral("its stored JSON is %1, not a record (an object of attributes)")
-            .arg(record->typeDescription());
-    return std::move(*record);
+    return JsonCodec::readStoredRecord(json);
 }
 
 Status SqliteStore::writeRecord(const QString &table, const QString &pk, const Value &record)
