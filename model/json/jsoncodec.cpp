@@ -565,6 +565,48 @@ QString setProblem(const QString &tag, qsizetype size, const QStringList &texts,
     return {};
 }
 
+/// The set of a DynamoDB JSON value tagged SS, NS or BS; `inner` is what the tag holds.
+Result<Value> dynamoSetFromTree(const QString &tag, const Value &inner, const QString &path)
+{
+    auto bad = [&](const QString &message) {
+        return Result<Value>(makeError(ErrorKind::Invalid, message, path));
+    };
+    if (!inner.isList())
+        return bad(
+            QStringLiteral("%1 must hold an array, not %2").arg(tag, inner.typeDescription()));
+    QStringList texts;
+    QList<QByteArray> binaries;
+    const Value::List &items = inner.toList();
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const Value &item = items[i];
+        if (!item.isString())
+            return bad(QStringLiteral("%1 items must be strings; item %2 is %3")
+                           .arg(tag)
+                           .arg(i)
+                           .arg(item.typeDescription()));
+        if (tag == u"NS") {
+            const QString problem = checkNumber(item.text());
+            if (!problem.isEmpty())
+                return bad(problem);
+            texts.append(item.text());
+        } else if (tag == u"SS") {
+            texts.append(item.text());
+        } else {
+            auto bytes = decodeBase64Text(item.text(), path);
+            if (!bytes)
+                return bytes.error();
+            binaries.append(std::move(*bytes));
+        }
+    }
+    if (const QString problem = setProblem(tag, items.size(), texts, binaries); !problem.isEmpty())
+        return bad(problem);
+    if (tag == u"SS")
+        return Value::stringSet(std::move(texts));
+    if (tag == u"NS")
+        return Value::numberSet(std::move(texts));
+    return Value::binarySet(std::move(binaries));
+}
+
 } // namespace
 
 Result<Value> fromDynamoTree(const Value &tree, const QString &path)
@@ -652,43 +694,8 @@ Result<Value> fromDynamoTree(const Value &tree, const QString &path)
         }
         return Value::list(std::move(out));
     }
-    if (tag == u"SS" || tag == u"NS" || tag == u"BS") {
-        if (!inner.isList())
-            return bad(
-                QStringLiteral("%1 must hold an array, not %2").arg(tag, inner.typeDescription()));
-        QStringList texts;
-        QList<QByteArray> binaries;
-        const Value::List &items = inner.toList();
-        for (qsizetype i = 0; i < items.size(); ++i) {
-            const Value &item = items[i];
-            if (!item.isString())
-                return bad(QStringLiteral("%1 items must be strings; item %2 is %3")
-                               .arg(tag)
-                               .arg(i)
-                               .arg(item.typeDescription()));
-            if (tag == u"NS") {
-                const QString problem = checkNumber(item.text());
-                if (!problem.isEmpty())
-                    return bad(problem);
-                texts.append(item.text());
-            } else if (tag == u"SS") {
-                texts.append(item.text());
-            } else {
-                auto bytes = decodeBase64Text(item.text(), path);
-                if (!bytes)
-                    return bytes.error();
-                binaries.append(std::move(*bytes));
-            }
-        }
-        if (const QString problem = setProblem(tag, items.size(), texts, binaries);
-            !problem.isEmpty())
-            return bad(problem);
-        if (tag == u"SS")
-            return Value::stringSet(std::move(texts));
-        if (tag == u"NS")
-            return Value::numberSet(std::move(texts));
-        return Value::binarySet(std::move(binaries));
-    }
+    if (tag == u"SS" || tag == u"NS" || tag == u"BS")
+        return dynamoSetFromTree(tag, inner, path);
     return bad(QStringLiteral("unknown DynamoDB type tag %1; the tags are S, N, B, BOOL, NULL, "
                               "M, L, SS, NS and BS")
                    .arg(quotedExcerpt(tag, 60)));

@@ -714,6 +714,28 @@ Result<std::optional<Value>> SqliteStore::doRemoveField(const QString &table, co
     return removed;
 }
 
+namespace {
+
+/// The cursor of the page after one that ended at `lastRowid` (and, sorted, at `lastSort`).
+QByteArray nextScanCursor(qlonglong lastRowid, bool sorted, const QVariant &lastSort)
+{
+    QJsonObject c;
+    c.insert(QStringLiteral("r"), QString::number(lastRowid));
+    if (sorted) {
+        QString t = QStringLiteral("s");
+        if (lastSort.typeId() == QMetaType::LongLong || lastSort.typeId() == QMetaType::Int)
+            t = QStringLiteral("i");
+        else if (lastSort.typeId() == QMetaType::Double)
+            t = qIsInf(lastSort.toDouble()) ? QStringLiteral("m") : QStringLiteral("d");
+        c.insert(QStringLiteral("t"), t);
+        c.insert(QStringLiteral("v"),
+                 t == u"d" ? QString::number(lastSort.toDouble(), 'g', 17) : lastSort.toString());
+    }
+    return QJsonDocument(c).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
 Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &request)
 {
     auto m = model(table);
@@ -819,19 +841,7 @@ Result<ScanPage> SqliteStore::scan(const QString &table, const ScanRequest &requ
         page.records.push_back(std::get<Value>(std::move(record)));
     }
     if (int(page.records.size() + page.storedRecords.size() + page.unreadable.size()) == limit) {
-        QJsonObject c;
-        c.insert(QStringLiteral("r"), QString::number(lastRowid));
-        if (sorted) {
-            QString t = QStringLiteral("s");
-            if (lastSort.typeId() == QMetaType::LongLong || lastSort.typeId() == QMetaType::Int)
-                t = QStringLiteral("i");
-            else if (lastSort.typeId() == QMetaType::Double)
-                t = qIsInf(lastSort.toDouble()) ? QStringLiteral("m") : QStringLiteral("d");
-            c.insert(QStringLiteral("t"), t);
-            c.insert(QStringLiteral("v"), t == u"d" ? QString::number(lastSort.toDouble(), 'g', 17)
-                                                    : lastSort.toString());
-        }
-        page.nextCursor = QJsonDocument(c).toJson(QJsonDocument::Compact);
+        page.nextCursor = nextScanCursor(lastRowid, sorted, lastSort);
     }
     return page;
 }
