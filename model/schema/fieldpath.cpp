@@ -27,20 +27,6 @@ QString quoted(QStringView s)
     return u'"' + s.toString() + u'"';
 }
 
-/// "a dict of map", "an int", "one of int, float or str": the type of a spec after "is".
-QString typePhrase(const FieldSpec &spec)
-{
-    const QString d = spec.typeDescription();
-    if (spec.types.size() > 1) // "int or float", "one of int, float or str"
-        return d.startsWith(QStringLiteral("one of")) ? d : QStringLiteral("either ") + d;
-    if (!spec.types.empty() && spec.types.front().kind == FieldKind::Map)
-        return QStringLiteral("a map"); // the description names the model, not the kind
-    if (d.startsWith(QStringLiteral("bytes")))
-        return d;
-    const bool vowel = !d.isEmpty() && QStringLiteral("aeiou").contains(d.front());
-    return (vowel ? QStringLiteral("an ") : QStringLiteral("a ")) + d;
-}
-
 QString placeholderText(QStringView name)
 {
     return QStringLiteral("{{") + name.toString() + QStringLiteral("}}");
@@ -265,6 +251,20 @@ Result<ResolvedPath> resolveKeyOnly(QStringView path, const std::vector<Token> &
 }
 
 } // namespace
+
+/// "a dict of map", "an int", "one of int, float or str": the type of a spec after "is".
+QString typePhrase(const FieldSpec &spec)
+{
+    const QString d = spec.typeDescription();
+    if (spec.types.size() > 1) // "int or float", "one of int, float or str"
+        return d.startsWith(QStringLiteral("one of")) ? d : QStringLiteral("either ") + d;
+    if (!spec.types.empty() && spec.types.front().kind == FieldKind::Map)
+        return QStringLiteral("a map"); // the description names the model, not the kind
+    if (d.startsWith(QStringLiteral("bytes")))
+        return d;
+    const bool vowel = !d.isEmpty() && QStringLiteral("aeiou").contains(d.front());
+    return (vowel ? QStringLiteral("an ") : QStringLiteral("a ")) + d;
+}
 
 QString ResolvedPath::display() const
 {

@@ -50,6 +50,10 @@ struct ResolvedPath
 Result<ResolvedPath> resolvePath(const TableModel &model, QStringView path,
                                  const QHash<QString, QString> &variables = {});
 
+/// The type of a spec as a sentence says it after "is": "an int", "a dict of map", "bytes",
+/// "either int or float", "one of int, float or str".
+QString typePhrase(const FieldSpec &spec);
+
 /// Splits a filter or sort path (`metadata.plan`: literal names separated by dots, no
 /// placeholders) into its names. Refused, with a message that names the path: an empty path,
 /// an empty element (`a..b`, a dot at an end) and the characters field paths reserve

@@ -214,20 +214,6 @@ bool isDeepKind(FieldKind kind)
            kind == FieldKind::Set;
 }
 
-/// "an int", "a dict of map", "bytes", "one of int, float or str".
-QString typePhrase(const FieldSpec &spec)
-{
-    const QString d = spec.typeDescription();
-    if (spec.types.size() > 1) // "int or float", "one of int, float or str"
-        return d.startsWith(QStringLiteral("one of")) ? d : QStringLiteral("either ") + d;
-    if (!spec.types.empty() && spec.types.front().kind == FieldKind::Map)
-        return QStringLiteral("a map"); // the description names the model, not the kind
-    if (d.startsWith(QStringLiteral("bytes")))
-        return d;
-    const bool vowel = !d.isEmpty() && QStringLiteral("aeiou").contains(d.front());
-    return (vowel ? QStringLiteral("an ") : QStringLiteral("a ")) + d;
-}
-
 QString shortText(const QString &s)
 {
     return s.size() > 40 ? s.left(37) + QStringLiteral("...") : s;
