@@ -17,6 +17,7 @@
 #include <QAction>
 #include <QClipboard>
 #include <QComboBox>
+#include <QGuiApplication>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
@@ -24,6 +25,7 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -101,6 +103,7 @@ private slots:
     void refreshReloadsTablesAndRecords();
     void recentStoresRoundTrip();
     void columnWidthsRoundTrip();
+    void geometryLargerThanTheScreenIsFitted();
     void missingStoreShowsErrorInPlace();
     void aboutGoesThroughNotifier();
 
@@ -616,6 +619,31 @@ void TstMainWindow::columnWidthsRoundTrip()
     auto *grid = child<RecordGridView>(w.get(), "recordGrid");
     QTRY_COMPARE(grid->columnWidth(model->columnOf(QStringLiteral("email"))), 321);
     QTRY_VERIFY(grid->isColumnHidden(model->columnOf(QStringLiteral("score"))));
+}
+
+void TstMainWindow::geometryLargerThanTheScreenIsFitted()
+{
+    const QRect available = QGuiApplication::primaryScreen()->availableGeometry();
+    {
+        // As saved on a monitor twice this size, placed right of this screen.
+        QWidget big;
+        big.setGeometry(available.right() + 100, available.top() + 50, available.width() * 2,
+                        available.height() * 2);
+        QSettings().setValue(QStringLiteral("window/geometry"), big.saveGeometry());
+    }
+    MainWindow w;
+    QVERIFY2(w.width() <= available.width() && w.height() <= available.height(),
+             qPrintable(QStringLiteral("%1x%2 on a %3x%4 screen")
+                            .arg(w.width())
+                            .arg(w.height())
+                            .arg(available.width())
+                            .arg(available.height())));
+    QVERIFY2(available.contains(w.geometry()),
+             qPrintable(QStringLiteral("at %1,%2").arg(w.x()).arg(w.y())));
+    // With nothing saved, the default size is fitted too.
+    QSettings().remove(QStringLiteral("window/geometry"));
+    MainWindow fresh;
+    QVERIFY(available.contains(fresh.geometry()));
 }
 
 void TstMainWindow::missingStoreShowsErrorInPlace()

@@ -25,6 +25,7 @@
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QGuiApplication>
 #include <QInputDialog>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -32,6 +33,7 @@
 #include <QMenu>
 #include <QMenuBar>
 #include <QProgressBar>
+#include <QScreen>
 #include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
@@ -39,6 +41,8 @@
 #include <QToolBar>
 #include <QToolButton>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace mainwindowparts {
 
@@ -475,11 +479,29 @@ void MainWindow::saveWindowSettings()
     saveColumnState();
 }
 
+void MainWindow::fitToScreen()
+{
+    // A geometry saved on a larger monitor (or the default size on a small one) would put the
+    // status bar and the right-hand pane off screen: shrink to the screen, then move onto it.
+    const QScreen *where = screen() ? screen() : QGuiApplication::primaryScreen();
+    if (!where)
+        return;
+    const QRect available = where->availableGeometry();
+    const QSize fitted = size().boundedTo(available.size());
+    if (fitted != size())
+        resize(fitted);
+    const QPoint at(std::clamp(x(), available.left(), available.right() - fitted.width() + 1),
+                    std::clamp(y(), available.top(), available.bottom() - fitted.height() + 1));
+    if (at != pos())
+        move(at);
+}
+
 void MainWindow::restoreWindowSettings()
 {
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
         resize(1280, 800);
+    fitToScreen();
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     m_splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
     m_showTablesAction->setChecked(

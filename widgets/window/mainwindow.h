@@ -146,6 +146,8 @@ private:
     void rebuildRecentMenu();
     void saveWindowSettings();
     void restoreWindowSettings();
+    /// Shrinks the window to its screen's available area and moves it onto it.
+    void fitToScreen();
     void saveColumnState();
     void updateFieldPaths();
     void syncSortIndicator();
