@@ -79,8 +79,8 @@ inline QList<Kind> kinds(const QByteArray &good)
     for (const qsizetype cut : {qsizetype(1), good.size() / 4, good.size() / 2, good.size() - 3})
         k << Kind{u"truncated at byte %1"_s.arg(cut), bytes(good.left(cut)),
                   u"truncated JSON: the file ends at byte %1"_s.arg(cut)};
-    k << Kind{u"garbage bytes"_s,
-              bytes(QByteArray("\x7f\x45\x4c\x46\x02\x01\x00\xff\xfe junk", 16)), u"not JSON"_s};
+    static constexpr char garbage[] = "\x7f\x45\x4c\x46\x02\x01\x00\xff\xfe junk"; // 14 bytes
+    k << Kind{u"garbage bytes"_s, bytes(QByteArray(garbage, sizeof(garbage) - 1)), u"not JSON"_s};
     k << Kind{u"JSON but a list"_s, bytes("[1, 2, 3]"),
               u"not a journal entry: the file holds a list"_s};
     k << Kind{u"JSON without format"_s, bytes(R"({"table": "users"})"), u"has no \"format\""_s};
