@@ -41,9 +41,12 @@ struct TextLayout
 };
 
 /// The same, with the reason of a failure (without "malformed JSON: ") and its byte offset;
-/// `layout` (optional) receives where the top-level members are.
+/// `layout` (optional) receives where the top-level members are. `refusedPath` (optional)
+/// receives, when the text is well-formed but a value in it is refused (a number out of
+/// DynamoDB's range), that value's field path ("age", "tokens.t1.n", "logs[2]"); else "" —
+/// also for a refused value at the top level, where the path is "".
 bool parsePlain(QByteArrayView utf8, Value &out, QString &error, qsizetype &errorOffset,
-                TextLayout *layout = nullptr);
+                TextLayout *layout = nullptr, QString *refusedPath = nullptr);
 
 /// Plain JSON, the same text as JsonCodec::appendPlain.
 void appendPlain(QByteArray &out, const Value &value);

@@ -2,6 +2,8 @@
 
 #include "model/json/fastjson.h"
 
+#include "model/core/names.h"
+
 #include "model/json/jsoncodec.h"
 
 #include <algorithm>
@@ -85,6 +87,21 @@ public:
     QString m_error;
     const char *m_errorAt = nullptr;
     const char *m_begin;
+    /// The text is well-formed up to the failure, and a value in it is refused (a number out
+    /// of DynamoDB's range): m_refusedPath names it, innermost part first.
+    bool m_valueRefused = false;
+    std::vector<QString> m_refusedPath;
+
+    QString refusedPath() const
+    {
+        QString path;
+        for (auto part = m_refusedPath.rbegin(); part != m_refusedPath.rend(); ++part) {
+            if (!path.isEmpty() && !part->startsWith(u'['))
+                path += u'.';
+            path += *part;
+        }
+        return path;
+    }
 
 private:
     bool fail(const QString &message)
@@ -186,8 +203,11 @@ private:
             skipSpace();
             Value v;
             const char *valueAt = m_p;
-            if (!value(v, depth))
+            if (!value(v, depth)) {
+                if (m_valueRefused)
+                    m_refusedPath.push_back(excerpt(key, 60));
                 return false;
+            }
             if (m_layout && depth == 1)
                 m_layout->rootMembers.push_back({key, valueAt - m_begin, m_p - m_begin});
             // Keys usually arrive sorted (every export writes them so): they are appended.
@@ -239,8 +259,11 @@ private:
         for (;;) {
             skipSpace();
             Value v;
-            if (!value(v, depth))
+            if (!value(v, depth)) {
+                if (m_valueRefused)
+                    m_refusedPath.push_back(QStringLiteral("[%1]").arg(items.size()));
                 return false;
+            }
             items.append(std::move(v));
             skipSpace();
             if (m_p < m_end && *m_p == ',') {
@@ -473,6 +496,7 @@ private:
             const QString problem = checkNumber(text);
             if (!problem.isEmpty()) {
                 m_p = start;
+                m_valueRefused = true;
                 return fail(problem);
             }
         }
@@ -518,7 +542,7 @@ Result<Value> parsePlain(QByteArrayView utf8)
 }
 
 bool parsePlain(QByteArrayView utf8, Value &out, QString &error, qsizetype &errorOffset,
-                TextLayout *layout)
+                TextLayout *layout, QString *refusedPath)
 {
     Parser parser(utf8.data(), utf8.data() + utf8.size());
     if (layout) {
@@ -529,6 +553,8 @@ bool parsePlain(QByteArrayView utf8, Value &out, QString &error, qsizetype &erro
         return true;
     error = parser.m_error;
     errorOffset = parser.m_errorAt - parser.m_begin;
+    if (refusedPath)
+        *refusedPath = parser.m_valueRefused ? parser.refusedPath() : QString();
     return false;
 }
 

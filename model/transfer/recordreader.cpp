@@ -569,8 +569,18 @@ bool RecordReader::parse(QByteArrayView text, qint64 line, Value &record, Proble
     case TransferFormat::JsonArray: {
         QString reason;
         qsizetype offset = 0;
-        if (!FastJson::parsePlain(text, record, reason, offset, layout))
-            return jsonFailure(reason, offset);
+        QString refusedPath;
+        if (!FastJson::parsePlain(text, record, reason, offset, layout, &refusedPath)) {
+            if (refusedPath.isEmpty())
+                return jsonFailure(reason, offset);
+            // Well-formed JSON with a value no store can keep: the field is named, as a
+            // validation problem is.
+            qsizetype column = 0;
+            placeOf(text, offset, line, problem.line, column);
+            problem.path = refusedPath;
+            problem.message = reason;
+            return false;
+        }
         if (!record.isMap()) {
             problem.message = QStringLiteral("a record must be a JSON object, not %1")
                                   .arg(record.typeDescription());

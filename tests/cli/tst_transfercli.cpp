@@ -211,12 +211,17 @@ void TstTransferCli::importFailuresWriteNothing_data()
         << "{\"Item\":{\"userId\":{\"S\":\"n1\"},\"username\":{\"S\":\"A\"},\"age\":{\"N\":\"1\"}}}\n{\"Item\":{\"userId\":{\"S\":\"n2\"},\"username\":{\"S\":\"B\"},\"age\":{\"N\":\"2\"},\"settings\":{\"M\":{\"x\":{\"NULL\":false}}}}}\n"_ba
         << QStringList{}
         << u"nullfalse.json:2: settings.x: NULL must hold true (\"NULL\": true), not false"_s;
-    // A plain sentence with file, line and column; the import parser does not name the
-    // attribute path yet (the put path does: tst_cli numberBeyondRangeRefusedPlainly).
+    // A plain sentence with file, line and the field, as the put path has it (tst_cli
+    // numberBeyondRangeRefusedPlainly): the JSON is well-formed, the number is refused.
     QTest::newRow("numberBeyondRangeRefusedPlainly, import")
         << u"big.jsonl"_s
         << "{\"userId\":\"n1\",\"username\":\"A\",\"age\":1}\n{\"userId\":\"n2\",\"username\":\"B\",\"age\":1e400}\n"_ba
-        << QStringList{} << u"big.jsonl:2: malformed JSON at column 37: 1e400 is out of range"_s;
+        << QStringList{}
+        << u"big.jsonl:2: age: 1e400 is out of range: a number DynamoDB can store"_s;
+    QTest::newRow("numberBeyondRangeRefusedPlainly, nested in an array")
+        << u"big2.json"_s
+        << "[\n{\"userId\":\"n1\",\"username\":\"A\",\"age\":1},\n{\"userId\":\"n2\",\"username\":\"B\",\"age\":2,\n \"settings\":{\"a\":[0,-1e-400]}}\n]\n"_ba
+        << QStringList{} << u"big2.json:4: settings.a[1]: -1e-400 is out of range"_s;
     QTest::newRow("missing file") << u"never-written.jsonl"_s << QByteArray() << QStringList{}
                                   << u"never-written.jsonl: the file does not exist"_s;
 }

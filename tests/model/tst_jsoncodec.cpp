@@ -555,6 +555,19 @@ void TstJsonCodec::numbersRefused()
              qPrintable(result.error().toString()));
     if (location != u"*")
         QCOMPARE(result.error().location, location);
+    if (form == u"plain") {
+        // The import's fast parser names the same field (a refused value in well-formed JSON).
+        Value out;
+        QString reason;
+        qsizetype offset = -1;
+        QString refusedPath = u"unset"_s;
+        QVERIFY(!FastJson::parsePlain(input, out, reason, offset, nullptr, &refusedPath));
+        QVERIFY2(reason.contains(message), qPrintable(reason));
+        QCOMPARE(refusedPath, location.startsWith(u"line ") ? QString() : location);
+        QVERIFY2(input.at(offset) == '-' ||
+                     std::isdigit(static_cast<unsigned char>(input.at(offset))),
+                 "the offset is where the refused number starts");
+    }
 }
 
 void TstJsonCodec::malformedJson_data()
@@ -599,6 +612,13 @@ void TstJsonCodec::malformedJson()
         QCOMPARE(result.error().location, location);
         QVERIFY(result.error().toString().startsWith(location + u": "_s));
     }
+    // Malformed text names no field: nothing in it was refused as a value.
+    Value out;
+    QString reason;
+    qsizetype offset = 0;
+    QString refusedPath = u"unset"_s;
+    QVERIFY(!FastJson::parsePlain(input, out, reason, offset, nullptr, &refusedPath));
+    QCOMPARE(refusedPath, QString());
 }
 
 void TstJsonCodec::invalidBase64_data()
