@@ -31,53 +31,70 @@ bool isDigit(QChar c)
     return c >= u'0' && c <= u'9';
 }
 
-/// Splits number text; returns false on a syntax error. Accepts JSON's syntax plus a leading '+'
-/// and leading zeros, as DynamoDB does.
-bool splitNumber(QStringView text, DecimalParts &out)
+/// Where the parts of number text stand. Read by scanNumber(), the one number grammar: JSON's
+/// syntax plus a leading '+', leading zeros and a bare '.' side ("1.", ".5"), as DynamoDB reads
+/// numbers. The views point into the scanned text; nothing is copied.
+struct NumberSpans
+{
+    QChar sign;           ///< '-', '+' or null
+    QStringView integer;  ///< the digits before '.'
+    bool point = false;   ///< whether there is a '.'
+    QStringView fraction; ///< the digits after '.'
+    bool exponentNegative = false;
+    QStringView exponent; ///< the digits after 'e' or 'E'
+};
+
+/// Reads the digits from text[i] on and moves i past them.
+QStringView scanDigits(QStringView text, qsizetype &i)
+{
+    const qsizetype start = i;
+    while (i < text.size() && isDigit(text[i]))
+        ++i;
+    return text.sliced(start, i - start);
+}
+
+/// Reads number text into its parts; returns false on a syntax error. Allocates nothing.
+bool scanNumber(QStringView text, NumberSpans &out)
 {
     qsizetype i = 0;
     const qsizetype n = text.size();
-    if (i < n && (text[i] == u'-' || text[i] == u'+')) {
-        out.negative = text[i] == u'-';
-        ++i;
-    }
-    QString digits;
-    int fractionDigits = 0;
-    bool anyDigit = false;
-    while (i < n && isDigit(text[i])) {
-        digits += text[i++];
-        anyDigit = true;
-    }
+    if (i < n && (text[i] == u'-' || text[i] == u'+'))
+        out.sign = text[i++];
+    out.integer = scanDigits(text, i);
     if (i < n && text[i] == u'.') {
         ++i;
-        while (i < n && isDigit(text[i])) {
-            digits += text[i++];
-            ++fractionDigits;
-            anyDigit = true;
-        }
+        out.point = true;
+        out.fraction = scanDigits(text, i);
     }
-    if (!anyDigit)
+    if (out.integer.isEmpty() && out.fraction.isEmpty())
         return false;
-    long long exponent = 0;
     if (i < n && (text[i] == u'e' || text[i] == u'E')) {
         ++i;
-        bool expNegative = false;
-        if (i < n && (text[i] == u'-' || text[i] == u'+')) {
-            expNegative = text[i] == u'-';
-            ++i;
-        }
-        if (i >= n || !isDigit(text[i]))
+        if (i < n && (text[i] == u'-' || text[i] == u'+'))
+            out.exponentNegative = text[i++] == u'-';
+        out.exponent = scanDigits(text, i);
+        if (out.exponent.isEmpty())
             return false;
-        while (i < n && isDigit(text[i])) {
-            exponent = std::min<long long>(exponent * 10 + (text[i].unicode() - u'0'), 1000000);
-            ++i;
-        }
-        if (expNegative)
-            exponent = -exponent;
     }
-    if (i != n)
+    return i == n;
+}
+
+/// Splits number text; returns false on a syntax error (see scanNumber() for the grammar).
+bool splitNumber(QStringView text, DecimalParts &out)
+{
+    NumberSpans spans;
+    if (!scanNumber(text, spans))
         return false;
-    exponent -= fractionDigits;
+    out.negative = spans.sign == u'-';
+    QString digits;
+    digits.reserve(spans.integer.size() + spans.fraction.size());
+    digits.append(spans.integer).append(spans.fraction);
+    long long exponent = 0;
+    for (QChar c : spans.exponent)
+        exponent = std::min<long long>(exponent * 10 + (c.unicode() - u'0'), 1000000);
+    if (spans.exponentNegative)
+        exponent = -exponent;
+    exponent -= spans.fraction.size();
     qsizetype first = 0;
     while (first < digits.size() && digits[first] == u'0')
         ++first;
@@ -119,34 +136,12 @@ QString errorKindName(ErrorKind kind)
 
 bool isJsonNumberText(QStringView t)
 {
-    qsizetype i = 0;
-    const qsizetype n = t.size();
-    auto digits = [&] {
-        const qsizetype start = i;
-        while (i < n && t[i] >= u'0' && t[i] <= u'9')
-            ++i;
-        return i - start;
-    };
-    if (i < n && t[i] == u'-')
-        ++i;
-    if (i < n && t[i] == u'0') {
-        ++i;
-    } else if (digits() == 0) {
+    NumberSpans spans;
+    if (!scanNumber(t, spans) || spans.sign == u'+' || spans.integer.isEmpty())
         return false;
-    }
-    if (i < n && t[i] == u'.') {
-        ++i;
-        if (digits() == 0)
-            return false;
-    }
-    if (i < n && (t[i] == u'e' || t[i] == u'E')) {
-        ++i;
-        if (i < n && (t[i] == u'+' || t[i] == u'-'))
-            ++i;
-        if (digits() == 0)
-            return false;
-    }
-    return i == n;
+    if (spans.integer.size() > 1 && spans.integer.front() == u'0')
+        return false;
+    return !spans.point || !spans.fraction.isEmpty();
 }
 
 QString checkNumber(QStringView text)
@@ -212,38 +207,10 @@ bool isIntegerText(QStringView text)
     return !text.isEmpty();
 }
 
-// The grammar of splitNumber() above, checked without building the digits, so that it allocates
-// nothing.
 bool isNumberSyntax(QStringView s)
 {
-    qsizetype i = 0;
-    const qsizetype n = s.size();
-    if (i < n && (s[i] == u'-' || s[i] == u'+'))
-        ++i;
-    bool digits = false;
-    while (i < n && isDigit(s[i])) {
-        ++i;
-        digits = true;
-    }
-    if (i < n && s[i] == u'.') {
-        ++i;
-        while (i < n && isDigit(s[i])) {
-            ++i;
-            digits = true;
-        }
-    }
-    if (!digits)
-        return false;
-    if (i < n && (s[i] == u'e' || s[i] == u'E')) {
-        ++i;
-        if (i < n && (s[i] == u'-' || s[i] == u'+'))
-            ++i;
-        if (i >= n || !isDigit(s[i]))
-            return false;
-        while (i < n && isDigit(s[i]))
-            ++i;
-    }
-    return i == n;
+    NumberSpans spans;
+    return scanNumber(s, spans);
 }
 
 std::optional<QByteArray> decodeBase64(QByteArrayView base64)

@@ -317,173 +317,111 @@ void appendBase64String(QByteArray &out, const QByteArray &bytes)
     out += '"';
 }
 
-template <bool Stored> void appendValue(QByteArray &out, const Value &value)
+/// The dialects a Value is written in: plain JSON; the embedded store's stored JSON (binary
+/// values and sets tagged, {"$B": ...}, and keys that start with '$' written with one more);
+/// DynamoDB JSON (every value tagged with its type, numbers and number set items as strings).
+enum class Dialect { Plain, Stored, Dynamo };
+
+/// Writes `items` as a JSON array, each with `item`.
+template <typename Items, typename ItemFn>
+void appendArray(QByteArray &out, const Items &items, ItemFn &&item)
 {
+    out += '[';
+    bool first = true;
+    for (const auto &each : items) {
+        if (!first)
+            out += ',';
+        first = false;
+        item(each);
+    }
+    out += ']';
+}
+
+template <Dialect D> void appendValue(QByteArray &out, const Value &value);
+
+/// Writes the members of a map as a JSON object.
+template <Dialect D> void appendMembers(QByteArray &out, const Value::Map &m)
+{
+    out += '{';
+    bool first = true;
+    for (auto it = m.cbegin(); it != m.cend(); ++it) {
+        if (!first)
+            out += ',';
+        first = false;
+        if (D == Dialect::Stored && it.key().startsWith(u'$'))
+            appendJsonString(out, QString(u'$' + it.key()));
+        else
+            appendJsonString(out, it.key());
+        out += ':';
+        appendValue<D>(out, it.value());
+    }
+    out += '}';
+}
+
+template <Dialect D> void appendValue(QByteArray &out, const Value &value)
+{
+    constexpr bool stored = D == Dialect::Stored;
+    constexpr bool dynamo = D == Dialect::Dynamo;
+    if (dynamo) {
+        out += "{\"";
+        out += value.typeTag().toLatin1();
+        out += "\":";
+    }
     switch (value.type()) {
     case Value::Type::Null:
-        out += "null";
+        out += dynamo ? "true" : "null";
         break;
     case Value::Type::Bool:
         out += value.toBool() ? "true" : "false";
         break;
     case Value::Type::Number:
-        appendNumber(out, value.text());
+        if (dynamo)
+            appendJsonString(out, value.text());
+        else
+            appendNumber(out, value.text());
         break;
     case Value::Type::String:
         appendJsonString(out, value.text());
         break;
     case Value::Type::Binary:
-        if (Stored)
+        if (stored)
             out += "{\"$B\":";
         appendBase64String(out, value.bytes());
-        if (Stored)
+        if (stored)
             out += '}';
         break;
-    case Value::Type::Map: {
-        out += '{';
-        bool first = true;
-        const Value::Map &m = value.toMap();
-        for (auto it = m.cbegin(); it != m.cend(); ++it) {
-            if (!first)
-                out += ',';
-            first = false;
-            if (Stored && it.key().startsWith(u'$'))
-                appendJsonString(out, QString(u'$' + it.key()));
-            else
-                appendJsonString(out, it.key());
-            out += ':';
-            appendValue<Stored>(out, it.value());
-        }
-        out += '}';
+    case Value::Type::Map:
+        appendMembers<D>(out, value.toMap());
         break;
-    }
-    case Value::Type::List: {
-        out += '[';
-        bool first = true;
-        for (const Value &item : value.toList()) {
-            if (!first)
-                out += ',';
-            first = false;
-            appendValue<Stored>(out, item);
-        }
-        out += ']';
+    case Value::Type::List:
+        appendArray(out, value.toList(), [&](const Value &item) { appendValue<D>(out, item); });
         break;
-    }
     case Value::Type::StringSet:
     case Value::Type::NumberSet: {
         const bool numbers = value.type() == Value::Type::NumberSet;
-        if (Stored)
+        if (stored)
             out += numbers ? "{\"$NS\":" : "{\"$SS\":";
-        out += '[';
-        bool first = true;
-        for (const QString &item : value.textItems()) {
-            if (!first)
-                out += ',';
-            first = false;
-            if (numbers)
+        appendArray(out, value.textItems(), [&](const QString &item) {
+            if (numbers && !dynamo)
                 appendNumber(out, item);
             else
                 appendJsonString(out, item);
-        }
-        out += ']';
-        if (Stored)
+        });
+        if (stored)
             out += '}';
         break;
     }
-    case Value::Type::BinarySet: {
-        if (Stored)
+    case Value::Type::BinarySet:
+        if (stored)
             out += "{\"$BS\":";
-        out += '[';
-        bool first = true;
-        for (const QByteArray &item : value.binaryItems()) {
-            if (!first)
-                out += ',';
-            first = false;
-            appendBase64String(out, item);
-        }
-        out += ']';
-        if (Stored)
+        appendArray(out, value.binaryItems(),
+                    [&](const QByteArray &item) { appendBase64String(out, item); });
+        if (stored)
             out += '}';
         break;
     }
-    }
-}
-
-void appendDynamo(QByteArray &out, const Value &value)
-{
-    out += "{\"";
-    out += value.typeTag().toLatin1();
-    out += "\":";
-    switch (value.type()) {
-    case Value::Type::Null:
-        out += "true";
-        break;
-    case Value::Type::Bool:
-        out += value.toBool() ? "true" : "false";
-        break;
-    case Value::Type::Number:
-        appendJsonString(out, value.text());
-        break;
-    case Value::Type::String:
-        appendJsonString(out, value.text());
-        break;
-    case Value::Type::Binary:
-        appendBase64String(out, value.bytes());
-        break;
-    case Value::Type::Map: {
-        out += '{';
-        bool first = true;
-        const Value::Map &m = value.toMap();
-        for (auto it = m.cbegin(); it != m.cend(); ++it) {
-            if (!first)
-                out += ',';
-            first = false;
-            appendJsonString(out, it.key());
-            out += ':';
-            appendDynamo(out, it.value());
-        }
+    if (dynamo)
         out += '}';
-        break;
-    }
-    case Value::Type::List: {
-        out += '[';
-        bool first = true;
-        for (const Value &item : value.toList()) {
-            if (!first)
-                out += ',';
-            first = false;
-            appendDynamo(out, item);
-        }
-        out += ']';
-        break;
-    }
-    case Value::Type::StringSet:
-    case Value::Type::NumberSet: {
-        out += '[';
-        bool first = true;
-        for (const QString &item : value.textItems()) {
-            if (!first)
-                out += ',';
-            first = false;
-            appendJsonString(out, item);
-        }
-        out += ']';
-        break;
-    }
-    case Value::Type::BinarySet: {
-        out += '[';
-        bool first = true;
-        for (const QByteArray &item : value.binaryItems()) {
-            if (!first)
-                out += ',';
-            first = false;
-            appendBase64String(out, item);
-        }
-        out += ']';
-        break;
-    }
-    }
-    out += '}';
 }
 
 /// The path of a member, for messages (a long key is cut, see excerpt()).
@@ -785,50 +723,39 @@ void appendJsonString(QByteArray &out, QStringView text)
 QByteArray toPlain(const Value &value)
 {
     QByteArray out;
-    appendValue<false>(out, value);
+    appendValue<Dialect::Plain>(out, value);
     return out;
 }
 
 void appendPlain(QByteArray &out, const Value &value)
 {
-    appendValue<false>(out, value);
+    appendValue<Dialect::Plain>(out, value);
 }
 
 QByteArray toStored(const Value &value)
 {
     QByteArray out;
     out.reserve(256);
-    appendValue<true>(out, value);
+    appendValue<Dialect::Stored>(out, value);
     return out;
 }
 
 void appendStored(QByteArray &out, const Value &value)
 {
-    appendValue<true>(out, value);
+    appendValue<Dialect::Stored>(out, value);
 }
 
 QByteArray toDynamoItem(const Value &item)
 {
     QByteArray out;
-    out += '{';
-    bool first = true;
-    const Value::Map &m = item.toMap();
-    for (auto it = m.cbegin(); it != m.cend(); ++it) {
-        if (!first)
-            out += ',';
-        first = false;
-        appendJsonString(out, it.key());
-        out += ':';
-        appendDynamo(out, it.value());
-    }
-    out += '}';
+    appendMembers<Dialect::Dynamo>(out, item.toMap());
     return out;
 }
 
 QByteArray toDynamoValue(const Value &value)
 {
     QByteArray out;
-    appendDynamo(out, value);
+    appendValue<Dialect::Dynamo>(out, value);
     return out;
 }
 

@@ -25,49 +25,6 @@ QString numberTextProblem(const QString &text, FieldKind kind)
     return {};
 }
 
-bool valueFitsType(const FieldType &t, const Value &v)
-{
-    switch (t.kind) {
-    case FieldKind::Str:
-        return v.isString();
-    case FieldKind::Int:
-        return v.isNumber() && isIntegerText(v.text());
-    case FieldKind::Float:
-        return v.isNumber() && !isIntegerText(v.text());
-    case FieldKind::Decimal:
-        return v.isNumber();
-    case FieldKind::Bool:
-        return v.type() == Value::Type::Bool;
-    case FieldKind::Bytes:
-        return v.type() == Value::Type::Binary;
-    case FieldKind::Any:
-        return true;
-    case FieldKind::Map:
-    case FieldKind::Dict:
-        return v.isMap();
-    case FieldKind::List:
-        return v.isList();
-    case FieldKind::Set: {
-        if (!v.isSet())
-            return false;
-        if (!t.items || t.items->types.empty())
-            return true;
-        for (const FieldType &item : t.items->types) {
-            if (item.kind == FieldKind::Any)
-                return true;
-            if (item.kind == FieldKind::Str && v.type() == Value::Type::StringSet)
-                return true;
-            if (isNumericKind(item.kind) && v.type() == Value::Type::NumberSet)
-                return true;
-            if (item.kind == FieldKind::Bytes && v.type() == Value::Type::BinarySet)
-                return true;
-        }
-        return false;
-    }
-    }
-    return false;
-}
-
 Result<Value> cellEditValue(const TableModel &model, const Value &record, const QString &field,
                             const QString &text)
 {

@@ -1,21 +1,19 @@
 #pragma once
 
 // The rules of a value typed as text into one cell or field: what a number's text must look
-// like for a field kind, whether a value has the shape of a field type, and what text typed
-// into a grid cell means for a field. The form and the grid both use them.
+// like for a field kind, and what text typed into a grid cell means for a field. The form and
+// the grid both use them; whether a value has the shape of a field type (valueFitsType) is the
+// validator's rule, declared in validator.h.
 
 #include "model/core/result.h"
 #include "model/core/value.h"
 #include "model/schema/tablemodel.h"
+#include "model/schema/validator.h"
 
 #include <QString>
 
 /// The problem of a number's text for a kind (int, float or decimal), or "".
 QString numberTextProblem(const QString &text, FieldKind kind);
-
-/// True when a value has the shape a field type accepts (numbers: int needs integer text,
-/// float a fraction or exponent). Contents of containers are the validator's business.
-bool valueFitsType(const FieldType &type, const Value &value);
 
 /// What text typed into a grid cell means for update_field of the root field `field` of
 /// `record`, validated with the table model's rules (the Validator's validateAt): the value,

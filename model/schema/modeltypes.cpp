@@ -66,103 +66,128 @@ std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list)
 
 namespace {
 
-std::optional<Value> applyMap(const MapModel &model, const Value &v);
+bool typeMap(const MapModel &model, Value &v, QStringList *changed = nullptr);
 
-/// The value converted to the spec's types, or nullopt when nothing changes.
-std::optional<Value> applySpec(const FieldSpec *spec, const Value &v)
+/// Types a value in place; true when anything changed. The value's containers are reached for
+/// writing only where something may change, so a shared value is copied only where it must be.
+bool typeValue(const FieldSpec *spec, Value &v)
 {
     if (!spec || spec->types.empty() || spec->acceptsAnything())
-        return std::nullopt;
+        return false;
     switch (v.type()) {
-    case Value::Type::String: {
+    case Value::Type::String:
         if (!spec->accepts(FieldKind::Bytes) || spec->accepts(FieldKind::Str))
-            return std::nullopt;
-        if (auto bytes = base64Bytes(v))
-            return Value::binary(std::move(*bytes));
-        return std::nullopt;
-    }
+            return false;
+        if (auto bytes = base64Bytes(v)) {
+            v = Value::binary(std::move(*bytes));
+            return true;
+        }
+        return false;
     case Value::Type::List: {
         if (spec->accepts(FieldKind::Set) && !spec->accepts(FieldKind::List)) {
             for (const FieldType &t : spec->types) {
                 if (t.kind != FieldKind::Set)
                     continue;
-                if (auto set = listAsSet(t.items, v.toList()))
-                    return set;
+                if (auto set = listAsSet(t.items, v.toList())) {
+                    v = std::move(*set);
+                    return true;
+                }
             }
-            return std::nullopt;
+            return false;
         }
         for (const FieldType &t : spec->types) {
             if (t.kind != FieldKind::List || !t.items)
                 continue;
-            std::optional<Value> out;
-            const Value::List &l = v.toList();
-            for (qsizetype i = 0; i < l.size(); ++i) {
-                auto converted = applySpec(t.items, l[i]);
-                if (!converted)
-                    continue;
-                if (!out)
-                    out = v;
-                out->listRef()[i] = std::move(*converted);
-            }
-            return out;
+            if (t.items->acceptsAnything())
+                return false;
+            bool any = false;
+            for (Value &item : v.listRef())
+                any = typeValue(t.items, item) || any;
+            return any;
         }
-        return std::nullopt;
+        return false;
     }
     case Value::Type::Map: {
         for (const FieldType &t : spec->types) {
             if (t.kind == FieldKind::Map && t.model)
-                return applyMap(*t.model, v);
+                return typeMap(*t.model, v);
         }
         for (const FieldType &t : spec->types) {
             if (t.kind != FieldKind::Dict || !t.items)
                 continue;
-            std::optional<Value> out;
-            const Value::Map &m = v.toMap();
-            for (auto it = m.cbegin(); it != m.cend(); ++it) {
-                auto converted = applySpec(t.items, it.value());
-                if (!converted)
-                    continue;
-                if (!out)
-                    out = v;
-                out->mapRef()[it.key()] = std::move(*converted);
-            }
-            return out;
+            if (t.items->acceptsAnything())
+                return false;
+            bool any = false;
+            Value::Map &m = v.mapRef();
+            for (auto it = m.begin(); it != m.end(); ++it)
+                any = typeValue(t.items, it.value()) || any;
+            return any;
         }
-        return std::nullopt;
+        return false;
     }
     default:
-        return std::nullopt;
+        return false;
     }
 }
 
-std::optional<Value> applyMap(const MapModel &model, const Value &v)
+/// Only the members that may change are reached through the mutable map, so that a map with
+/// nothing to type is never detached.
+bool mayChange(const FieldSpec *spec, const Value &v)
 {
-    std::optional<Value> out;
-    const Value::Map &m = v.toMap();
-    for (auto it = m.cbegin(); it != m.cend(); ++it) {
-        auto converted = applySpec(model.field(it.key()), it.value());
-        if (!converted)
-            continue;
-        if (!out)
-            out = v;
-        out->mapRef()[it.key()] = std::move(*converted);
+    if (!spec || spec->acceptsAnything())
+        return false;
+    switch (v.type()) {
+    case Value::Type::String:
+        return spec->accepts(FieldKind::Bytes) && !spec->accepts(FieldKind::Str);
+    case Value::Type::List:
+    case Value::Type::Map:
+        return true;
+    default:
+        return false;
     }
-    return out;
+}
+
+bool typeMap(const MapModel &model, Value &v, QStringList *changed)
+{
+    const Value::Map &constMap = v.toMap();
+    bool any = false;
+    for (auto it = constMap.cbegin(); it != constMap.cend() && !any; ++it)
+        any = mayChange(model.field(it.key()), it.value());
+    if (!any)
+        return false;
+    bool result = false;
+    Value::Map &m = v.mapRef();
+    for (auto it = m.begin(); it != m.end(); ++it) {
+        const FieldSpec *spec = model.field(it.key());
+        if (mayChange(spec, it.value()) && typeValue(spec, it.value())) {
+            result = true;
+            if (changed)
+                changed->append(it.key());
+        }
+    }
+    return result;
 }
 
 } // namespace
 
+bool applyModelTypesInPlace(const TableModel &model, Value &record, QStringList *changed)
+{
+    if (!model.declaresFields() || !record.isMap())
+        return false;
+    return typeMap(model.root(), record, changed);
+}
+
 Value applyModelTypes(const TableModel &model, const Value &plainRecord)
 {
-    if (!model.declaresFields() || !plainRecord.isMap())
-        return plainRecord;
-    auto converted = applyMap(model.root(), plainRecord);
-    return converted ? std::move(*converted) : plainRecord;
+    Value typed = plainRecord;
+    applyModelTypesInPlace(model, typed);
+    return typed;
 }
 
 Value applyModelTypesAt(const TableModel &model, const ResolvedPath &path, const Value &plain)
 {
     Q_UNUSED(model);
-    auto converted = applySpec(path.target, plain);
-    return converted ? std::move(*converted) : plain;
+    Value typed = plain;
+    typeValue(path.target, typed);
+    return typed;
 }

@@ -155,55 +155,14 @@ bool setFits(const FieldSpec *items, Value::Type type)
     if (!items || items->types.empty())
         return true;
     for (const FieldType &t : items->types) {
-        switch (t.kind) {
-        case FieldKind::Any:
+        if (t.kind == FieldKind::Any)
             return true;
-        case FieldKind::Str:
-            if (type == Value::Type::StringSet)
-                return true;
-            break;
-        case FieldKind::Int:
-        case FieldKind::Float:
-        case FieldKind::Decimal:
-            if (type == Value::Type::NumberSet)
-                return true;
-            break;
-        case FieldKind::Bytes:
-            if (type == Value::Type::BinarySet)
-                return true;
-            break;
-        default:
-            break;
-        }
-    }
-    return false;
-}
-
-/// True when the value has the shape of the type (deep contents are checked separately).
-bool shapeFits(const FieldType &t, const Value &v)
-{
-    switch (t.kind) {
-    case FieldKind::Str:
-        return v.type() == Value::Type::String;
-    case FieldKind::Int:
-        return v.type() == Value::Type::Number && isIntegerText(v.text());
-    case FieldKind::Float:
-        return v.type() == Value::Type::Number && !isIntegerText(v.text());
-    case FieldKind::Decimal:
-        return v.type() == Value::Type::Number;
-    case FieldKind::Bool:
-        return v.type() == Value::Type::Bool;
-    case FieldKind::Bytes:
-        return v.type() == Value::Type::Binary;
-    case FieldKind::Any:
-        return true;
-    case FieldKind::Map:
-    case FieldKind::Dict:
-        return v.type() == Value::Type::Map;
-    case FieldKind::List:
-        return v.type() == Value::Type::List;
-    case FieldKind::Set:
-        return v.isSet() && setFits(t.items, v.type());
+        if (t.kind == FieldKind::Str && type == Value::Type::StringSet)
+            return true;
+        if (isNumericKind(t.kind) && type == Value::Type::NumberSet)
+            return true;
+        if (t.kind == FieldKind::Bytes && type == Value::Type::BinarySet)
+            return true;
     }
     return false;
 }
@@ -536,7 +495,7 @@ private:
                 checkFree(v, node, level);
                 return;
             }
-            if (!shapeFits(t, v))
+            if (!valueFitsType(t, v))
                 continue;
             if (!isDeepKind(t.kind))
                 return; // a scalar matched; scalars have nothing inside
@@ -552,7 +511,7 @@ private:
             // A union of containers of one shape (a map model or a dict): valid when one of
             // them accepts the whole value; otherwise the problems of the first are reported.
             for (const FieldType &t : spec->types) {
-                if (!isDeepKind(t.kind) || !shapeFits(t, v))
+                if (!isDeepKind(t.kind) || !valueFitsType(t, v))
                     continue;
                 // Strict even for an advisory model: the probe decides which type applies.
                 Walker probe(m_model, nullptr, false);
@@ -827,6 +786,34 @@ private:
 };
 
 } // namespace
+
+bool valueFitsType(const FieldType &t, const Value &v)
+{
+    switch (t.kind) {
+    case FieldKind::Str:
+        return v.type() == Value::Type::String;
+    case FieldKind::Int:
+        return v.type() == Value::Type::Number && isIntegerText(v.text());
+    case FieldKind::Float:
+        return v.type() == Value::Type::Number && !isIntegerText(v.text());
+    case FieldKind::Decimal:
+        return v.type() == Value::Type::Number;
+    case FieldKind::Bool:
+        return v.type() == Value::Type::Bool;
+    case FieldKind::Bytes:
+        return v.type() == Value::Type::Binary;
+    case FieldKind::Any:
+        return true;
+    case FieldKind::Map:
+    case FieldKind::Dict:
+        return v.type() == Value::Type::Map;
+    case FieldKind::List:
+        return v.type() == Value::Type::List;
+    case FieldKind::Set:
+        return v.isSet() && setFits(t.items, v.type());
+    }
+    return false;
+}
 
 Problems Validator::validateRecord(const Value &record) const
 {

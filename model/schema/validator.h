@@ -5,6 +5,7 @@
 #include "model/schema/tablemodel.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 #include <vector>
@@ -60,6 +61,12 @@ private:
     const TableModel &m_model;
 };
 
+/// True when a value has the shape a field type accepts (numbers: int needs integer text,
+/// float a fraction or exponent; a set's type must be one its item types allow). Contents of
+/// containers are the validator's business. The validator, the grid and the form use this one
+/// rule.
+bool valueFitsType(const FieldType &type, const Value &value);
+
 /// A string's text as bytes when it is valid base64 (the standard alphabet); nullopt otherwise.
 std::optional<QByteArray> base64Bytes(const Value &v);
 /// A plain list as the set a set field's item spec asks for (strings, numbers, or base64 text as
@@ -71,5 +78,9 @@ std::optional<Value> listAsSet(const FieldSpec *items, const Value::List &list);
 /// arrays become sets where the field is a set, base64 text becomes binary where the field is
 /// bytes (and not also str). Anything that does not fit is left alone for the validator.
 Value applyModelTypes(const TableModel &model, const Value &plainRecord);
+/// The same in place, without copying what does not change (the import's hot path: a record
+/// nobody else holds is typed without a copy). `changed`, when given, receives the top-level
+/// members whose value was typed. True when anything changed.
+bool applyModelTypesInPlace(const TableModel &model, Value &record, QStringList *changed = nullptr);
 /// The same for a value written at a resolved path.
 Value applyModelTypesAt(const TableModel &model, const ResolvedPath &path, const Value &plain);

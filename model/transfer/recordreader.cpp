@@ -48,110 +48,6 @@ void placeOf(QByteArrayView text, qsizetype offset, qint64 line, qint64 &outLine
     column = offset - lineStart + 1;
 }
 
-// ---- typing in place: the same rules as applySpec() in model/schema/modeltypes.cpp (listAsSet and
-// base64Bytes are shared) ----------------
-
-bool typeMap(const MapModel &model, Value &v, QStringList *changed = nullptr);
-
-/// Types a value in place; true when anything changed.
-bool typeValue(const FieldSpec *spec, Value &v)
-{
-    if (!spec || spec->types.empty() || spec->acceptsAnything())
-        return false;
-    switch (v.type()) {
-    case Value::Type::String:
-        if (!spec->accepts(FieldKind::Bytes) || spec->accepts(FieldKind::Str))
-            return false;
-        if (auto bytes = base64Bytes(v)) {
-            v = Value::binary(std::move(*bytes));
-            return true;
-        }
-        return false;
-    case Value::Type::List: {
-        if (spec->accepts(FieldKind::Set) && !spec->accepts(FieldKind::List)) {
-            for (const FieldType &t : spec->types) {
-                if (t.kind != FieldKind::Set)
-                    continue;
-                if (auto set = listAsSet(t.items, v.toList())) {
-                    v = std::move(*set);
-                    return true;
-                }
-            }
-            return false;
-        }
-        for (const FieldType &t : spec->types) {
-            if (t.kind != FieldKind::List || !t.items)
-                continue;
-            if (t.items->acceptsAnything())
-                return false;
-            bool any = false;
-            for (Value &item : v.listRef())
-                any = typeValue(t.items, item) || any;
-            return any;
-        }
-        return false;
-    }
-    case Value::Type::Map: {
-        for (const FieldType &t : spec->types) {
-            if (t.kind == FieldKind::Map && t.model)
-                return typeMap(*t.model, v);
-        }
-        for (const FieldType &t : spec->types) {
-            if (t.kind != FieldKind::Dict || !t.items)
-                continue;
-            if (t.items->acceptsAnything())
-                return false;
-            bool any = false;
-            Value::Map &m = v.mapRef();
-            for (auto it = m.begin(); it != m.end(); ++it)
-                any = typeValue(t.items, it.value()) || any;
-            return any;
-        }
-        return false;
-    }
-    default:
-        return false;
-    }
-}
-
-/// Only the members that may change are reached through the mutable map, so that a map with
-/// nothing to type is never detached.
-bool mayChange(const FieldSpec *spec, const Value &v)
-{
-    if (!spec || spec->acceptsAnything())
-        return false;
-    switch (v.type()) {
-    case Value::Type::String:
-        return spec->accepts(FieldKind::Bytes) && !spec->accepts(FieldKind::Str);
-    case Value::Type::List:
-    case Value::Type::Map:
-        return true;
-    default:
-        return false;
-    }
-}
-
-bool typeMap(const MapModel &model, Value &v, QStringList *changed)
-{
-    const Value::Map &constMap = v.toMap();
-    bool any = false;
-    for (auto it = constMap.cbegin(); it != constMap.cend() && !any; ++it)
-        any = mayChange(model.field(it.key()), it.value());
-    if (!any)
-        return false;
-    bool result = false;
-    Value::Map &m = v.mapRef();
-    for (auto it = m.begin(); it != m.end(); ++it) {
-        const FieldSpec *spec = model.field(it.key());
-        if (mayChange(spec, it.value()) && typeValue(spec, it.value())) {
-            result = true;
-            if (changed)
-                changed->append(it.key());
-        }
-    }
-    return result;
-}
-
 } // namespace
 
 void RecordReader::typeRecord(const TableModel &model, Value &record)
@@ -161,9 +57,7 @@ void RecordReader::typeRecord(const TableModel &model, Value &record)
 
 void RecordReader::typeRecord(const TableModel &model, Value &record, QStringList *changed)
 {
-    if (!model.declaresFields() || !record.isMap())
-        return;
-    typeMap(model.root(), record, changed);
+    applyModelTypesInPlace(model, record, changed);
 }
 
 Result<std::unique_ptr<RecordReader>> RecordReader::open(const QString &path, TransferFormat format,
