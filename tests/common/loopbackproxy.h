@@ -11,6 +11,7 @@
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QThread>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -32,6 +33,11 @@ public:
         QByteArray forwardBody = {};
         /// Forwarded: turns the server's answer body into the one the client gets.
         std::function<QByteArray(const QByteArray &)> editAnswer = {};
+        /// Forwarded: the answer reaches the client this much later (a slow server).
+        int delayMs = 0;
+        /// Neither forwarded nor answered: the connection stays open and silent (a server that
+        /// hangs on this request).
+        bool hang = false;
     };
     /// Decides per request: the X-Amz-Target operation ("GetItem"), the body, and the number of
     /// requests seen so far (0 for the first).
@@ -168,6 +174,10 @@ private:
                         index = m_requests++;
                     }
                     const Reply reply = m_script(target, body, index);
+                    if (reply.hang) {
+                        buffer->clear();
+                        return;
+                    }
                     if (reply.drop) {
                         if (reply.forwardFirst)
                             exchange(m_targetPort, request);
@@ -189,6 +199,14 @@ private:
                                      "\r\nContent-Length: " +
                                      QByteArray::number(edited.size()) + "\r\n\r\n" + edited;
                         }
+                    }
+                    if (reply.delayMs > 0) {
+                        // One request at a time per connection: later bytes wait in the buffer.
+                        QTimer::singleShot(reply.delayMs, socket, [socket, answer] {
+                            socket->write(answer);
+                            socket->flush();
+                        });
+                        return;
                     }
                     socket->write(answer);
                     socket->flush();

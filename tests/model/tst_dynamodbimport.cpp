@@ -5,9 +5,13 @@
 // written when the server dies mid-import (killed, then restarted on its data) or its
 // connection is cut (a proxy that drops requests, or their answers), checked against what the
 // server holds. Also export and import again on DynamoDB, and the 100,000-record import.
+// And the GUI's cancel (StoreRunner::interrupt()) reaching the import's worker threads: on a
+// slow server they stop within a second and the report is exact; on a server that hangs, the
+// writes under way are cut and reported as uncertain.
 
 #include "model/json/jsoncodec.h"
 #include "model/store/dynamodb/dynamodbstore.h"
+#include "model/store/open/storerunner.h"
 #include "model/transfer/exporter.h"
 #include "model/transfer/importer.h"
 #include "tests/common/dynamodblocal.h"
@@ -601,6 +605,102 @@ private slots:
         checkHeld(report, keys(*store, table), {});
         QCOMPARE(keys(*store, table), keyTexts(report.writtenKeys));
         QVERIFY(store->dropTable(table));
+    }
+
+    /// The import runs on a StoreRunner as the GUI runs it; its interrupt() is what the window's
+    /// Cancel calls. The server is slow (every write answered 150 ms late) or, from the 40th
+    /// write on, hangs; the interrupt comes at the 40th write, in the middle of a batch.
+    void interruptReachesTheWorkers_data()
+    {
+        QTest::addColumn<bool>("hangs");
+        QTest::addColumn<int>("existing");
+        QTest::newRow("slow server, batch writes")
+            << false << int(ImportOptions::Existing::Replace);
+        QTest::newRow("slow server, conditional writes")
+            << false << int(ImportOptions::Existing::Refuse);
+        QTest::newRow("hanging server, batch writes")
+            << true << int(ImportOptions::Existing::Replace);
+        QTest::newRow("hanging server, conditional writes")
+            << true << int(ImportOptions::Existing::Refuse);
+    }
+    void interruptReachesTheWorkers()
+    {
+        QFETCH(bool, hangs);
+        QFETCH(int, existing);
+        auto direct = open();
+        const QString table = makeTable(*direct);
+        StoreRunner runner;
+        QElapsedTimer clock;
+        clock.start();
+        auto interruptedAt = std::make_shared<std::atomic<qint64>>(-1);
+        auto writes = std::make_shared<std::atomic<int>>(0);
+        LoopbackProxy proxy(m_engine->port(), [=, &runner, &clock](const QByteArray &operation,
+                                                                   const QByteArray &, int) {
+            LoopbackProxy::Reply reply;
+            if (operation != "PutItem" && operation != "BatchWriteItem" &&
+                operation != "BatchExecuteStatement")
+                return reply;
+            const int n = (*writes)++;
+            if (n == 40) {
+                interruptedAt->store(clock.elapsed());
+                runner.interrupt();
+            }
+            reply.delayMs = 150;
+            reply.hang = hangs && n >= 40;
+            return reply;
+        });
+        const DynamoDbStore::Config c = config(proxy.port(), 1);
+        QVERIFY(runner
+                    .openWith(
+                        [c]() -> Result<std::unique_ptr<RecordStore>> {
+                            auto store = DynamoDbStore::open(c);
+                            if (!store)
+                                return store.error();
+                            return std::unique_ptr<RecordStore>(std::move(*store));
+                        },
+                        c.location)
+                    .result());
+        QByteArray content;
+        for (int i = 0; i < 3000; ++i)
+            content += line(i);
+        const QString path = file(u"interrupt.jsonl"_s);
+        QVERIFY(writeFile(path, content));
+        ImportOptions options;
+        options.existing = ImportOptions::Existing(existing);
+        options.mode = ImportOptions::Mode::SkipInvalid;
+        QFuture<Result<ImportReport>> done = runner.run([table, path, options](RecordStore &store) {
+            return Result<ImportReport>(Importer(store, table).run(path, options));
+        });
+        QTRY_VERIFY_WITH_TIMEOUT(done.isFinished(), 30000);
+        const qint64 stopMs = clock.elapsed() - interruptedAt->load();
+        QVERIFY2(interruptedAt->load() >= 0, "the import never reached its 40th write");
+        qInfo("the import stopped %lld ms after the interrupt (%d writes sent)", stopMs,
+              writes->load());
+        // Within about a second: the writes under way get half a second to finish.
+        QVERIFY2(stopMs < 1200, qPrintable(u"%1 ms"_s.arg(stopMs)));
+        const Result<ImportReport> result = done.result();
+        QVERIFY(result);
+        const ImportReport &report = *result;
+        QVERIFY2(report.outcome == ImportReport::Outcome::Failed ||
+                     report.outcome == ImportReport::Outcome::Cancelled,
+                 qPrintable(describe(report)));
+        QVERIFY2(report.summary().contains(u"cancelled"_s), qPrintable(describe(report)));
+        // No write started after the interrupt (the 8 under way at most are let finish).
+        QVERIFY2(writes->load() <= 40 + DynamoDbStore::kBulkConnections,
+                 qPrintable(QString::number(writes->load())));
+        const QSet<QString> held = keys(*direct, table);
+        checkHeld(report, held, {});
+        if (hangs) {
+            // The writes hanging on the server were cut: they may or may not have happened.
+            QVERIFY2(!report.uncertainWrites.empty(), qPrintable(describe(report)));
+            QCOMPARE(held, keyTexts(report.writtenKeys)); // the hanging ones were never forwarded
+        } else {
+            // Those under way finished: what was written is known exactly.
+            QVERIFY2(report.uncertainWrites.empty(), qPrintable(describe(report)));
+            QCOMPARE(held, keyTexts(report.writtenKeys));
+        }
+        QVERIFY(!report.writtenKeys.empty());
+        QVERIFY(direct->dropTable(table));
     }
 
     /// A server that processes only some items of each BatchWriteItem (and some keys of each

@@ -1,6 +1,9 @@
-// The filter bar on its own: condition rows, typed values, Enter applies, Clear empties.
+// The filter bar on its own: condition rows, typed values, Enter applies, Clear empties, and a
+// field path the CLI's `scan --where` refuses is refused here with its message, nothing run.
 
 #include "model/core/value.h"
+#include "model/schema/fieldpath.h"
+#include "widgets/common/messagebar.h"
 #include "widgets/grid/filterbar.h"
 
 #include <QComboBox>
@@ -23,6 +26,8 @@ private slots:
     void enterInSearchApplies();
     void existsNeedsNoValue();
     void removeAndClear();
+    void malformedPathsAreRefused_data();
+    void malformedPathsAreRefused();
 };
 
 void TstFilterBar::parseOperand_data()
@@ -148,6 +153,63 @@ void TstFilterBar::removeAndClear()
     QVERIFY(applied.front().at(1).toString().isEmpty());
     QCOMPARE(bar.conditionCount(), 0);
     QVERIFY(!bar.isActive());
+}
+
+void TstFilterBar::malformedPathsAreRefused_data()
+{
+    QTest::addColumn<QString>("path");
+    QTest::newRow("empty name between dots") << QStringLiteral("a..b");
+    QTest::newRow("trailing dot") << QStringLiteral("metadata.");
+    QTest::newRow("leading dot") << QStringLiteral(".plan");
+    QTest::newRow("only a dot") << QStringLiteral(".");
+    QTest::newRow("brackets") << QStringLiteral("settings.a[999999999]");
+    QTest::newRow("braces") << QStringLiteral("tokens.{id}");
+    QTest::newRow("bar") << QStringLiteral("a|b");
+}
+
+void TstFilterBar::malformedPathsAreRefused()
+{
+    QFETCH(QString, path);
+    // The rule and the sentence are those of `scan --where` (model/schema/fieldpath.h).
+    const auto cli = splitLiteralPath(path);
+    QVERIFY2(!cli, qPrintable(path));
+
+    FilterBar bar;
+    bar.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&bar));
+    QSignalSpy applied(&bar, &FilterBar::filterApplied);
+    bar.addCondition(QStringLiteral("age"), FilterOp::Equal, QStringLiteral("3"));
+    bar.addCondition(path, FilterOp::Equal, QStringLiteral("1"));
+    auto *error = bar.findChild<MessageBar *>(QStringLiteral("filterError"));
+    QVERIFY(error);
+    QVERIFY(!error->isVisible());
+
+    QTest::mouseClick(bar.findChild<QPushButton *>(QStringLiteral("applyFilterButton")),
+                      Qt::LeftButton);
+    QCOMPARE(applied.count(), 0); // nothing is run
+    QVERIFY(error->isVisible());
+    QCOMPARE(error->kind(), MessageBar::Kind::Error);
+    QCOMPARE(error->text(), QStringLiteral("Condition 2: %1").arg(cli.error().message));
+    QCOMPARE(bar.errorText(), error->text());
+    QVERIFY2(error->text().contains(path), qPrintable(error->text()));
+    // Enter in the value refuses it the same way.
+    QWidget *row = bar.findChild<QWidget *>(QStringLiteral("conditionRow1"));
+    QTest::keyClick(row->findChild<QLineEdit *>(QStringLiteral("conditionValue")), Qt::Key_Return);
+    QCOMPARE(applied.count(), 0);
+    // conditions() leaves the refused row out; only the good one is left.
+    QCOMPARE(bar.conditions().size(), std::size_t(1));
+
+    // Corrected, it applies and the message goes.
+    auto *field = row->findChild<QComboBox *>(QStringLiteral("conditionField"));
+    field->setCurrentText(QStringLiteral("metadata.plan"));
+    QTest::mouseClick(bar.findChild<QPushButton *>(QStringLiteral("applyFilterButton")),
+                      Qt::LeftButton);
+    QCOMPARE(applied.count(), 1);
+    QVERIFY(!error->isVisible());
+    QVERIFY(bar.errorText().isEmpty());
+    const auto conditions = applied.front().at(0).value<std::vector<FilterCondition>>();
+    QCOMPARE(conditions.size(), std::size_t(2));
+    QCOMPARE(conditions[1].path, (QStringList{QStringLiteral("metadata"), QStringLiteral("plan")}));
 }
 
 QTEST_MAIN(TstFilterBar)

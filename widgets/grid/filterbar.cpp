@@ -1,6 +1,8 @@
 #include "widgets/grid/filterbar.h"
 
 #include "model/json/jsoncodec.h"
+#include "model/schema/fieldpath.h"
+#include "widgets/common/messagebar.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -29,13 +31,16 @@ FilterBar::FilterBar(QWidget *parent)
     : QWidget(parent), m_search(new QLineEdit(this)),
       m_addButton(new QPushButton(tr("Add Condition"), this)),
       m_applyButton(new QPushButton(tr("Apply"), this)),
-      m_clearButton(new QPushButton(tr("Clear"), this)), m_rows(new QVBoxLayout)
+      m_clearButton(new QPushButton(tr("Clear"), this)), m_error(new MessageBar(this)),
+      m_rows(new QVBoxLayout)
 {
     setObjectName(QStringLiteral("filterBar"));
     m_search->setObjectName(QStringLiteral("searchEdit"));
     m_addButton->setObjectName(QStringLiteral("addConditionButton"));
     m_applyButton->setObjectName(QStringLiteral("applyFilterButton"));
     m_clearButton->setObjectName(QStringLiteral("clearFilterButton"));
+    m_error->setObjectName(QStringLiteral("filterError"));
+    m_error->hide();
 
     m_search->setPlaceholderText(tr("Search whole records (Ctrl+F)…"));
     m_search->setClearButtonEnabled(true);
@@ -61,6 +66,7 @@ FilterBar::FilterBar(QWidget *parent)
     layout->setSpacing(4);
     layout->addLayout(top);
     layout->addLayout(m_rows);
+    layout->addWidget(m_error);
 
     connect(m_search, &QLineEdit::returnPressed, this, &FilterBar::apply);
     connect(m_applyButton, &QPushButton::clicked, this, &FilterBar::apply);
@@ -208,25 +214,55 @@ int FilterBar::conditionCount() const
     return int(m_rowWidgets.size());
 }
 
+/// The condition of one row (none when its field is empty), or why its field path is refused.
+Result<std::optional<FilterCondition>> FilterBar::rowCondition(const QWidget *row)
+{
+    const QString path =
+        row->findChild<QComboBox *>(QStringLiteral("conditionField"))->currentText().trimmed();
+    if (path.isEmpty())
+        return std::optional<FilterCondition>();
+    auto names = splitLiteralPath(path);
+    if (!names)
+        return names.error();
+    FilterCondition c;
+    c.path = std::move(*names);
+    c.op = FilterOp(
+        row->findChild<QComboBox *>(QStringLiteral("conditionOperator"))->currentData().toInt());
+    if (needsOperand(c.op))
+        c.operand =
+            parseOperand(row->findChild<QLineEdit *>(QStringLiteral("conditionValue"))->text());
+    return std::optional<FilterCondition>(std::move(c));
+}
+
+Result<std::vector<FilterCondition>> FilterBar::checkedConditions() const
+{
+    std::vector<FilterCondition> result;
+    for (qsizetype i = 0; i < m_rowWidgets.size(); ++i) {
+        auto c = rowCondition(m_rowWidgets[i]);
+        if (!c)
+            return makeError(c.error().kind,
+                             tr("Condition %1: %2").arg(i + 1).arg(c.error().message),
+                             c.error().location);
+        if (*c)
+            result.push_back(std::move(**c));
+    }
+    return result;
+}
+
 std::vector<FilterCondition> FilterBar::conditions() const
 {
     std::vector<FilterCondition> result;
-    for (QWidget *row : m_rowWidgets) {
-        const QString path =
-            row->findChild<QComboBox *>(QStringLiteral("conditionField"))->currentText().trimmed();
-        if (path.isEmpty())
-            continue;
-        FilterCondition c;
-        c.path = path.split(u'.');
-        c.op = FilterOp(row->findChild<QComboBox *>(QStringLiteral("conditionOperator"))
-                            ->currentData()
-                            .toInt());
-        if (needsOperand(c.op))
-            c.operand =
-                parseOperand(row->findChild<QLineEdit *>(QStringLiteral("conditionValue"))->text());
-        result.push_back(std::move(c));
+    for (const QWidget *row : m_rowWidgets) {
+        auto c = rowCondition(row);
+        if (c && *c)
+            result.push_back(std::move(**c));
     }
     return result;
+}
+
+QString FilterBar::errorText() const
+{
+    return m_error->isVisibleTo(this) ? m_error->text() : QString();
 }
 
 QString FilterBar::searchText() const
@@ -241,7 +277,14 @@ bool FilterBar::isActive() const
 
 void FilterBar::apply()
 {
-    emit filterApplied(conditions(), searchText());
+    auto checked = checkedConditions();
+    if (!checked) {
+        // Nothing runs: the refused path is shown under the bar, as the CLI says it.
+        m_error->showMessage(checked.error().message, MessageBar::Kind::Error);
+        return;
+    }
+    m_error->dismiss();
+    emit filterApplied(*checked, searchText());
 }
 
 void FilterBar::reset()

@@ -1,12 +1,15 @@
 #pragma once
 
+#include "model/core/result.h"
 #include "model/store/recordstore.h"
 
 #include <QStringList>
 #include <QWidget>
 
+#include <optional>
 #include <vector>
 
+class MessageBar;
 class QComboBox;
 class QLineEdit;
 class QPushButton;
@@ -31,8 +34,14 @@ public:
     int addCondition(const QString &path = {}, FilterOp op = FilterOp::Equal,
                      const QString &value = {});
     int conditionCount() const;
-    /// The conditions as they stand; rows without a field are left out.
+    /// The conditions as they stand; rows without a field are left out. A field path is split
+    /// by the rule of the CLI's `scan --where` (splitLiteralPath): `a..b`, a dot at an end,
+    /// brackets and the other reserved characters are refused, with the CLI's message.
+    Result<std::vector<FilterCondition>> checkedConditions() const;
+    /// checkedConditions() with any refused row left out.
     std::vector<FilterCondition> conditions() const;
+    /// The message shown when Apply found a field path it refuses; empty when none is shown.
+    QString errorText() const;
     QString searchText() const;
     /// True when a filter (conditions or search) is set.
     bool isActive() const;
@@ -42,6 +51,7 @@ public:
     static Value parseOperand(const QString &text);
 
 public slots:
+    /// Emits the filter; a refused field path is shown under the bar instead (nothing emitted).
     void apply();
     /// Empties the search and removes every condition, then emits the empty filter.
     void clearFilter();
@@ -53,6 +63,7 @@ signals:
     void filterApplied(const std::vector<FilterCondition> &conditions, const QString &text);
 
 private:
+    static Result<std::optional<FilterCondition>> rowCondition(const QWidget *row);
     void removeConditionRow(QWidget *row);
     void renumber();
     void updateValueEnabled(QWidget *row);
@@ -61,6 +72,7 @@ private:
     QPushButton *m_addButton;
     QPushButton *m_applyButton;
     QPushButton *m_clearButton;
+    MessageBar *m_error;
     QVBoxLayout *m_rows;
     QStringList m_paths;
     QList<QWidget *> m_rowWidgets;

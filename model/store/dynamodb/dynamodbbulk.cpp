@@ -3,6 +3,7 @@
 
 #include "model/store/dynamodb/dynamodbbulk.h"
 
+#include "model/core/cancellation.h"
 #include "model/json/jsoncodec.h"
 #include "model/store/dynamodb/dynamodbitem.h"
 #include "model/store/dynamodb/dynamodbstore.h"
@@ -15,6 +16,7 @@
 #include <atomic>
 #include <thread>
 
+using DynamoDb::BulkStop;
 using DynamoDb::FirstError;
 using DynamoDb::keyIdentity;
 using DynamoDb::keyIdentityInItem;
@@ -66,6 +68,18 @@ bool mayHaveHappened(const DynamoDbClient &client)
     return status == 0 || status == 200 || status >= 500;
 }
 
+void BulkStop::poll()
+{
+    if (!m_since.isValid()) {
+        if (!(m_cancelled && m_cancelled()) && !Cancellation::requested())
+            return;
+        m_stopping = true;
+        m_since.start();
+    }
+    if (!m_aborting.load() && m_since.elapsed() >= kGraceMs)
+        m_aborting = true;
+}
+
 } // namespace DynamoDb
 
 Status DynamoDbStore::checkStorable(const Value &record) const
@@ -76,7 +90,7 @@ Status DynamoDbStore::checkStorable(const Value &record) const
     return checkWritable(record, key ? *key : Value::string(QString()));
 }
 
-void DynamoDbStore::runConcurrently(std::size_t count,
+void DynamoDbStore::runConcurrently(std::size_t count, BulkStop &cancel,
                                     const std::function<bool(std::size_t, DynamoDbClient &)> &job)
 {
     if (count == 0)
@@ -88,20 +102,26 @@ void DynamoDbStore::runConcurrently(std::size_t count,
                                              m_client->credentials(), m_client->options()));
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stop{false};
+    std::atomic<std::size_t> running{workers};
     auto loop = [&](DynamoDbClient *client) {
         while (!stop.load()) {
             const std::size_t i = next.fetch_add(1);
             if (i >= count)
-                return;
+                break;
             if (!job(i, *client))
                 stop.store(true);
         }
+        running.fetch_sub(1);
     };
     std::vector<std::thread> threads;
-    threads.reserve(workers - 1);
-    for (std::size_t w = 1; w < workers; ++w)
+    threads.reserve(workers);
+    for (std::size_t w = 0; w < workers; ++w)
         threads.emplace_back(loop, m_bulkClients[w].get());
-    loop(m_bulkClients[0].get());
+    // This thread watches for a cancel its workers cannot see (its Cancellation::Scope).
+    while (running.load() > 0) {
+        cancel.poll();
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
     for (std::thread &t : threads)
         t.join();
 }
@@ -137,14 +157,15 @@ Result<std::vector<bool>> DynamoDbStore::keysPresent(const QString &table,
     QByteArray names = "\"ExpressionAttributeNames\":{\"#k\":";
     JsonCodec::appendJsonString(names, *hashKey);
     names += '}';
-    runConcurrently(groups, [&](std::size_t g, DynamoDbClient &client) {
+    BulkStop cancel(cancelled);
+    runConcurrently(groups, cancel, [&](std::size_t g, DynamoDbClient &client) {
         std::vector<std::size_t> pending;
         for (std::size_t i = g * kBatchGetKeys; i < std::min(keys.size(), (g + 1) * kBatchGetKeys);
              ++i)
             pending.push_back(i);
         int stalled = 0;
         while (!pending.empty()) {
-            if (cancelled && cancelled()) {
+            if (cancel.stopping()) {
                 failure.set(
                     makeError(ErrorKind::Unavailable, QStringLiteral("the check was cancelled")));
                 return false;
@@ -156,7 +177,7 @@ Result<std::vector<bool>> DynamoDbStore::keysPresent(const QString &table,
                 body += keyJson(*hashKey, keys[pending[k]]);
             }
             body += "],\"ConsistentRead\":true,\"ProjectionExpression\":\"#k\"," + names + "}}}";
-            auto response = client.call(QStringLiteral("BatchGetItem"), body, cancelled);
+            auto response = client.call(QStringLiteral("BatchGetItem"), body, cancel.abortCheck());
             if (!response) {
                 Error e = response.error();
                 e.message =
@@ -195,7 +216,7 @@ Result<std::vector<bool>> DynamoDbStore::keysPresent(const QString &table,
                                   .arg(stalled)));
                 return false;
             }
-            if (!backoff(stalled, cancelled)) {
+            if (!backoff(stalled, cancel.stopCheck())) {
                 failure.set(
                     makeError(ErrorKind::Unavailable, QStringLiteral("the check was cancelled")));
                 return false;

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <atomic>
 
+using DynamoDb::BulkStop;
 using DynamoDb::Expression;
 using DynamoDb::FirstError;
 using DynamoDb::itemFrom;
@@ -50,6 +51,13 @@ struct DynamoDbStore::BulkWrite
     bool replaceGroup(std::size_t g, DynamoDbClient &client);
     bool putOne(std::size_t i, DynamoDbClient &client, bool conditional);
     bool resolveTaken(std::size_t i, DynamoDbClient &client);
+    /// False (the failure set) once the import is cancelled: checked before every request.
+    bool goingOn();
+    /// After a request of a group: the records the server left undone (`left`) are sent again
+    /// after a backoff. False stops the group: cancelled, or none of them done for more than
+    /// maxStalled requests (`stalledMessage`, with the records left, the table, the tries).
+    bool retryLeft(std::vector<std::size_t> &pending, std::vector<std::size_t> left, int &stalled,
+                   const QString &stalledMessage);
     void fail(const DynamoDbClient &client, const QString &operation, Error e);
     static Error cancelledError();
 
@@ -59,6 +67,8 @@ struct DynamoDbStore::BulkWrite
     const std::vector<BulkRecord> &records;
     std::vector<BulkWriteResult> &results;
     const std::function<bool()> &cancelled;
+    /// The import's cancel as the worker threads see it (runConcurrently() polls it).
+    BulkStop cancel;
     std::vector<Value> values;
     std::vector<QByteArray> items;
     std::vector<std::size_t> sendable;
@@ -80,7 +90,7 @@ DynamoDbStore::BulkWrite::BulkWrite(DynamoDbStore &store, const QString &table,
                                     std::vector<BulkWriteResult> &results,
                                     const std::function<bool()> &cancelled)
     : store(store), table(table), hashKey(hashKey), records(records), results(results),
-      cancelled(cancelled)
+      cancelled(cancelled), cancel(cancelled)
 {
     notExists = QStringLiteral("attribute_not_exists(%1)").arg(conditionNames.name(hashKey));
     JsonCodec::appendJsonString(tableJson, table);
@@ -160,7 +170,7 @@ Status DynamoDbStore::BulkWrite::create()
     if (groups > 0 && store.m_partiQL == PartiQL::Unknown) {
         // The first group tells whether PartiQL is there.
         store.runConcurrently(
-            1, [&](std::size_t, DynamoDbClient &client) { return insertGroup(0, client); });
+            1, cancel, [&](std::size_t, DynamoDbClient &client) { return insertGroup(0, client); });
         if (missing) {
             store.m_partiQL = PartiQL::Missing;
             for (std::size_t i : insertable)
@@ -175,13 +185,13 @@ Status DynamoDbStore::BulkWrite::create()
             return *e;
     }
     if (!insertable.empty() && first < groups) {
-        store.runConcurrently(groups - first, [&](std::size_t g, DynamoDbClient &client) {
+        store.runConcurrently(groups - first, cancel, [&](std::size_t g, DynamoDbClient &client) {
             return insertGroup(first + g, client);
         });
     }
     if (auto e = failure.take())
         return *e;
-    store.runConcurrently(singles.size(), [&](std::size_t k, DynamoDbClient &client) {
+    store.runConcurrently(singles.size(), cancel, [&](std::size_t k, DynamoDbClient &client) {
         return putOne(singles[k], client, true);
     });
     if (auto e = failure.take())
@@ -236,10 +246,8 @@ bool DynamoDbStore::BulkWrite::insertGroup(std::size_t g, DynamoDbClient &client
         pending.push_back(insertable[k]);
     int stalled = 0;
     while (!pending.empty()) {
-        if (cancelled && cancelled()) {
-            failure.set(cancelledError());
+        if (!goingOn())
             return false;
-        }
         QByteArray body = "{\"Statements\":[";
         for (std::size_t k = 0; k < pending.size(); ++k) {
             if (k > 0)
@@ -247,7 +255,8 @@ bool DynamoDbStore::BulkWrite::insertGroup(std::size_t g, DynamoDbClient &client
             body += statements[pending[k]];
         }
         body += "]}";
-        auto response = client.call(QStringLiteral("BatchExecuteStatement"), body, cancelled);
+        auto response =
+            client.call(QStringLiteral("BatchExecuteStatement"), body, cancel.abortCheck());
         if (!response) {
             const QString type = client.lastFailure().type;
             if (type == u"UnknownOperationException" || type == u"AccessDeniedException" ||
@@ -307,24 +316,10 @@ bool DynamoDbStore::BulkWrite::insertGroup(std::size_t g, DynamoDbClient &client
                 return false;
             }
         }
-        stalled = again.size() == pending.size() ? stalled + 1 : 0;
-        pending = std::move(again);
-        if (pending.empty())
-            break;
-        if (stalled > maxStalled) {
-            failure.set(
-                makeError(ErrorKind::Throttled,
-                          QStringLiteral("DynamoDB throttled %1 records of %2 after %3 tries "
-                                         "(the table's write capacity is exceeded)")
-                              .arg(pending.size())
-                              .arg(table)
-                              .arg(stalled)));
+        if (!retryLeft(pending, std::move(again), stalled,
+                       QStringLiteral("DynamoDB throttled %1 records of %2 after %3 tries (the "
+                                      "table's write capacity is exceeded)")))
             return false;
-        }
-        if (!store.backoff(stalled, cancelled)) {
-            failure.set(cancelledError());
-            return false;
-        }
     }
     return true;
 }
@@ -332,8 +327,9 @@ bool DynamoDbStore::BulkWrite::insertGroup(std::size_t g, DynamoDbClient &client
 Status DynamoDbStore::BulkWrite::replace()
 {
     const std::size_t groups = (sendable.size() + kBatchWriteItems - 1) / kBatchWriteItems;
-    store.runConcurrently(
-        groups, [&](std::size_t g, DynamoDbClient &client) { return replaceGroup(g, client); });
+    store.runConcurrently(groups, cancel, [&](std::size_t g, DynamoDbClient &client) {
+        return replaceGroup(g, client);
+    });
     if (auto e = failure.take())
         return *e;
     return okStatus();
@@ -347,10 +343,8 @@ bool DynamoDbStore::BulkWrite::replaceGroup(std::size_t g, DynamoDbClient &clien
         pending.push_back(sendable[k]);
     int stalled = 0;
     while (!pending.empty()) {
-        if (cancelled && cancelled()) {
-            failure.set(cancelledError());
+        if (!goingOn())
             return false;
-        }
         QByteArray body = "{\"RequestItems\":{" + tableJson + ":[";
         for (std::size_t k = 0; k < pending.size(); ++k) {
             if (k > 0)
@@ -358,7 +352,7 @@ bool DynamoDbStore::BulkWrite::replaceGroup(std::size_t g, DynamoDbClient &clien
             body += "{\"PutRequest\":{\"Item\":" + items[pending[k]] + "}}";
         }
         body += "]}}";
-        auto response = client.call(QStringLiteral("BatchWriteItem"), body, cancelled);
+        auto response = client.call(QStringLiteral("BatchWriteItem"), body, cancel.abortCheck());
         if (!response) {
             if (response.error().kind == ErrorKind::Invalid) {
                 // DynamoDB refuses the whole request for one bad item, without naming it:
@@ -391,24 +385,10 @@ bool DynamoDbStore::BulkWrite::replaceGroup(std::size_t g, DynamoDbClient &clien
             else
                 results[i].state = results[i].existed ? State::Replaced : State::Written;
         }
-        stalled = again.size() == pending.size() ? stalled + 1 : 0;
-        pending = std::move(again);
-        if (pending.empty())
-            break;
-        if (stalled > maxStalled) {
-            failure.set(makeError(
-                ErrorKind::Throttled,
-                QStringLiteral("DynamoDB left %1 records of %2 unprocessed after %3 tries "
-                               "(the table's write capacity is exceeded)")
-                    .arg(pending.size())
-                    .arg(table)
-                    .arg(stalled)));
+        if (!retryLeft(pending, std::move(again), stalled,
+                       QStringLiteral("DynamoDB left %1 records of %2 unprocessed after %3 "
+                                      "tries (the table's write capacity is exceeded)")))
             return false;
-        }
-        if (!store.backoff(stalled, cancelled)) {
-            failure.set(cancelledError());
-            return false;
-        }
     }
     return true;
 }
@@ -416,15 +396,13 @@ bool DynamoDbStore::BulkWrite::replaceGroup(std::size_t g, DynamoDbClient &clien
 /// One unconditional (Replace) or conditional (Create) PutItem; false stops the batch.
 bool DynamoDbStore::BulkWrite::putOne(std::size_t i, DynamoDbClient &client, bool conditional)
 {
-    if (cancelled && cancelled()) {
-        failure.set(cancelledError());
+    if (!goingOn())
         return false;
-    }
     JsonBody body;
     body.string("TableName", table).raw("Item", items[i]);
     if (conditional)
         body.string("ConditionExpression", notExists).expression(conditionNames);
-    auto response = client.call(QStringLiteral("PutItem"), body.take(), cancelled);
+    auto response = client.call(QStringLiteral("PutItem"), body.take(), cancel.abortCheck());
     BulkWriteResult &result = results[i];
     if (response) {
         result.state = result.existed ? State::Replaced : State::Written;
@@ -456,7 +434,7 @@ bool DynamoDbStore::BulkWrite::resolveTaken(std::size_t i, DynamoDbClient &clien
                                .raw("Key", keyJson(hashKey, records[i].key))
                                .boolean("ConsistentRead", true)
                                .take(),
-                           cancelled);
+                           cancel.abortCheck());
     auto item = got ? itemFrom(*got, "Item") : Result<std::optional<Value>>(got.error());
     if (!item) {
         result.state = State::Uncertain;
@@ -465,6 +443,34 @@ bool DynamoDbStore::BulkWrite::resolveTaken(std::size_t i, DynamoDbClient &clien
     }
     result.state =
         item->has_value() && sameValue(**item, values[i]) ? State::Written : State::Exists;
+    return true;
+}
+
+bool DynamoDbStore::BulkWrite::goingOn()
+{
+    if (!cancel.stopping())
+        return true;
+    failure.set(cancelledError());
+    return false;
+}
+
+bool DynamoDbStore::BulkWrite::retryLeft(std::vector<std::size_t> &pending,
+                                         std::vector<std::size_t> left, int &stalled,
+                                         const QString &stalledMessage)
+{
+    stalled = left.size() == pending.size() ? stalled + 1 : 0;
+    pending = std::move(left);
+    if (pending.empty())
+        return true;
+    if (stalled > maxStalled) {
+        failure.set(makeError(ErrorKind::Throttled,
+                              stalledMessage.arg(pending.size()).arg(table).arg(stalled)));
+        return false;
+    }
+    if (!store.backoff(stalled, cancel.stopCheck())) {
+        failure.set(cancelledError());
+        return false;
+    }
     return true;
 }
 

@@ -14,7 +14,8 @@
 
 namespace DynamoDb {
 class Expression;
-}
+class BulkStop;
+} // namespace DynamoDb
 
 /// A record store on a DynamoDB table (Amazon DynamoDB, DynamoDB Local, ScyllaDB Alternator,
 /// dynalite, ...), with the documented semantics built from DynamoDB's own means:
@@ -223,10 +224,11 @@ private:
     Result<TxRecord *> txRecord(const QString &table, const Value &key, bool read);
     Status commitTransaction(std::vector<TxRecord> writes);
 
-    /// Runs job(0) ... job(count - 1), up to kBulkConnections at a time, each on a client of its
-    /// own (the calling thread runs one share, worker threads the others). Once a job returns
-    /// false no other job starts; those running finish. Jobs must not touch the store itself.
-    void runConcurrently(std::size_t count,
+    /// Runs job(0) ... job(count - 1), up to kBulkConnections at a time, each on a worker thread
+    /// with a client of its own, while the calling thread polls `cancel` (so a
+    /// StoreRunner::interrupt() reaches the workers). Once a job returns false no other job
+    /// starts; those running finish. Jobs must not touch the store itself, and check `cancel`.
+    void runConcurrently(std::size_t count, DynamoDb::BulkStop &cancel,
                          const std::function<bool(std::size_t, DynamoDbClient &)> &job);
     /// Sleeps a backoff with full jitter before retry `attempt` (0 for the first); false when
     /// cancelled meanwhile.
